@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+// Arbiter: verifiable rewards and a GRPO trainer. See ../shared/ARCHITECTURE.md for the module map.
+import PackageDescription
+
+let package = Package(
+    name: "Arbiter",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "MathVerify", targets: ["MathVerify"]),
+        .library(name: "RewardKit", targets: ["RewardKit"]),
+        .executable(name: "reward", targets: ["reward"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: Reward side
+        .target(name: "MathVerify"),
+        .target(name: "RewardKit", dependencies: ["MathVerify"]),
+        .executableTarget(
+            name: "reward",
+            dependencies: [
+                "RewardKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Tests
+        .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
+        .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Answer extraction and mathematical equivalence for math rewards (issue 3).
+public enum MathVerify {}

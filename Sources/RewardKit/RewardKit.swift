@@ -1,0 +1,2 @@
+/// Rewards for completions: the `Reward` protocol, samples, scores, composition and recipes.
+public enum RewardKit {}
