@@ -113,9 +113,9 @@ final class PluginProcess: @unchecked Sendable {
         }
     }
 
-    /// Kills the process (used after a timeout or a protocol error).
+    /// Kills the process with SIGKILL (after a timeout or a protocol error a plugin gets no chance to linger).
     func kill() {
-        if process.isRunning { process.terminate() }
+        if process.isRunning { _ = Foundation.kill(process.processIdentifier, SIGKILL) }
         try? input.close()
     }
 
