@@ -4,7 +4,7 @@ import PackageDescription
 
 let package = Package(
     name: "Arbiter",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
@@ -12,15 +12,21 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: Reward side
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
+        .target(
+            name: "RewardService",
+            dependencies: ["RewardKit", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "reward",
             dependencies: [
                 "RewardKit",
+                "RewardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -28,6 +34,10 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(
+            name: "RewardServiceTests",
+            dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
     ]
 )

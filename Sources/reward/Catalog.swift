@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import RewardKit
+import RewardService
 
 /// The recipes and terms this build of `reward` knows, plus recipes from a folder or a file.
 enum Catalog {
@@ -29,6 +30,9 @@ enum Catalog {
             throw ValidationError("\(path): \(error)")
         }
     }
+
+    /// The sandbox behind `/run_code`; none until the Sandbox module is linked in.
+    static func codeExecutor() -> (any CodeExecutor)? { nil }
 
     /// `--recipe` takes a recipe name or a path to a recipe JSON file.
     static func resolve(_ nameOrPath: String, in book: RecipeBook) throws -> Recipe {
