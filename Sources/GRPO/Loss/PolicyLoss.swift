@@ -83,17 +83,19 @@ public enum PolicyLoss {
             (x.included?[i] ?? true) ? x.mask[i] : x.mask[i].map { _ in 0 }
         }
         let w = Aggregation.weights(mask: mask, config: config)
+        let metric = Metric(mask: mask, normalizers: config.normalizers)
+        let zeros = mask.map { $0.map { _ in 0.0 } }
         let old = x.oldLogp ?? x.logp
-        let counts = mask.map { $0.reduce(0, +) }
-        let tokenCount = counts.reduce(0, +)
-        var grad = mask.map { $0.map { _ in 0.0 } }
+        var grad = zeros
         var pgLoss = 0.0
-        var low = 0.0, high = 0.0, region = 0.0, dual = 0.0
+        // Clip indicators at every position (TRL computes them on the padded tensor too).
+        var low = zeros, high = zeros, region = zeros, dual = zeros
+        let clipFraction: ClipFractions
 
         switch config.importanceSampling {
         case .token:
             for i in mask.indices {
-                for t in mask[i].indices where mask[i][t] != 0 {
+                for t in mask[i].indices {
                     var logRatio = x.logp[i][t] - old[i][t]
                     var dLogRatio = 1.0
                     if let c = config.logRatioClamp, abs(logRatio) > c {
@@ -104,15 +106,14 @@ public enum PolicyLoss {
                     let s = ClippedSurrogate(ratio: r, advantage: x.advantages[i], config: config)
                     pgLoss += w[i][t] * s.loss
                     grad[i][t] = w[i][t] * s.dRatio * r * dLogRatio
-                    let m = mask[i][t]
-                    if s.lowClipped { low += m }
-                    if s.highClipped { high += m }
-                    if s.lowClipped || s.highClipped { region += m }
-                    if s.dualClipped { dual += m }
+                    (low[i][t], high[i][t]) = (s.lowClipped ? 1 : 0, s.highClipped ? 1 : 0)
+                    region[i][t] = max(low[i][t], high[i][t])
+                    dual[i][t] = s.dualClipped ? 1 : 0
                 }
             }
-            let denominator = config.normalizers == .verl ? tokenCount + 1e-8 : max(tokenCount, 1)
-            (low, high, region, dual) = (low / denominator, high / denominator, region / denominator, dual / denominator)
+            clipFraction = ClipFractions(
+                low: metric.tokenMean(low), high: metric.tokenMean(high), region: metric.tokenMean(region),
+                dual: metric.tokenMean(dual))
         case .sequence:
             // verl `compute_policy_loss_gspo` has no dual clip and aggregates its policy part as
             // seq-mean-token-mean whatever the actor's loss_agg_mode (which still applies to KL and entropy).
@@ -123,9 +124,9 @@ public enum PolicyLoss {
                 surrogateConfig.lossAggregation = .seqMeanTokenMean
                 pgWeights = Aggregation.weights(mask: mask, config: surrogateConfig)
             }
-            var clippedTokens = (low: 0.0, high: 0.0, region: 0.0, dual: 0.0)
+            var rowLow: [Double] = [], rowHigh: [Double] = [], rowDual: [Double] = []
             for i in mask.indices {
-                let n = max(counts[i], 1)
+                let n = max(mask[i].reduce(0, +), 1)
                 var s = 0.0
                 for t in mask[i].indices where mask[i][t] != 0 { s += mask[i][t] * (x.logp[i][t] - old[i][t]) }
                 s /= n
@@ -141,36 +142,23 @@ public enum PolicyLoss {
                 for t in mask[i].indices where mask[i][t] != 0 {
                     grad[i][t] = rowWeight * sur.dRatio * r * ds * mask[i][t] / n
                 }
-                let row = (sur.lowClipped ? 1.0 : 0, sur.highClipped ? 1.0 : 0, sur.dualClipped ? 1.0 : 0)
-                low += row.0
-                high += row.1
-                region += max(row.0, row.1)
-                dual += row.2
-                clippedTokens.low += row.0 * counts[i]
-                clippedTokens.high += row.1 * counts[i]
-                clippedTokens.region += max(row.0, row.1) * counts[i]
-                clippedTokens.dual += row.2 * counts[i]
+                rowLow.append(sur.lowClipped ? 1 : 0)
+                rowHigh.append(sur.highClipped ? 1 : 0)
+                rowDual.append(sur.dualClipped ? 1 : 0)
             }
-            if config.normalizers == .trl {
-                // TRL `masked_batch_mean` on a (B, 1) tensor: a plain mean over rows.
-                let rows = Double(max(mask.count, 1))
-                (low, high, region, dual) = (low / rows, high / rows, region / rows, dual / rows)
-            } else {
-                // verl `masked_mean` over the broadcast (B, T) indicator.
-                let d = tokenCount + 1e-8
-                (low, high, region, dual) = (
-                    clippedTokens.low / d, clippedTokens.high / d, clippedTokens.region / d, clippedTokens.dual / d
-                )
-            }
+            let rowRegion = zip(rowLow, rowHigh).map { max($0, $1) }
+            clipFraction = ClipFractions(
+                low: metric.rowMean(rowLow), high: metric.rowMean(rowHigh), region: metric.rowMean(rowRegion),
+                dual: metric.rowMean(rowDual))
         }
 
         var loss = pgLoss
         var klLoss: Double? = nil
         var klLogged: Double? = nil
         if let ref = x.refLogp {
-            var kl = mask.map { $0.map { _ in 0.0 } }
+            var kl = zeros
             for i in mask.indices {
-                for t in mask[i].indices where mask[i][t] != 0 {
+                for t in mask[i].indices {
                     let k = config.klEstimator.evaluate(
                         logp: x.logp[i][t], ref: ref[i][t], logRatioClamp: config.logRatioClamp,
                         klClamp: config.klClamp)
@@ -181,7 +169,7 @@ public enum PolicyLoss {
             let aggregated = Aggregation.apply(w, kl)
             klLoss = aggregated
             loss += config.beta * aggregated
-            klLogged = logged(kl, aggregated: aggregated, mask: mask, tokenCount: tokenCount, config: config)
+            klLogged = config.normalizers == .trl ? metric.tokenMean(kl) : aggregated
         }
         var entropyLoss: Double? = nil
         var entropyLogged: Double? = nil
@@ -190,22 +178,11 @@ public enum PolicyLoss {
             let aggregated = Aggregation.apply(w, h)
             entropyLoss = aggregated
             loss -= config.entropyCoef * aggregated
-            entropyLogged = logged(h, aggregated: aggregated, mask: mask, tokenCount: tokenCount, config: config)
+            entropyLogged = config.normalizers == .trl ? metric.tokenMean(h) : aggregated
             gradEntropy = w.map { $0.map { -config.entropyCoef * $0 } }
         }
         return Result(
             loss: loss, pgLoss: pgLoss, klLoss: klLoss, entropyLoss: entropyLoss, kl: klLogged,
-            entropy: entropyLogged, clipFraction: ClipFractions(low: low, high: high, region: region, dual: dual),
-            gradLogp: grad, gradEntropy: gradEntropy)
-    }
-
-    /// TRL logs `(x * mask).sum() / mask.sum().clamp(min=1)`; verl logs `agg_loss(x)`.
-    static func logged(
-        _ x: [[Double]], aggregated: Double, mask: [[Double]], tokenCount: Double, config: GRPOConfig
-    ) -> Double {
-        guard config.normalizers == .trl else { return aggregated }
-        var s = 0.0
-        for i in mask.indices { for t in mask[i].indices where mask[i][t] != 0 { s += mask[i][t] * x[i][t] } }
-        return s / max(tokenCount, 1)
+            entropy: entropyLogged, clipFraction: clipFraction, gradLogp: grad, gradEntropy: gradEntropy)
     }
 }
