@@ -82,3 +82,5 @@ public struct DynamicSampler: Sendable {
         }
     }
 }
+
+extension DynamicSampler.Outcome: Sendable where Group: Sendable {}
