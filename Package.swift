@@ -42,6 +42,6 @@ let package = Package(
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward", "grpo"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
     ]
 )
