@@ -126,8 +126,10 @@ extension GRPOConfig {
         /// TRL `_compute_loss`: seq means over all rows with counts clamped to ≥ 1; dr_grpo divides by
         /// rows × L_max; `kl` and `entropy` are reported as token means.
         case trl
-        /// verl `agg_loss`: seq means over non-empty rows, token-mean counts + 1e-8; seq-mean-token-sum-norm
-        /// divides the total by L_max only; `kl` and `entropy` are reported with the loss aggregation.
+        /// verl `agg_loss`: seq means over non-empty rows (row counts + 1e-8); seq-mean-token-sum-norm divides the
+        /// total by L_max only; `kl` and `entropy` are reported with the loss aggregation; under sequence
+        /// importance sampling the policy part follows `compute_policy_loss_gspo` (seq-mean-token-mean, no dual
+        /// clip).
         case verl
     }
 
