@@ -95,7 +95,8 @@ public struct LossBatch: Sendable {
             for (i, id) in a.enumerated() where id.arrayValue != nil || id.objectValue != nil || id.isNull {
                 throw GRPOError("group_ids[\(i)] must be a string or a number, got \(id.jsonText)")
             }
-            return Groups(ids: a)
+            // Python compares 1 and 1.0 as equal dictionary keys; so do we.
+            return Groups(ids: a.map { id in id.doubleValue.flatMap { Int(exactly: $0) }.map { JSON.int(Int64($0)) } ?? id })
         }
     }
 
