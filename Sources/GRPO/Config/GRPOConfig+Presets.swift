@@ -46,7 +46,8 @@ extension GRPOConfig {
     ///   `max(−A·r, −A·clip(r))`; dual clip `min(−A·clip_ratio_c, ·)` where A < 0, clip_ratio_c = 3.0;
     ///   `pg_clipfrac` = fraction of tokens where the clipped branch is larger (= our `region`),
     ///   `pg_clipfrac_lower` = dual-clip fraction.
-    /// - `compute_policy_loss_gspo`: sequence log-ratio clamped at max 10, no dual clip.
+    /// - `compute_policy_loss_gspo`: sequence log-ratio clamped at max 10, no dual clip, policy part aggregated
+    ///   seq-mean-token-mean whatever `loss_agg_mode`; clip fraction over the ratio broadcast to tokens.
     /// - `kl_penalty`: k1 = logp − ref, k2 = ½(logp − ref)², low_var_kl: `clamp(ref − logp, −20, 20)`, then
     ///   `exp(kl) − kl − 1` clamped to [−10, 10]; kl_loss_type defaults to low_var_kl (k3).
     /// - `agg_loss`: token-mean = Σ masked / #tokens; seq-mean-token-mean = Σ_rows (Σ/(n + 1e-8)) / #non-empty rows;
