@@ -34,10 +34,14 @@ import Testing
     }
 
     @Test(arguments: [
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"kl_estimator": "k4"}}"#,
-         #"config.kl_estimator must be one of k1, k2, k3, kl, low_var_kl, mse, got "k4""#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"beta": 0.1}}"#,
-         "config.beta is 0.1 but ref_logp is missing"),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"kl_estimator": "k4"}}"#,
+            #"config.kl_estimator must be one of k1, k2, k3, kl, low_var_kl, mse, got "k4""#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"beta": 0.1}}"#,
+            "config.beta is 0.1 but ref_logp is missing"
+        ),
         ("{not json", "standard input is not valid JSON"),
     ])
     func badInputExitsNonZeroNamingTheProblem(input: String, message: String) throws {

@@ -18,7 +18,8 @@ import Testing
         let a = try GroupAdvantages(rewards: [2, 1, 0, 1, 4], groups: groups, config: .verl)
         let sp = 2.0.squareRoot()  // std of (2, 0), n − 1
         let sq = 3.0.squareRoot()  // mean 2, deviations −1, −1, 2: (1 + 1 + 4) / 2 = 3
-        #expect(close(a.values, [1 / (sp + 1e-6), -1 / (sq + 1e-6), -1 / (sp + 1e-6), -1 / (sq + 1e-6), 2 / (sq + 1e-6)]))
+        #expect(
+            close(a.values, [1 / (sp + 1e-6), -1 / (sq + 1e-6), -1 / (sp + 1e-6), -1 / (sq + 1e-6), 2 / (sq + 1e-6)]))
     }
 
     @Test(arguments: [

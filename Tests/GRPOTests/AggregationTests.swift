@@ -31,7 +31,10 @@ import Testing
     }
 
     @Test func drGRPOWithoutALengthUsesTheColumnCount() {
-        let config = GRPOConfig().with { $0.lossAggregation = .seqMeanTokenSumNorm; $0.normalizers = .verl }
+        let config = GRPOConfig().with {
+            $0.lossAggregation = .seqMeanTokenSumNorm
+            $0.normalizers = .verl
+        }
         #expect(Aggregation.weights(mask: Self.mask, config: config)[0][0] == 1.0 / 3)
     }
 

@@ -3,10 +3,11 @@ import Testing
 @testable import GRPO
 
 @Suite struct DynamicSamplingTests {
-    @Test(arguments: [
-        ([1.0, 1, 1], false), ([0.0, 0], false), ([1.0, 0], true), ([0.5], true), ([nil, 1.0, 1], false),
-        ([nil, 1.0, 0], true), ([nil, nil], false), ([nil], false),
-    ] as [([Double?], Bool)])
+    @Test(
+        arguments: [
+            ([1.0, 1, 1], false), ([0.0, 0], false), ([1.0, 0], true), ([0.5], true), ([nil, 1.0, 1], false),
+            ([nil, 1.0, 0], true), ([nil, nil], false), ([nil], false),
+        ] as [([Double?], Bool)])
     func informativeGroupsHaveUnequalRewards(rewards: [Double?], informative: Bool) {
         #expect(GroupFilter.isInformative(rewards) == informative)
     }

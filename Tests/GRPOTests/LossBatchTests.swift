@@ -25,8 +25,9 @@ import Testing
         let adv = try GroupAdvantages(rewards: [1, 0, nil, 0.5], groups: Groups(count: 4, size: 2), config: b.config)
         let entropy = b.logits!.map { $0.map { TokenEntropy.fromLogits($0, temperature: 0.7) } }
         let direct = try PolicyLoss.compute(
-            .init(logp: b.logp, oldLogp: b.oldLogp, refLogp: b.refLogp, mask: b.mask, entropy: entropy,
-                  advantages: adv.values, included: adv.included),
+            .init(
+                logp: b.logp, oldLogp: b.oldLogp, refLogp: b.refLogp, mask: b.mask, entropy: entropy,
+                advantages: adv.values, included: adv.included),
             config: b.config)
         #expect(report.result.loss == direct.loss)
         #expect(report.advantages.values == adv.values)
@@ -38,9 +39,10 @@ import Testing
     }
 
     @Test func configOverridesItsPreset() throws {
-        let c = try GRPOConfig(json: JSONParser.parse(
-            #"{"preset": "verl", "epsilon": 0.1, "epsilon_high": 0.3, "dual_clip": null, "kl_estimator": "low_var_kl", "scale_rewards": false, "max_completion_length": 64}"#
-        ).objectValue!)
+        let c = try GRPOConfig(
+            json: JSONParser.parse(
+                #"{"preset": "verl", "epsilon": 0.1, "epsilon_high": 0.3, "dual_clip": null, "kl_estimator": "low_var_kl", "scale_rewards": false, "max_completion_length": 64}"#
+            ).objectValue!)
         #expect(c.epsilonLow == 0.1 && c.epsilonHigh == 0.3)
         #expect(c.dualClip == nil)
         #expect(c.klEstimator == .k3)
@@ -61,20 +63,59 @@ import Testing
     static let badBatches: [(String, String)] = [
         (#"[1]"#, "the batch must be a JSON object, got an array"),
         (#"{"mask": [[1]], "rewards": [1], "group_size": 1}"#, #"missing field "logp" (rows × tokens)"#),
-        (#"{"logp": [[-1, "x"]], "mask": [[1, 1]], "rewards": [1], "group_size": 1}"#, #"logp[0][1] must be a number, got "x""#),
+        (
+            #"{"logp": [[-1, "x"]], "mask": [[1, 1]], "rewards": [1], "group_size": 1}"#,
+            #"logp[0][1] must be a number, got "x""#
+        ),
         (#"{"logp": [[-1]], "mask": [[2]], "rewards": [1], "group_size": 1}"#, "mask[0][0] must be 0 or 1, got 2.0"),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": ["1"], "group_size": 1}"#, #"rewards[0] must be a number or null, got "1""#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1, 0], "group_size": 1}"#, "rewards has 2 entries but mask has 1 rows"),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1]}"#, #"give "group_size" (samples per prompt) or "group_ids" (one id per row)"#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "group_ids": [1]}"#, #"give either "group_size" or "group_ids", not both"#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_ids": [[1]]}"#, "group_ids[0] must be a string or a number, got [1]"),
-        (#"{"logp": [[-1], [-1]], "mask": [[1], [1]], "rewards": [1, 0], "group_size": 3}"#, "group_size 3 does not divide the number of rows 2"),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "logits": [[[1], [2]]]}"#, "logits[0] has 2 tokens but mask[0] has 1"),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "lgp": 1}"#, #"unknown field "lgp"; known fields: logp, old_logp, ref_logp, mask, rewards, group_size, group_ids, logits, config"#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"preset": "openrlhf"}}"#, #"config.preset must be one of default, trl, verl, dapo, got "openrlhf""#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"loss_aggregation": "mean"}}"#, #"config.loss_aggregation must be one of token-mean, seq-mean-token-mean, seq-mean-token-sum, seq-mean-token-sum-norm, bnpo, dapo, dr_grpo, grpo, got "mean""#),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"epsilon_low": 1.5}}"#, "config.epsilon_low must be in [0, 1), got 1.5"),
-        (#"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"temprature": 1}}"#, #"unknown field "config.temprature"; known fields: "#),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": ["1"], "group_size": 1}"#,
+            #"rewards[0] must be a number or null, got "1""#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1, 0], "group_size": 1}"#,
+            "rewards has 2 entries but mask has 1 rows"
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1]}"#,
+            #"give "group_size" (samples per prompt) or "group_ids" (one id per row)"#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "group_ids": [1]}"#,
+            #"give either "group_size" or "group_ids", not both"#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_ids": [[1]]}"#,
+            "group_ids[0] must be a string or a number, got [1]"
+        ),
+        (
+            #"{"logp": [[-1], [-1]], "mask": [[1], [1]], "rewards": [1, 0], "group_size": 3}"#,
+            "group_size 3 does not divide the number of rows 2"
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "logits": [[[1], [2]]]}"#,
+            "logits[0] has 2 tokens but mask[0] has 1"
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "lgp": 1}"#,
+            #"unknown field "lgp"; known fields: logp, old_logp, ref_logp, mask, rewards, group_size, group_ids, logits, config"#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"preset": "openrlhf"}}"#,
+            #"config.preset must be one of default, trl, verl, dapo, got "openrlhf""#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"loss_aggregation": "mean"}}"#,
+            #"config.loss_aggregation must be one of token-mean, seq-mean-token-mean, seq-mean-token-sum, seq-mean-token-sum-norm, bnpo, dapo, dr_grpo, grpo, got "mean""#
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"epsilon_low": 1.5}}"#,
+            "config.epsilon_low must be in [0, 1), got 1.5"
+        ),
+        (
+            #"{"logp": [[-1]], "mask": [[1]], "rewards": [1], "group_size": 1, "config": {"temprature": 1}}"#,
+            #"unknown field "config.temprature"; known fields: "#
+        ),
     ]
 
     @Test(arguments: badBatches)
@@ -102,8 +143,9 @@ import Testing
     }
 
     @Test func numericGroupIdsCompareLikePython() throws {
-        let b = try LossBatch(json: JSONParser.parse(
-            #"{"logp": [[-1], [-1]], "mask": [[1], [1]], "rewards": [1, 0], "group_ids": [1, 1.0]}"#))
+        let b = try LossBatch(
+            json: JSONParser.parse(
+                #"{"logp": [[-1], [-1]], "mask": [[1], [1]], "rewards": [1, 0], "group_ids": [1, 1.0]}"#))
         #expect(b.groups.count == 1)
     }
 }

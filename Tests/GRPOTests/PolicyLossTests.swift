@@ -16,7 +16,11 @@ import Testing
     @Test func workedExampleDAPOTokenMean() throws {
         // Clip interval [0.8, 1.28]. Token losses: −1.28 (clipped high), −1.1, +0.8 (clipped low); N = 3.
         // k1 KL = 0.2 per token, β = 0.1; entropy mean (1 + 2 + 3) / 3 = 2, coefficient 0.01.
-        let config = GRPOConfig().with { $0.beta = 0.1; $0.klEstimator = .k1; $0.entropyCoef = 0.01 }
+        let config = GRPOConfig().with {
+            $0.beta = 0.1
+            $0.klEstimator = .k1
+            $0.entropyCoef = 0.01
+        }
         let r = try PolicyLoss.compute(Self.workedInputs(), config: config)
         let pg: Double = (-1.28 - 1.1 + 0.8) / 3
         let expected: Double = pg + 0.1 * 0.2 - 0.01 * 2
@@ -37,7 +41,10 @@ import Testing
     @Test func workedExampleSequenceRatio() throws {
         // GSPO: row 0 ratio sqrt(1.5 · 1.1) ≈ 1.2845 > 1.28 → clipped; row 1 ratio 0.5 → clipped at 0.8.
         // Widen ε_high to 0.3 so row 0 is inside: loss −sqrt(1.65) on both of its tokens.
-        let config = GRPOConfig().with { $0.importanceSampling = .sequence; $0.epsilonHigh = 0.3 }
+        let config = GRPOConfig().with {
+            $0.importanceSampling = .sequence
+            $0.epsilonHigh = 0.3
+        }
         let r = try PolicyLoss.compute(Self.workedInputs(), config: config)
         let r0 = (1.5 * 1.1).squareRoot()
         let pg: Double = (2 * -r0 + 0.8) / 3
@@ -55,7 +62,8 @@ import Testing
         var b = a
         b.oldLogp = a.logp
         let config = GRPOConfig.trl.with { $0.beta = 0.04 }
-        let ra = try PolicyLoss.compute(a, config: config), rb = try PolicyLoss.compute(b, config: config)
+        let ra = try PolicyLoss.compute(a, config: config)
+        let rb = try PolicyLoss.compute(b, config: config)
         #expect(ra.loss == rb.loss)
         #expect(ra.gradLogp == rb.gradLogp)
         #expect(ra.gradLogp[0][0] != 0)
@@ -79,16 +87,17 @@ import Testing
                 for level in GRPOConfig.ImportanceSampling.allCases {
                     for kl in GRPOConfig.KLEstimator.allCases {
                         let base: GRPOConfig = norm == .trl ? .trl : .verl
-                        out.append(base.with {
-                            $0.lossAggregation = mode
-                            $0.importanceSampling = level
-                            $0.klEstimator = kl
-                            $0.beta = 0.05
-                            $0.entropyCoef = 0.01
-                            $0.epsilonHigh = 0.28
-                            $0.maxCompletionLength = 7
-                            if norm == .trl { $0.delta = 1.6 } else { $0.dualClip = 1.4 }
-                        })
+                        out.append(
+                            base.with {
+                                $0.lossAggregation = mode
+                                $0.importanceSampling = level
+                                $0.klEstimator = kl
+                                $0.beta = 0.05
+                                $0.entropyCoef = 0.01
+                                $0.epsilonHigh = 0.28
+                                $0.maxCompletionLength = 7
+                                if norm == .trl { $0.delta = 1.6 } else { $0.dualClip = 1.4 }
+                            })
                     }
                 }
             }
@@ -99,7 +108,8 @@ import Testing
     @Test func gradientMatchesFiniteDifferences() throws {
         var rng = SplitMix(seed: 7)
         for (k, config) in Self.gradientConfigs.enumerated() {
-            let rows = 4, lengths = [5, 3, 0, 4]
+            let rows = 4
+            let lengths = [5, 3, 0, 4]
             let logp = (0..<rows).map { i in (0..<lengths[i]).map { _ in -Double.random(in: 0.05...3, using: &rng) } }
             let old = logp.map { $0.map { $0 + Double.random(in: -0.5...0.5, using: &rng) } }
             let ref = logp.map { $0.map { $0 + Double.random(in: -0.5...0.5, using: &rng) } }
@@ -113,12 +123,15 @@ import Testing
             let h = 1e-6
             for i in 0..<rows {
                 for t in 0..<lengths[i] {
-                    var up = logp, down = logp
+                    var up = logp
+                    var down = logp
                     up[i][t] += h
                     down[i][t] -= h
-                    let fd = (try PolicyLoss.compute(inputs(up), config: config).loss
-                        - PolicyLoss.compute(inputs(down), config: config).loss) / (2 * h)
-                    #expect(abs(fd - r.gradLogp[i][t]) < 1e-7, "config \(k) [\(i)][\(t)]: fd \(fd) vs \(r.gradLogp[i][t])")
+                    let fd =
+                        (try PolicyLoss.compute(inputs(up), config: config).loss
+                            - PolicyLoss.compute(inputs(down), config: config).loss) / (2 * h)
+                    #expect(
+                        abs(fd - r.gradLogp[i][t]) < 1e-7, "config \(k) [\(i)][\(t)]: fd \(fd) vs \(r.gradLogp[i][t])")
                 }
             }
             // The loss is linear in the entropies.
@@ -144,12 +157,16 @@ import Testing
         var x = Self.workedInputs()
         var config = GRPOConfig()
         switch id {
-        case "beta without ref": config.beta = 0.1; x.refLogp = nil
+        case "beta without ref":
+            config.beta = 0.1
+            x.refLogp = nil
         case "ragged logp": x.logp[1] = [-1]
         case "mask value": x.mask[0][1] = 0.5
         case "advantage count": x.advantages = [1]
         case "dual clip": config.dualClip = 0.9
-        default: config.entropyCoef = 0.01; x.entropy = nil
+        default:
+            config.entropyCoef = 0.01
+            x.entropy = nil
         }
         #expect(throws: GRPOError(message)) { try PolicyLoss.compute(x, config: config) }
     }
@@ -159,6 +176,7 @@ import Testing
         // p = softmax([0, ln 3] / 1) = (1/4, 3/4): H = −(¼ ln ¼ + ¾ ln ¾).
         #expect(close(TokenEntropy.fromLogits([0, log(3.0)], temperature: 1), -(0.25 * log(0.25) + 0.75 * log(0.75))))
         // Temperature 2 halves the logits.
-        #expect(close(TokenEntropy.fromLogits([0, 2 * log(3.0)], temperature: 2), -(0.25 * log(0.25) + 0.75 * log(0.75))))
+        #expect(
+            close(TokenEntropy.fromLogits([0, 2 * log(3.0)], temperature: 2), -(0.25 * log(0.25) + 0.75 * log(0.75))))
     }
 }

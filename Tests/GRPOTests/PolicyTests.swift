@@ -23,7 +23,8 @@ import Testing
         for _ in 0..<steps {
             var rollouts: [Rollout] = []
             for prompt in 0..<4 {
-                rollouts += try policy.generate(prompt: [prompt], count: 8, maxTokens: 3, temperature: config.temperature)
+                rollouts += try policy.generate(
+                    prompt: [prompt], count: 8, maxTokens: 3, temperature: config.temperature)
             }
             let refLogp = try reference.score(rollouts, temperature: config.temperature, entropies: false).logProbs
             _ = try PolicyUpdate.run(
@@ -51,7 +52,11 @@ import Testing
         var policy = TabularPolicy(length: 3, actions: 4, learningRate: 0, seed: 1)
         policy.theta = [[0.3, -0.2, 0.5, 0.0], [1.0, 0.1, -0.4, 0.2], [0.0, 0.0, 0.7, -0.9]]
         let rollouts = try policy.generate(prompt: [0], count: 6, maxTokens: 3, temperature: 0.8)
-        let config = GRPOConfig.verl.with { $0.beta = 0.1; $0.entropyCoef = 0.05; $0.temperature = 0.8 }
+        let config = GRPOConfig.verl.with {
+            $0.beta = 0.1
+            $0.entropyCoef = 0.05
+            $0.temperature = 0.8
+        }
         let advantages = try GroupAdvantages(
             rewards: rollouts.map { Self.reward($0) }, groups: Groups(count: 6, size: 6), config: config)
         var old = rollouts.map(\.logProbs)
@@ -60,8 +65,9 @@ import Testing
         func loss(_ p: TabularPolicy) throws -> PolicyLoss.Result {
             let s = try p.score(rollouts, temperature: 0.8, entropies: true)
             return try PolicyLoss.compute(
-                .init(logp: s.logProbs, oldLogp: old, refLogp: ref, mask: s.logProbs.map { $0.map { _ in 1 } },
-                      entropy: s.entropies, advantages: advantages.values),
+                .init(
+                    logp: s.logProbs, oldLogp: old, refLogp: ref, mask: s.logProbs.map { $0.map { _ in 1 } },
+                    entropy: s.entropies, advantages: advantages.values),
                 config: config)
         }
         let r = try loss(policy)
@@ -69,7 +75,8 @@ import Testing
         let h = 1e-6
         for t in policy.theta.indices {
             for b in policy.theta[t].indices {
-                var up = policy, down = policy
+                var up = policy
+                var down = policy
                 up.theta[t][b] += h
                 down.theta[t][b] -= h
                 let fd = (try loss(up).loss - loss(down).loss) / (2 * h)
@@ -82,7 +89,10 @@ import Testing
         var policy = TabularPolicy(length: 2, actions: 3, learningRate: 1, seed: 3)
         var rollouts = try policy.generate(prompt: [0], count: 4, maxTokens: 2, temperature: 1)
         rollouts[0].truncated = true
-        let config = GRPOConfig().with { $0.iterations = 3; $0.maskTruncated = true }
+        let config = GRPOConfig().with {
+            $0.iterations = 3
+            $0.maskTruncated = true
+        }
         let out = try PolicyUpdate.run(
             &policy, rollouts: rollouts, rewards: [1, 0, 1, 0], groups: Groups(count: 4, size: 4), reference: nil,
             config: config)
@@ -95,7 +105,8 @@ import Testing
         var policy = TabularPolicy(length: 2, actions: 3, learningRate: 1, seed: 9)
         let saved = policy.snapshot()
         let first = try policy.generate(prompt: [0], count: 5, maxTokens: 2, temperature: 1)
-        try policy.step(first, temperature: 1, gradLogProbs: first.map { $0.logProbs.map { _ in 1 } }, gradEntropies: nil)
+        try policy.step(
+            first, temperature: 1, gradLogProbs: first.map { $0.logProbs.map { _ in 1 } }, gradEntropies: nil)
         policy.restore(saved)
         #expect(try policy.generate(prompt: [0], count: 5, maxTokens: 2, temperature: 1) == first)
     }

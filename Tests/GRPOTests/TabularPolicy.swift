@@ -25,13 +25,17 @@ struct TabularPolicy: Policy {
 
     mutating func generate(prompt: [Int], count: Int, maxTokens: Int, temperature: Double) throws -> [Rollout] {
         (0..<count).map { _ in
-            var tokens: [Int] = [], logps: [Double] = []
+            var tokens: [Int] = []
+            var logps: [Double] = []
             for position in 0..<min(maxTokens, theta.count) {
                 let p = probabilities(position, temperature: temperature)
                 var u = Double.random(in: 0..<1, using: &rng)
                 var a = p.count - 1
                 for (i, pi) in p.enumerated() {
-                    if u < pi { a = i; break }
+                    if u < pi {
+                        a = i
+                        break
+                    }
                     u -= pi
                 }
                 tokens.append(a)

@@ -19,7 +19,8 @@ extension GRPOConfig {
         try r.rejectUnknownKeys(Self.jsonKeys)
         let presetName = try r.string("preset") ?? "default"
         guard let preset = GRPOConfig.preset(named: presetName) else {
-            throw GRPOError("\(r.name("preset")) must be one of \(Self.presetNames.joined(separator: ", ")), got \"\(presetName)\"")
+            throw GRPOError(
+                "\(r.name("preset")) must be one of \(Self.presetNames.joined(separator: ", ")), got \"\(presetName)\"")
         }
         self = preset
         if let e = try r.double("epsilon") {

@@ -62,7 +62,9 @@ public struct LossBatch: Sendable {
     }
 
     static func rewards(_ r: JSONReader) throws(GRPOError) -> [Double?] {
-        guard let v = r.value("rewards") else { throw GRPOError("missing field \"rewards\" (one number or null per row)") }
+        guard let v = r.value("rewards") else {
+            throw GRPOError("missing field \"rewards\" (one number or null per row)")
+        }
         guard let a = v.arrayValue else { throw GRPOError("rewards must be an array, got \(v.kindDescription)") }
         var out: [Double?] = []
         for (i, x) in a.enumerated() {
@@ -88,7 +90,9 @@ public struct LossBatch: Sendable {
         case (let size?, nil):
             return try Groups(count: rows, size: size)
         case (nil, let ids?):
-            guard let a = ids.arrayValue else { throw GRPOError("group_ids must be an array, got \(ids.kindDescription)") }
+            guard let a = ids.arrayValue else {
+                throw GRPOError("group_ids must be an array, got \(ids.kindDescription)")
+            }
             guard a.count == rows else {
                 throw GRPOError("group_ids has \(a.count) entries but mask has \(rows) rows")
             }
@@ -96,15 +100,17 @@ public struct LossBatch: Sendable {
                 throw GRPOError("group_ids[\(i)] must be a string or a number, got \(id.jsonText)")
             }
             // Python compares 1 and 1.0 as equal dictionary keys; so do we.
-            return Groups(ids: a.map { id in id.doubleValue.flatMap { Int(exactly: $0) }.map { JSON.int(Int64($0)) } ?? id })
+            return Groups(
+                ids: a.map { id in id.doubleValue.flatMap { Int(exactly: $0) }.map { JSON.int(Int64($0)) } ?? id })
         }
     }
 
     static func logits(_ r: JSONReader, mask: [[Double]]) throws(GRPOError) -> [[[Double]]]? {
         guard let v = r.value("logits") else { return nil }
         guard let rows = v.arrayValue, rows.count == mask.count else {
-            throw GRPOError("logits must be an array of \(mask.count) rows (rows × tokens × vocab), got \(v.kindDescription)"
-                + (v.arrayValue.map { " of \($0.count) rows" } ?? ""))
+            throw GRPOError(
+                "logits must be an array of \(mask.count) rows (rows × tokens × vocab), got \(v.kindDescription)"
+                    + (v.arrayValue.map { " of \($0.count) rows" } ?? ""))
         }
         var out: [[[Double]]] = []
         for (i, row) in rows.enumerated() {

@@ -17,15 +17,18 @@ public struct ClippedSurrogate: Sendable, Equatable {
     public var dualClipped: Bool
 
     public init(ratio r: Double, advantage a: Double, config: GRPOConfig) {
-        let lo = 1 - config.epsilonLow, hi = 1 + config.epsilonHigh
-        var r1 = r, dr1 = 1.0
+        let lo = 1 - config.epsilonLow
+        let hi = 1 + config.epsilonHigh
+        var r1 = r
+        var dr1 = 1.0
         if let d = config.delta, r > d {
             r1 = d
             dr1 = 0
         }
         let r2 = min(max(r, lo), hi)
         let dr2: Double = (r >= lo && r <= hi) ? 1 : 0
-        let l1 = -a * r1, l2 = -a * r2
+        let l1 = -a * r1
+        let l2 = -a * r2
         if l1 > l2 {
             (loss, dRatio) = (l1, -a * dr1)
         } else if l2 > l1 {

@@ -34,7 +34,8 @@ extension PolicyLoss {
             throw GRPOError("included has \(inc.count) entries but mask has \(rows) rows")
         }
         if config.beta != 0, x.refLogp == nil {
-            throw GRPOError("config.beta is \(config.beta) but ref_logp is missing (set beta to 0 to train without a reference)")
+            throw GRPOError(
+                "config.beta is \(config.beta) but ref_logp is missing (set beta to 0 to train without a reference)")
         }
         if config.entropyCoef != 0, x.entropy == nil {
             throw GRPOError("config.entropy_coef is \(config.entropyCoef) but no entropies were given (logits)")

@@ -89,7 +89,10 @@ public enum PolicyLoss {
         var grad = zeros
         var pgLoss = 0.0
         // Clip indicators at every position (TRL computes them on the padded tensor too).
-        var low = zeros, high = zeros, region = zeros, dual = zeros
+        var low = zeros
+        var high = zeros
+        var region = zeros
+        var dual = zeros
         let clipFraction: ClipFractions
 
         switch config.importanceSampling {
@@ -124,7 +127,9 @@ public enum PolicyLoss {
                 surrogateConfig.lossAggregation = .seqMeanTokenMean
                 pgWeights = Aggregation.weights(mask: mask, config: surrogateConfig)
             }
-            var rowLow: [Double] = [], rowHigh: [Double] = [], rowDual: [Double] = []
+            var rowLow: [Double] = []
+            var rowHigh: [Double] = []
+            var rowDual: [Double] = []
             for i in mask.indices {
                 let n = max(mask[i].reduce(0, +), 1)
                 var s = 0.0

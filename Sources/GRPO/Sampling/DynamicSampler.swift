@@ -18,8 +18,9 @@ public struct DynamicSampler: Sendable {
     }
 
     public init(config: GRPOConfig, targetGroups: Int) {
-        self.init(enabled: config.dynamicSampling, targetGroups: targetGroups,
-                  maxGenerationBatches: config.maxGenerationBatches, onExhaustion: config.onExhaustion)
+        self.init(
+            enabled: config.dynamicSampling, targetGroups: targetGroups,
+            maxGenerationBatches: config.maxGenerationBatches, onExhaustion: config.onExhaustion)
     }
 
     /// What one fill produced.
@@ -45,7 +46,9 @@ public struct DynamicSampler: Sendable {
     public func fill<Group>(
         generate: (Int) async throws -> [Group], rewards: (Group) -> [Double?]
     ) async throws -> Outcome<Group> {
-        guard targetGroups >= 1 else { throw GRPOError("the number of groups per batch must be at least 1, got \(targetGroups)") }
+        guard targetGroups >= 1 else {
+            throw GRPOError("the number of groups per batch must be at least 1, got \(targetGroups)")
+        }
         guard maxGenerationBatches >= 0 else {
             throw GRPOError("max_generation_batches must be 0 (no limit) or more, got \(maxGenerationBatches)")
         }
