@@ -8,7 +8,9 @@ let package = Package(
     products: [
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
+        .library(name: "GRPO", targets: ["GRPO"]),
         .executable(name: "reward", targets: ["reward"]),
+        .executable(name: "grpo", targets: ["grpo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +33,17 @@ let package = Package(
             ]
         ),
 
+        // MARK: Trainer side
+        .target(name: "GRPO", dependencies: ["RewardKit"]),
+        .executableTarget(
+            name: "grpo",
+            dependencies: [
+                "GRPO",
+                "RewardKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
@@ -38,6 +51,7 @@ let package = Package(
             name: "RewardServiceTests",
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
+        .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
     ]
 )
