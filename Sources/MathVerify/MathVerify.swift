@@ -1,2 +1,141 @@
 /// Answer extraction and mathematical equivalence for math rewards (issue 3).
-public enum MathVerify {}
+///
+/// `MathVerify.verify(gold:prediction:options:)` finds the final answer in both texts, parses each into an
+/// expression tree and decides equivalence: exactly for rationals, within a tolerance for irrational values, at
+/// random points for expressions with variables, structurally for lists, sets, tuples, intervals and matrices.
+/// Every check runs under a fixed budget (`Options.maxSteps`, `maxDepth`, `maxBits`, `maxAnswerBytes`): over budget
+/// is "not equal" with a reason. There is no global state; checks may run concurrently from any thread.
+public enum MathVerify {
+    /// Checks whether `prediction` (a model completion, or a bare answer) answers like `gold` (a GSM8K solution
+    /// ending in `#### n`, a MATH solution with `\boxed{}`, or a bare LaTeX answer).
+    public static func verify(gold: String, prediction: String, options: Options = Options()) -> Verification {
+        let budget = Budget(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxBits: options.maxBits)
+        let extractor = AnswerExtractor(options: options)
+        let goldMatch = extractor.gold(gold)
+        let predictionMatch = extractor.prediction(prediction)
+        var result = Verification(isEquivalent: false, extractedGold: goldMatch?.text,
+                                  extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
+                                  reason: "", steps: 0)
+        defer { result.steps = budget.steps }
+        guard let g = goldMatch?.text else {
+            result.reason = "no gold answer found"
+            return result
+        }
+        guard let p = predictionMatch?.text else {
+            result.reason = "no answer found in the prediction"
+            return result
+        }
+        let outcome = compare(gold: g, prediction: p, options: options, budget: budget, result: &result)
+        result.isEquivalent = outcome.0
+        result.reason = outcome.1
+        return result
+    }
+
+    /// The answer `verify` would read from a completion, or nil.
+    public static func extractAnswer(from completion: String, options: Options = Options()) -> String? {
+        AnswerExtractor(options: options).prediction(completion)?.text
+    }
+
+    /// The answer `verify` would read from a gold text, or nil.
+    public static func extractGold(from gold: String, options: Options = Options()) -> String? {
+        AnswerExtractor(options: options).gold(gold)?.text
+    }
+
+    /// The parsed form of an answer in a plain notation, or the reason it does not parse.
+    public static func parse(_ answer: String, options: Options = Options()) -> Result<String, MathVerifyError> {
+        let budget = Budget(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxBits: options.maxBits)
+        do {
+            return .success(try Parser.parse(UnicodeFolding.fold(answer), budget: budget).description)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private static func compare(gold: String, prediction: String, options: Options, budget: Budget,
+                                result: inout Verification) -> (Bool, String) {
+        for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes {
+            return (false, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
+        }
+        let identical = compact(gold) == compact(prediction)
+        let goldExpr: Expr
+        let predictionExpr: Expr
+        do {
+            goldExpr = try Parser.parse(UnicodeFolding.fold(gold), budget: budget)
+            result.parsedGold = goldExpr.description
+        } catch {
+            if identical { return (true, "identical answers") }
+            return textFallback(gold, prediction, options, "gold \(error)")
+        }
+        do {
+            predictionExpr = try Parser.parse(UnicodeFolding.fold(prediction), budget: budget)
+            result.parsedPrediction = predictionExpr.description
+        } catch {
+            if identical { return (true, "identical answers") }
+            return textFallback(gold, prediction, options, "prediction \(error)")
+        }
+        if identical { return (true, "identical answers") }
+        let canonicalizer = Canonicalizer(options: options, budget: budget)
+        let comparer = Comparer(options: options, budget: budget)
+        var lastReason = "different"
+        do {
+            for g in try canonicalizer.readings(goldExpr) {
+                for p in try canonicalizer.readings(predictionExpr) {
+                    switch try comparer.compare(g, p) {
+                    case .equal(let why): return (true, why)
+                    case .different(let why): lastReason = why
+                    }
+                }
+            }
+        } catch {
+            if case .overBudget = error { return (false, error.description) }
+            let fallback = textFallback(gold, prediction, options, error.description)
+            return fallback
+        }
+        if textKey(gold, options) == textKey(prediction, options) { return (true, "same text") }
+        return (false, lastReason)
+    }
+
+    private static func textFallback(_ gold: String, _ prediction: String, _ options: Options, _ why: String)
+        -> (Bool, String)
+    {
+        textKey(gold, options) == textKey(prediction, options) ? (true, "same text") : (false, why)
+    }
+
+    /// The answer without white space.
+    private static func compact(_ s: String) -> [UInt8] { s.utf8.filter { !ByteSearch.isSpace($0) } }
+
+    /// The answer as bare words: no LaTeX text wrappers, braces, spaces or `$`; lowercased when the options say so;
+    /// a lone choice letter loses its parentheses (`\text{(C)}` → `c`).
+    private static func textKey(_ s: String, _ options: Options) -> String {
+        var t = s
+        for wrapper in ["\\text", "\\textbf", "\\mathrm", "\\mbox", "\\textit", "\\mathbf"] {
+            t = t.replacingAll(wrapper, with: "")
+        }
+        var bytes = UnicodeFolding.fold(t).filter {
+            !ByteSearch.isSpace($0) && $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") && $0 != UInt8(ascii: "$")
+                && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~")
+        }
+        if options.caseInsensitiveText { bytes = bytes.map { ByteSearch.lower($0, true) } }
+        if bytes.count == 3, bytes[0] == UInt8(ascii: "("), bytes[2] == UInt8(ascii: ")") { bytes = [bytes[1]] }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+}
+
+extension String {
+    /// Every occurrence of `target` replaced (a Foundation-free `replacingOccurrences`).
+    func replacingAll(_ target: String, with replacement: String) -> String {
+        let parts = ByteSearch.occurrences(of: Array(target.utf8), in: Array(utf8))
+        guard !parts.isEmpty else { return self }
+        var out = [UInt8]()
+        let bytes = Array(utf8)
+        var last = 0
+        let n = target.utf8.count
+        for p in parts where p >= last {
+            out += bytes[last..<p]
+            out += replacement.utf8
+            last = p + n
+        }
+        out += bytes[last...]
+        return String(decoding: out, as: UTF8.self)
+    }
+}
