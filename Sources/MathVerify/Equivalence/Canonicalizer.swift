@@ -29,8 +29,13 @@ struct Canonicalizer {
     func canonical(_ e: Expr) throws(MathVerifyError) -> Expr {
         try budget.nested { () throws(MathVerifyError) -> Expr in
             try budget.tick()
-            var e = try e.mapChildren { (c) throws(MathVerifyError) -> Expr in try canonical(c) }
-            if options.dropUnits { e = dropUnits(e) }
+            if !e.isCompound {
+                // A scalar answer: drop its units, then spell out its `±` choices.
+                let scalar = options.dropUnits ? dropUnits(e) : e
+                let expanded = try expandPlusMinus(scalar)
+                return expanded.count == 1 ? expanded[0] : .list(expanded)
+            }
+            let e = try e.mapChildren { (c) throws(MathVerifyError) -> Expr in try canonical(c) }
             switch e {
             case .relation(let terms, let ops):
                 return try relation(terms, ops) ?? e
@@ -38,9 +43,12 @@ struct Canonicalizer {
                 return items[0]
             case .tuple(let items) where items.count == 1:
                 return items[0]
-            case .plusMinus, .add, .neg, .mul:
-                let expanded = try expandPlusMinus(e)
-                return expanded.count == 1 ? expanded[0] : .list(expanded)
+            case .list(let items) where items.contains(where: { if case .list = $0 { true } else { false } }):
+                // `1 ± √2, 3` → one flat list.
+                return .list(items.flatMap { (item: Expr) -> [Expr] in
+                    if case .list(let inner) = item { return inner }
+                    return [item]
+                })
             default:
                 return e
             }
@@ -96,6 +104,10 @@ struct Canonicalizer {
         if terms.count == 2 {
             if case .symbol = terms[0] { return interval(terms[1], ops[0], variableOnLeft: true) }
             if case .symbol = terms[1] { return interval(terms[0], ops[0], variableOnLeft: false) }
+            if let (bound, positive) = try linearBound(terms[0], terms[1]) {
+                // a·x + b op 0 with a > 0 is x op -b/a; a < 0 flips the inequality.
+                return interval(bound, ops[0], variableOnLeft: positive)
+            }
         }
         if terms.count == 3, case .symbol = terms[1] {
             let increasing = [Expr.Relation.less, .lessEqual]
@@ -111,11 +123,30 @@ struct Canonicalizer {
         return nil
     }
 
-    /// All sign choices of the `±` in `e` (at most 16), or `[e]` without `±`.
+    /// For `lhs op rhs` linear in one variable x (`lhs - rhs = a·x + b`): the bound `-b/a` and whether `a > 0`.
+    private func linearBound(_ lhs: Expr, _ rhs: Expr) throws(MathVerifyError) -> (Expr, Bool)? {
+        let f = Expr.add([lhs, .neg(rhs)])
+        let variables = f.symbols
+        guard variables.count == 1, let x = variables.first else { return nil }
+        func at(_ v: Int) -> Expr { f.substituting(x, with: .number(Rational(v))) }
+        let b = at(0)
+        let a = Expr.add([at(1), .neg(b)])
+        let evaluator = Evaluator(budget: budget, environment: [:], degreesAsNumbers: true)
+        guard let av = try? evaluator.evaluate(a).complex, let bv = try? evaluator.evaluate(b).complex,
+              let f2 = try? evaluator.evaluate(at(2)).complex, let f5 = try? evaluator.evaluate(at(5)).complex,
+              av.im == 0, av.re != 0, av.isFinite, bv.isFinite else { return nil }
+        // Linear: f(2) = 2a + b and f(5) = 5a + b.
+        let tolerance = 1e-9 * (1 + abs(av.re) + abs(bv.re))
+        guard (f2 - (Complex(2) * av + bv)).magnitude < tolerance, (f5 - (Complex(5) * av + bv)).magnitude < tolerance
+        else { return nil }
+        return (.div(.neg(b), a), av.re > 0)
+    }
+
+    /// All sign choices of the `±` in scalar `e` (at most 16), or `[e]` without `±`.
     private func expandPlusMinus(_ e: Expr) throws(MathVerifyError) -> [Expr] {
         try budget.tick()
-        switch e {
-        case .plusMinus(let a, let b):
+        guard e.containsPlusMinus else { return [e] }
+        if case .plusMinus(let a, let b) = e {
             var out = [Expr]()
             for x in try expandPlusMinus(a) {
                 for y in try expandPlusMinus(b) {
@@ -125,29 +156,15 @@ struct Canonicalizer {
             }
             if out.count > 16 { throw .overBudget(limit: "± choices", value: 16) }
             return out
-        case .add(let terms):
-            return try combine(terms) { .add($0) }
-        case .mul(let factors):
-            return try combine(factors) { .mul($0) }
-        case .neg(let x):
-            return try expandPlusMinus(x).map { .neg($0) }
-        default:
-            return [e]
         }
-    }
-
-    private func combine(_ parts: [Expr], _ make: ([Expr]) -> Expr) throws(MathVerifyError) -> [Expr] {
+        // Choose each child's sign independently and rebuild the node.
         var results: [[Expr]] = [[]]
-        for p in parts {
-            let options = try expandPlusMinus(p)
-            if options.count == 1 {
-                for i in results.indices { results[i].append(options[0]) }
-                continue
-            }
-            results = results.flatMap { prefix in options.map { prefix + [$0] } }
+        for child in e.children {
+            let variants = try expandPlusMinus(child)
+            results = results.flatMap { prefix in variants.map { prefix + [$0] } }
             if results.count > 16 { throw .overBudget(limit: "± choices", value: 16) }
         }
-        return results.map(make)
+        return results.map { e.replacingChildren($0) }
     }
 }
 
@@ -198,10 +215,32 @@ extension Expr {
         }
     }
 
+    var containsPlusMinus: Bool {
+        if case .plusMinus = self { return true }
+        return children.contains { $0.containsPlusMinus }
+    }
+
+    /// The same node with its direct sub-expressions replaced by `new` (same count and order as `children`).
+    func replacingChildren(_ new: [Expr]) -> Expr {
+        var index = 0
+        // `mapChildren` visits children in `children` order.
+        let result = try? mapChildren { (_: Expr) throws(MathVerifyError) -> Expr in
+            defer { index += 1 }
+            return new[index]
+        }
+        return result ?? self
+    }
+
     /// True when the symbol `name` occurs in the expression.
     func mentions(_ name: String) -> Bool {
         if case .symbol(let s) = self { return s == name }
         return children.contains { $0.mentions(name) }
+    }
+
+    /// The expression with every occurrence of symbol `name` replaced by `value`.
+    func substituting(_ name: String, with value: Expr) -> Expr {
+        if case .symbol(let s) = self, s == name { return value }
+        return (try? mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in c.substituting(name, with: value) }) ?? self
     }
 
     /// Free variables, sorted.

@@ -247,7 +247,9 @@ struct AnswerExtractor {
             changed = false
             rounds += 1
             let before = s
-            for suffix in [".", ",", ";", "!", ":"] where s.hasSuffix(suffix) { s.removeLast() }
+            for suffix in [".", ",", ";", ":"] where s.hasSuffix(suffix) { s.removeLast() }
+            if s.hasSuffix("**") { s.removeLast(2) }
+            if s.hasPrefix("**") { s.removeFirst(2) }
             for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**")]
             where s.hasPrefix(open) && s.hasSuffix(close) && s.utf8.count >= open.utf8.count + close.utf8.count {
                 s = String(s.dropFirst(open.count).dropLast(close.count))
@@ -262,8 +264,8 @@ struct AnswerExtractor {
         return s
     }
 
-    /// True for short texts that read as an answer rather than prose: at most two words of three or more letters
-    /// outside LaTeX commands.
+    /// True for short texts that read as an answer rather than prose: at most one word of two or more letters
+    /// outside LaTeX commands (function names, number words and "and"/"or" do not count).
     static func looksLikeAnswer(_ s: String) -> Bool {
         let bytes = Array(s.utf8)
         if bytes.count > 300 { return false }
@@ -282,13 +284,15 @@ struct AnswerExtractor {
             if ByteSearch.isLetter(bytes[i]) {
                 let start = i
                 while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
-                if i - start >= 3 && !Parser.functions.contains(ByteSearch.string(bytes[start..<i]).lowercased()) {
+                let word = ByteSearch.string(bytes[start..<i]).lowercased()
+                if i - start >= 2 && !Parser.functions.contains(word) && !NumberWords.isNumberWord(word)
+                    && word != "and" && word != "or" && word != "pi" && word != "sqrt" {
                     words += 1
                 }
                 continue
             }
             i += 1
         }
-        return words <= 2
+        return words <= 1
     }
 }

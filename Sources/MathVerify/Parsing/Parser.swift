@@ -471,9 +471,14 @@ struct Parser {
         if NumberWords.isNumberWord(lower) {
             var words = [lower]
             while pos < lexemes.count {
-                if case .word(let n) = current, NumberWords.isNumberWord(n) || (n.lowercased() == "and" && false) {
+                if case .word(let n) = current, NumberWords.isNumberWord(n) {
                     words.append(n)
                     pos += 1
+                } else if case .word(let n) = current, n.lowercased() == "and", case .word(let m) = next,
+                          NumberWords.isNumberWord(m),
+                          words.contains(where: { ["hundred", "thousand", "million", "billion"].contains($0) }) {
+                    words.append(m)
+                    pos += 2
                 } else if isSymbol(current, "-"), case .word(let n) = next, NumberWords.isNumberWord(n) {
                     words.append(n)
                     pos += 2
@@ -577,7 +582,10 @@ struct Parser {
         }
         var result: Expr
         var fname = name == "lg" ? "log10" : name
-        if case .number(let p)? = power, p == Rational(-1), ["sin", "cos", "tan", "sec", "csc", "cot"].contains(name) {
+        var isMinusOne = false
+        if case .number(let p)? = power, p == Rational(-1) { isMinusOne = true }
+        if case .neg(.number(let p))? = power, p == .one { isMinusOne = true }
+        if isMinusOne, ["sin", "cos", "tan", "sec", "csc", "cot"].contains(name) {
             fname = "a" + name
             power = nil
         }
