@@ -30,9 +30,11 @@ extension MathVerify {
 
     /// Every choice of the verifier. The defaults are the ones the tests and benchmarks use.
     public struct Options: Sendable, Hashable {
-        /// Extractors tried on a completion. When `lastMarkerWins` is true, the match ending last in the text wins
-        /// (so self-corrections take the last answer); otherwise the first extractor in this order that matches
-        /// wins (its last match). `bold` is used only when no other listed extractor matched.
+        /// Extractors tried on a completion, in two tiers: structural markers (`boxed`, `answerTag`, `gsm8k`) first,
+        /// phrases (`finalAnswer`, `answerIs`, `correction`) only when no structural marker matched — except that a
+        /// self-correction after the last structural marker wins. Within a tier, when `lastMarkerWins` is true the
+        /// match ending last in the text wins (self-corrections take the last answer); otherwise the first extractor
+        /// in this order that matches (its last match). `bold` is used only when nothing else matched.
         public var extractionOrder: [Extractor] = [.boxed, .answerTag, .finalAnswer, .answerIs, .gsm8k, .correction,
                                                    .bold]
         /// See `extractionOrder`.

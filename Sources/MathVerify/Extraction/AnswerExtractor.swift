@@ -2,6 +2,9 @@
 struct AnswerExtractor {
     let options: MathVerify.Options
 
+    static let structural: Set<MathVerify.Extractor> = [.boxed, .answerTag, .gsm8k]
+    static let phrases: Set<MathVerify.Extractor> = [.finalAnswer, .answerIs, .correction]
+
     /// A candidate answer: its text and where its marker ended in the completion.
     struct Match {
         var text: String
@@ -13,11 +16,22 @@ struct AnswerExtractor {
     func prediction(_ completion: String) -> Match? {
         var bytes = Array(completion.utf8)
         if bytes.count > options.maxInputBytes { bytes = Array(bytes.suffix(options.maxInputBytes)) }
+        // Structural markers (boxed, answer tag, `####`) outrank phrases; a self-correction after them still wins.
         var best: Match?
-        for extractor in options.extractionOrder where extractor != .bold {
-            guard let m = lastMatch(extractor, in: bytes) else { continue }
-            if !options.lastMarkerWins { return m }
-            if best == nil || m.end > best!.end { best = m }
+        for tier in [AnswerExtractor.structural, AnswerExtractor.phrases] {
+            for extractor in options.extractionOrder where tier.contains(extractor) {
+                guard let m = lastMatch(extractor, in: bytes) else { continue }
+                if !options.lastMarkerWins {
+                    if best == nil { best = m }
+                    continue
+                }
+                if best == nil || m.end > best!.end { best = m }
+            }
+            if best != nil { break }
+        }
+        if let found = best, found.extractor.map(AnswerExtractor.structural.contains) ?? false,
+           options.extractionOrder.contains(.correction), let c = lastMatch(.correction, in: bytes), c.end > found.end {
+            best = c
         }
         if let best { return best }
         if options.extractionOrder.contains(.bold), let m = lastMatch(.bold, in: bytes) { return m }
