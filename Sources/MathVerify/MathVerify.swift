@@ -16,7 +16,6 @@ public enum MathVerify {
         var result = Verification(isEquivalent: false, extractedGold: goldMatch?.text,
                                   extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
                                   reason: "", steps: 0)
-        defer { result.steps = budget.steps }
         guard let g = goldMatch?.text else {
             result.reason = "no gold answer found"
             return result
@@ -28,6 +27,7 @@ public enum MathVerify {
         let outcome = compare(gold: g, prediction: p, options: options, budget: budget, result: &result)
         result.isEquivalent = outcome.0
         result.reason = outcome.1
+        result.steps = budget.steps
         return result
     }
 

@@ -4,6 +4,8 @@ struct Canonicalizer {
     let options: MathVerify.Options
     let budget: Budget
 
+    static let functionNames: Set<String> = ["f", "g", "h", "p", "q", "F", "G", "H", "P", "Q"]
+
     /// The readings of `e` to compare (two when `percent == .either` and `e` has a percent sign, else one).
     func readings(_ e: Expr) throws(MathVerifyError) -> [Expr] {
         let base = try canonical(e)
@@ -87,6 +89,12 @@ struct Canonicalizer {
                 return terms.last!
             }
             if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
+            // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
+            if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2,
+               case .symbol(let name) = factors[0], Canonicalizer.functionNames.contains(name),
+               !terms[1].mentions(name) {
+                return terms[1]
+            }
         }
         // One-variable inequalities become intervals.
         func interval(_ bound: Expr, _ op: Expr.Relation, variableOnLeft: Bool) -> Expr? {

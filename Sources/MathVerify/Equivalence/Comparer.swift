@@ -47,6 +47,8 @@ struct Comparer {
         case (.matrix(let rows), .tuple(let ys)), (.tuple(let ys), .matrix(let rows)):
             guard rows.count == 1 || rows.allSatisfy({ $0.count == 1 }) else { return .different("matrix vs tuple") }
             return try ordered(rows.flatMap { $0 }, ys)
+        case (.function("base", let x), .function("base", let y)):
+            return try ordered([x[1], x[0]], [y[1], y[0]])
         case (.relation(let t1, let o1), .relation(let t2, let o2)):
             return try relations(t1, o1, t2, o2)
         default:

@@ -12,6 +12,8 @@ struct Evaluator {
     let environment: [String: Complex]
     let degreesAsNumbers: Bool
 
+    static let trigonometric: Set<String> = ["sin", "cos", "tan", "sec", "csc", "cot"]
+
     func evaluate(_ e: Expr) throws(MathVerifyError) -> Value {
         try budget.nested { () throws(MathVerifyError) -> Value in try evaluateNode(e) }
     }
@@ -59,7 +61,10 @@ struct Evaluator {
         case .percent(let x):
             return try divide(try evaluate(x), .exact(Rational(100)))
         case .function(let name, let args):
-            return try function(name, try args.map { (a) throws(MathVerifyError) -> Value in try evaluate(a) })
+            // `\sin 60^\circ`: inside a trigonometric function a degree sign always means π/180.
+            let evaluator = degreesAsNumbers && Evaluator.trigonometric.contains(name) && args.contains(where: \.mentionsDegrees)
+                ? Evaluator(budget: budget, environment: environment, degreesAsNumbers: false) : self
+            return try function(name, try args.map { (a) throws(MathVerifyError) -> Value in try evaluator.evaluate(a) })
         case .plusMinus:
             throw .undefined("± in a scalar")
         default:
@@ -162,6 +167,9 @@ struct Evaluator {
         case "abs":
             if case .exact(let r) = x { return .exact(r.isNegative ? -r : r) }
             return .approx(Complex(x.complex.magnitude))
+        case "base":
+            // `2516_8` is compared by its digits (the question fixes the base); `Comparer` checks both bases.
+            return x
         case "degree":
             if degreesAsNumbers { return x }
             return try multiply(x, .approx(Complex(Double.pi / 180)))
@@ -251,4 +259,12 @@ struct Evaluator {
 extension Complex {
     /// acos(z) = π/2 − asin(z).
     fileprivate var arcsineComplement: Complex { Complex(Double.pi / 2) - arcsine }
+}
+
+extension Expr {
+    /// True when a degree sign occurs in the expression.
+    var mentionsDegrees: Bool {
+        if case .function("degree", _) = self { return true }
+        return children.contains { $0.mentionsDegrees }
+    }
 }

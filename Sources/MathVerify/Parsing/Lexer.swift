@@ -18,7 +18,7 @@ struct Lexer {
         "Biggr", "displaystyle", "textstyle", "scriptstyle", ",", "!", ";", ":", " ", "quad", "qquad", "limits",
         "nonumber", "hline", "$", "boxed", "fbox", "middle", "enspace", "thinspace", "medspace", "thickspace",
         "negthinspace", "mathit", "mathsf", "mathnormal", "rm", "bf", "it", "noindent", "centering", "underline",
-        "bm", "boldsymbol", "mathbb", "mathcal", "ensuremath", "cr", "newline",
+        "bm", "boldsymbol", "mathcal", "ensuremath", "cr", "newline",
     ]
     /// Commands whose braced argument is read as text.
     private static let textCommands: Set<String> = [

@@ -341,7 +341,7 @@ struct Parser {
                 pos += 1
                 let sub = try readArgument()
                 switch e {
-                case .number: break  // `2516_8`: the base is context; the digits are the answer
+                case .number: e = .function("base", [e, sub])  // `2516_8`: digits in base 8
                 case .symbol(let s): e = .symbol(s + "_" + sub.description)
                 default: e = .function("subscript", [e, sub])
                 }
@@ -552,6 +552,13 @@ struct Parser {
         case "overline", "bar", "vec", "hat", "tilde", "widehat", "overrightarrow", "mathbf", "boxed":
             return try readArgument()
         case "ldots", "dots", "cdots": return .text("...")
+        case "mathbb":
+            // `\mathbb{R}` is the whole real line; other blackboard letters are names.
+            let arg = try readArgument()
+            if case .symbol("R") = arg {
+                return .interval(.neg(.constant(.infinity)), .constant(.infinity), lowerClosed: false, upperClosed: false)
+            }
+            return arg
         default:
             if Parser.functions.contains(c) || c == "arcsin" { return try parseFunction(c) }
             return .symbol(Parser.greek.contains(c) ? c : "\\" + c)
