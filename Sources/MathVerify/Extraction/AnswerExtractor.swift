@@ -35,9 +35,11 @@ struct AnswerExtractor {
         }
         if let best { return best }
         if options.extractionOrder.contains(.bold), let m = lastMatch(.bold, in: bytes) { return m }
-        let whole = clean(ArraySlice(bytes))
-        if !whole.isEmpty && whole.utf8.count <= options.wholeTextMaxLength && AnswerExtractor.looksLikeAnswer(whole) {
-            return Match(text: whole, end: bytes.count, extractor: nil)
+        if bytes.count <= options.wholeTextMaxLength + 16 {
+            let whole = clean(ArraySlice(bytes))
+            if !whole.isEmpty && whole.utf8.count <= options.wholeTextMaxLength && AnswerExtractor.looksLikeAnswer(whole) {
+                return Match(text: whole, end: bytes.count, extractor: nil)
+            }
         }
         if options.lastNumberFallback, let n = lastNumber(in: bytes) { return Match(text: n, end: bytes.count, extractor: nil) }
         return nil
@@ -93,10 +95,10 @@ struct AnswerExtractor {
         // Answers boxed one by one ("\boxed{1} and \boxed{2}") are read as a list.
         var parts = [found[found.count - 1]]
         var k = found.count - 2
-        while k >= 0 {
+        while k >= 0, found[k].end <= parts[0].start {
             let gap = bytes[found[k].end..<parts[0].start]
             let connective = ByteSearch.string(gap).trimmingSpaces.lowercased()
-            guard found[k].end <= parts[0].start, gap.count <= 12,
+            guard gap.count <= 12,
                   ["", ",", "and", "or", "$, $", "$ and $", "$,$", ",\\", "$ or $", "\\text{ and }", ";"]
                     .contains(connective) else { break }
             parts.insert(found[k], at: 0)
@@ -254,6 +256,8 @@ struct AnswerExtractor {
 
     /// Trims white space, `$`/`\(`/`\[` delimiters, a `\boxed{}` wrapper, bold marks and trailing punctuation.
     func clean(_ slice: ArraySlice<UInt8>) -> String {
+        // Too long to be an answer: returned as is, and refused later as over budget.
+        if slice.count > 2 * options.maxAnswerBytes { return ByteSearch.string(slice) }
         var s = ByteSearch.string(slice).trimmingSpaces
         var changed = true
         var rounds = 0

@@ -1,19 +1,26 @@
 /// Small byte-level helpers for scanning long completions in linear time.
 enum ByteSearch {
-    /// Start indices of every occurrence of `needle` in `haystack`, ASCII case-insensitively when `ignoreCase`.
+    /// Start indices of every occurrence of `needle` in `haystack`, ASCII case-insensitively when `ignoreCase`
+    /// (then `needle` must be lowercase).
     static func occurrences(of needle: [UInt8], in haystack: [UInt8], ignoreCase: Bool = false) -> [Int] {
         guard !needle.isEmpty, haystack.count >= needle.count else { return [] }
         var result = [Int]()
-        let first = lower(needle[0], ignoreCase)
-        var i = 0
-        let last = haystack.count - needle.count
-        while i <= last {
-            if lower(haystack[i], ignoreCase) == first {
-                var j = 1
-                while j < needle.count && lower(haystack[i + j], ignoreCase) == lower(needle[j], ignoreCase) { j += 1 }
-                if j == needle.count { result.append(i) }
+        haystack.withUnsafeBufferPointer { h in
+            needle.withUnsafeBufferPointer { n in
+                let first = n[0]
+                let firstUpper: UInt8 = ignoreCase && first >= 97 && first <= 122 ? first - 32 : first
+                let last = h.count - n.count
+                var i = 0
+                while i <= last {
+                    let b = h[i]
+                    if b == first || b == firstUpper {
+                        var j = 1
+                        while j < n.count && lower(h[i + j], ignoreCase) == n[j] { j += 1 }
+                        if j == n.count { result.append(i) }
+                    }
+                    i += 1
+                }
             }
-            i += 1
         }
         return result
     }
