@@ -220,8 +220,9 @@ struct AnswerExtractor {
         let marks = ByteSearch.occurrences(of: Array("**".utf8), in: bytes)
         var k = marks.count - 1
         while k >= 1 {
-            let inner = bytes[(marks[k - 1] + 2)..<marks[k]]
-            if marks[k] > marks[k - 1] + 2, inner.count <= 200, inner.contains(where: ByteSearch.isDigit) {
+            if marks[k] > marks[k - 1] + 2, marks[k] - marks[k - 1] <= 202,
+               bytes[(marks[k - 1] + 2)..<marks[k]].contains(where: ByteSearch.isDigit) {
+                let inner = bytes[(marks[k - 1] + 2)..<marks[k]]
                 let text = clean(inner)
                 if !text.isEmpty { return Match(text: text, end: marks[k] + 2, extractor: .bold) }
             }
