@@ -28,6 +28,6 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
     ]
 )
