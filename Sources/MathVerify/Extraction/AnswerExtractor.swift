@@ -99,7 +99,7 @@ struct AnswerExtractor {
             let gap = bytes[found[k].end..<parts[0].start]
             let connective = ByteSearch.string(gap).trimmingSpaces.lowercased()
             guard gap.count <= 12,
-                  ["", ",", "and", "or", "$, $", "$ and $", "$,$", ",\\", "$ or $", "\\text{ and }", ";"]
+                  ["", ",", "and", "$, $", "$ and $", "$,$", ",\\", ", and", "$, and $", "\\text{ and }", ";"]
                     .contains(connective) else { break }
             parts.insert(found[k], at: 0)
             k -= 1
@@ -198,8 +198,8 @@ struct AnswerExtractor {
         for c in cues { positions += ByteSearch.occurrences(of: Array(c.utf8), in: bytes, ignoreCase: true).map { $0 + c.utf8.count } }
         positions.sort(by: >)
         for p in positions.prefix(4) {
-            let window = Array(bytes[p..<min(bytes.count, p + 80)])
-            let linkers = [" is ", " be ", "=", " it's ", " is: "]
+            let window = Array(bytes[p..<min(bytes.count, p + 60)])
+            let linkers = ["it is ", "it's ", "answer is ", "should be ", "must be ", "is actually ", "result is "]
             var best: Int?
             for l in linkers {
                 if let o = ByteSearch.occurrences(of: Array(l.utf8), in: window, ignoreCase: true).last {
