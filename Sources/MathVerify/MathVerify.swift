@@ -57,21 +57,18 @@ public enum MathVerify {
             return (false, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
         }
         let identical = compact(gold) == compact(prediction)
-        let goldExpr: Expr
-        let predictionExpr: Expr
-        do {
-            goldExpr = try Parser.parse(UnicodeFolding.fold(gold), budget: budget)
-            result.parsedGold = goldExpr.description
-        } catch {
-            if identical { return (true, "identical answers") }
-            return textFallback(gold, prediction, options, "gold \(error)")
+        let parsed = [gold, prediction].map { (text) -> Result<Expr, MathVerifyError> in
+            Result { () throws(MathVerifyError) -> Expr in try Parser.parse(UnicodeFolding.fold(text), budget: budget) }
         }
-        do {
-            predictionExpr = try Parser.parse(UnicodeFolding.fold(prediction), budget: budget)
-            result.parsedPrediction = predictionExpr.description
-        } catch {
+        result.parsedGold = try? parsed[0].get().description
+        result.parsedPrediction = try? parsed[1].get().description
+        guard case .success(let goldExpr) = parsed[0], case .success(let predictionExpr) = parsed[1] else {
             if identical { return (true, "identical answers") }
-            return textFallback(gold, prediction, options, "prediction \(error)")
+            let failure = zip(["gold", "prediction"], parsed).compactMap { name, r -> String? in
+                if case .failure(let e) = r { return "\(name) \(e)" }
+                return nil
+            }.first!
+            return textFallback(gold, prediction, options, failure)
         }
         if identical { return (true, "identical answers") }
         let canonicalizer = Canonicalizer(options: options, budget: budget)
