@@ -98,8 +98,22 @@ public enum MathVerify {
         textKey(gold, options) == textKey(prediction, options) ? (true, "same text") : (false, why)
     }
 
-    /// The answer without white space.
-    private static func compact(_ s: String) -> [UInt8] { s.utf8.filter { !ByteSearch.isSpace($0) } }
+    /// The answer without white space, except a single space between two digits (`2 1/2` is not `21/2`).
+    private static func compact(_ s: String) -> [UInt8] {
+        let bytes = Array(s.utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count)
+        for (i, b) in bytes.enumerated() {
+            if ByteSearch.isSpace(b) {
+                let digitBefore = out.last.map(ByteSearch.isDigit) ?? false
+                let digitAfter = i + 1 < bytes.count && ByteSearch.isDigit(bytes[i + 1])
+                if digitBefore && digitAfter { out.append(0x20) }
+                continue
+            }
+            out.append(b)
+        }
+        return out
+    }
 
     /// The answer as bare words: no LaTeX text wrappers, braces, spaces or `$`; lowercased when the options say so;
     /// a lone choice letter loses its parentheses (`\text{(C)}` → `c`).

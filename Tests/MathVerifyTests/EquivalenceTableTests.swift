@@ -2,7 +2,7 @@ import MathVerify
 import Testing
 
 /// Every table row, in one list.
-let allEquivalenceCases = numberCases + expressionCases + structureCases + unitCases + extractionCases + hardCases
+let allEquivalenceCases = numberCases + expressionCases + structureCases + unitCases + extractionCases + hardCases + mathVerifySuiteCases
 
 @Suite("Equivalence tables")
 struct EquivalenceTableTests {

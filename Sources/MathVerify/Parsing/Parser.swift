@@ -33,9 +33,30 @@ struct Parser {
     static func parse(_ bytes: [UInt8], budget: Budget) throws(MathVerifyError) -> Expr {
         let trimmed = bytes.drop { $0 == 0x20 }
         let startsBracketed = trimmed.first.map { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") } ?? false
-        var lexer = Lexer(bytes, budget: budget, joinThousands: !startsBracketed)
+        var lexer = Lexer(Parser.joiningSpacedThousands(bytes), budget: budget, joinThousands: !startsBracketed)
         var parser = Parser(try lexer.tokenize(), budget: budget)
         return try parser.parseAll()
+    }
+
+    /// `1 000 000` (the whole answer, groups of three after the first) → `1000000`; anything else unchanged.
+    static func joiningSpacedThousands(_ bytes: [UInt8]) -> [UInt8] {
+        var digits = [UInt8]()
+        var group = 0
+        var groups = 0
+        for (i, b) in bytes.enumerated() {
+            if b >= 48 && b <= 57 {
+                digits.append(b)
+                group += 1
+            } else if b == 0x20 && group > 0 && (groups > 0 ? group == 3 : group <= 3) {
+                groups += 1
+                group = 0
+            } else if b == UInt8(ascii: "-") && i == 0 {
+                digits.append(b)
+            } else {
+                return bytes
+            }
+        }
+        return groups > 0 && group == 3 ? digits : bytes
     }
 
     mutating func parseAll() throws(MathVerifyError) -> Expr {
@@ -103,6 +124,7 @@ struct Parser {
             var items = [try parseRelation()]
             while isListSeparator(current) {
                 pos += 1
+                while isListSeparator(current) { pos += 1 }  // `19, 46, and 82`
                 if current == nil || isCloser(current) { break }
                 items.append(try parseRelation())
             }
@@ -328,7 +350,7 @@ struct Parser {
             if isSymbol(current, "!") && !isSymbol(next, "=") {
                 pos += 1
                 e = .factorial(e)
-            } else if isSymbol(current, "%") {
+            } else if isSymbol(current, "%") || isPercentWord(current) {
                 pos += 1
                 e = .percent(e)
             } else if case .command("degree") = current {
@@ -348,6 +370,14 @@ struct Parser {
             } else {
                 return e
             }
+        }
+    }
+
+    private func isPercentWord(_ t: Token?) -> Bool {
+        switch t {
+        case .word(let w): return ["percent", "pct", "percentage"].contains(w.lowercased())
+        case .text(let w): return ["percent", "pct", "percentage", "%"].contains(w.trimmingSpaces.lowercased())
+        default: return false
         }
     }
 
@@ -509,6 +539,9 @@ struct Parser {
         if t.isEmpty {
             if pos < lexemes.count, startsImplicitFactor(lexemes[pos]) { return try parsePrimary() }
             return .text("")
+        }
+        if t.utf8.count == 1, let b = t.utf8.first, (b >= 65 && b <= 90) || (b >= 97 && b <= 122) {
+            return letter(t)  // `\mathrm{e}`, `\mathrm{i}`
         }
         let words = t.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
         if let v = NumberWords.value(of: words) { return .number(Rational(v)) }
