@@ -35,30 +35,20 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     var isNegative: Bool { numerator.isNegative }
     /// Bits needed for numerator and denominator together: the size the budget checks.
     var bitWidth: Int { numerator.bitWidth + denominator.bitWidth }
+    /// Nearest `Double`; numerators and denominators beyond `Double`'s range are scaled to their top 60 bits first,
+    /// so a quotient that is representable stays finite.
     var doubleValue: Double {
         let n = numerator.doubleValue
         let d = denominator.doubleValue
         if n.isFinite && d.isFinite { return n / d }
-        // Scale both down so very long fractions still give a finite quotient when it exists.
-        let shift = max(numerator.bitWidth, denominator.bitWidth) - 1000
-        return Rational.scaledQuotient(numerator, denominator, shift: shift)
-    }
-
-    private static func scaledQuotient(_ n: BigInt, _ d: BigInt, shift: Int) -> Double {
-        let nBits = n.bitWidth
-        let dBits = d.bitWidth
-        // log2(n/d) ≈ nBits - dBits; use the top 60 bits of each.
-        func top(_ x: BigInt, _ bits: Int) -> Double {
-            let drop = max(0, bits - 60)
-            let divisor = BigInt(1).shiftedLeft(drop)
-            return (x.magnitude / divisor).doubleValue
+        func top(_ x: BigInt) -> (Double, Int) {
+            let drop = max(0, x.bitWidth - 60)
+            return ((x.magnitude / BigInt(1).shiftedLeft(drop)).doubleValue, drop)
         }
-        let nd = top(n, nBits)
-        let dd = top(d, dBits)
-        let exponent = max(0, nBits - 60) - max(0, dBits - 60)
-        let v = (nd / dd) * pow2(exponent)
-        _ = shift
-        return n.isNegative ? -v : v
+        let (nd, nDrop) = top(numerator)
+        let (dd, dDrop) = top(denominator)
+        let v = (nd / dd) * Rational.pow2(nDrop - dDrop)
+        return numerator.isNegative ? -v : v
     }
 
     private static func pow2(_ e: Int) -> Double {
