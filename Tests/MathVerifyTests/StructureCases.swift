@@ -73,4 +73,8 @@ let structureCases: [EquivalenceCase] = [
     .init("inequality-scaled", "2x > 6", "x > 3", true),
     .init("inequality-flipped-wrong", "x > 3", "x < 3", false),
     .init("k-equals", "k = \\frac{1}{2}", "0.5", true),
+    .init("equation-line-rearranged", "y = 2x + 3", "2x - y = -3", true),
+    .init("equation-line-rearranged-wrong", "y = 2x + 3", "2x - y = 3", false),
+    .init("equation-line-vs-other-line", "y = 2x + 3", "y = 2x + 4", false),
+    .init("equation-circle", "(x-1)^2 + (y+2)^2 = 9", "x^2 - 2x + y^2 + 4y - 4 = 0", true),
 ]

@@ -57,6 +57,22 @@ struct Canonicalizer {
         }
     }
 
+    /// The value an equation states, when `equationAsValue` allows reading it so: `x = 3`, `x = 1 + 2 = 3`,
+    /// `3 = x`, `f(x) = x^2`. Nil for other relations (`2x - y = -3` stays an equation).
+    static func equationValue(_ e: Expr, options: MathVerify.Options) -> Expr? {
+        guard options.equationAsValue, case .relation(let terms, let ops) = e, ops.allSatisfy({ $0 == .equal }) else {
+            return nil
+        }
+        if case .symbol(let name) = terms[0], !terms.last!.mentions(name) { return terms.last! }
+        if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
+        // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
+        if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2, case .symbol(let name) = factors[0],
+           functionNames.contains(name), !terms[1].mentions(name) {
+            return terms[1]
+        }
+        return nil
+    }
+
     private func isUnit(_ e: Expr) -> Bool {
         switch e {
         case .text(let t): return !t.isEmpty || true
@@ -83,19 +99,6 @@ struct Canonicalizer {
 
     private func relation(_ terms: [Expr], _ ops: [Expr.Relation]) throws(MathVerifyError) -> Expr? {
         if ops.count == 1 && ops[0] == .member, case .symbol = terms[0] { return terms[1] }
-        if options.equationAsValue, ops.allSatisfy({ $0 == .equal }) {
-            // `x = 3`, `x = 1 + 2 = 3`, `3 = x`: the value.
-            if case .symbol(let name) = terms[0], terms.count >= 2, !terms.last!.mentions(name) {
-                return terms.last!
-            }
-            if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
-            // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
-            if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2,
-               case .symbol(let name) = factors[0], Canonicalizer.functionNames.contains(name),
-               !terms[1].mentions(name) {
-                return terms[1]
-            }
-        }
         // One-variable inequalities become intervals.
         func interval(_ bound: Expr, _ op: Expr.Relation, variableOnLeft: Bool) -> Expr? {
             let inf = Expr.constant(.infinity)

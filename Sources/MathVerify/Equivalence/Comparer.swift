@@ -22,6 +22,13 @@ struct Comparer {
 
     private func compareNode(_ a: Expr, _ b: Expr) throws(MathVerifyError) -> Outcome {
         try budget.tick()
+        // An equation against a non-relation: compare the value it states (`x = 3` vs `3`).
+        let aIsRelation = if case .relation = a { true } else { false }
+        let bIsRelation = if case .relation = b { true } else { false }
+        if aIsRelation != bIsRelation {
+            if aIsRelation, let v = Canonicalizer.equationValue(a, options: options) { return try compare(v, b) }
+            if bIsRelation, let v = Canonicalizer.equationValue(b, options: options) { return try compare(a, v) }
+        }
         switch (a, b) {
         case (.text(let x), .text(let y)):
             return normalizedText(x) == normalizedText(y) ? .equal("same text") : .different("different text")
