@@ -48,6 +48,10 @@ extension MathVerify {
         public var relativeTolerance: Double = 1e-6
         /// Absolute part of the tolerance above (matters near zero).
         public var absoluteTolerance: Double = 1e-9
+        /// A decimal with at least this many fractional digits equals a value that has no finite decimal expansion
+        /// (`1/3`, `\sqrt{2}`) when it is that value rounded or truncated to its digits (`0.333333`, `0.666667`,
+        /// `1.414214`). The default 6 follows math-verify's `float_rounding=6`. Nil: decimals compare like any number.
+        public var roundedDecimalDigits: Int? = 6
         /// Random points at which expressions with variables are evaluated (deterministic given `seed`).
         public var symbolicPoints: Int = 6
         /// Seed of the points above.

@@ -25,7 +25,7 @@ let hardCases: [EquivalenceCase] = [
     .init("hard-21", "(-\\infty,\\infty)", "\\boxed{\\mathbb{R}}", true),
     .init("hard-22", "0.\\overline{3}", "\\boxed{\\frac13}", true),
     .init("hard-23", "\\frac{1}{3}", "\\boxed{0.333}", false),
-    .init("hard-24", "\\frac{1}{3}", "\\boxed{0.3333333333}", false),
+    .init("hard-24", "\\frac{1}{3}", "\\boxed{0.3333333333}", true),
     .init("hard-25", "\\pi", "\\boxed{3.14}", false),
     .init("hard-26", "1.5", "\\boxed{\\frac{3}{2}}", true),
     .init("hard-27", "\\text{Devon}", "\\boxed{\\text{Devon}}", true),

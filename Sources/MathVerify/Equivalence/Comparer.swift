@@ -142,9 +142,16 @@ struct Comparer {
             let x = try evaluator.evaluate(a)
             let y = try evaluator.evaluate(b)
             if case .exact(let p) = x, case .exact(let q) = y {
-                return p == q ? .equal("equal exactly") : .different("\(p) ≠ \(q)")
+                if p == q { return .equal("equal exactly") }
+                if roundedDecimal(p, matches: y) || roundedDecimal(q, matches: x) {
+                    return .equal("equal to the decimal's digits")
+                }
+                return .different("\(p) ≠ \(q)")
             }
-            return close(x.complex, y.complex) ? .equal("equal within tolerance") : .different("\(x) ≠ \(y)")
+            if close(x.complex, y.complex) { return .equal("equal within tolerance") }
+            if case .exact(let p) = x, roundedDecimal(p, matches: y) { return .equal("equal to the decimal's digits") }
+            if case .exact(let q) = y, roundedDecimal(q, matches: x) { return .equal("equal to the decimal's digits") }
+            return .different("\(x) ≠ \(y)")
         }
         var agreeing = 0
         for env in points(variables) {
@@ -168,6 +175,30 @@ struct Comparer {
             agreeing += 1
         }
         return agreeing >= 2 ? .equal("equal at \(agreeing) random points") : .different("too few points where defined")
+    }
+
+    /// True when `decimal` has k ≥ `roundedDecimalDigits` fractional digits, `other` has no finite decimal
+    /// expansion, and they differ by less than 10^-k (`decimal` is `other` rounded or truncated).
+    private func roundedDecimal(_ decimal: Rational, matches other: Value) -> Bool {
+        guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum, k <= 15
+        else { return false }
+        if case .exact(let r) = other, Comparer.decimalDigits(r) != nil { return false }
+        let v = other.complex
+        guard v.im == 0, v.re.isFinite else { return false }
+        var scale = 1.0
+        for _ in 0..<k { scale *= 10 }
+        return abs(decimal.doubleValue - v.re) * scale < 1 + 1e-9
+    }
+
+    /// The number of fractional digits of a rational whose denominator divides a power of ten, else nil.
+    static func decimalDigits(_ r: Rational) -> Int? {
+        guard let d = r.denominator.asInt else { return nil }
+        var twos = 0
+        var fives = 0
+        var n = d
+        while n % 2 == 0 { n /= 2; twos += 1 }
+        while n % 5 == 0 { n /= 5; fives += 1 }
+        return n == 1 ? max(twos, fives) : nil
     }
 
     private func close(_ x: Complex, _ y: Complex) -> Bool {

@@ -42,6 +42,8 @@ extension TermRegistry {
             o.wholeTextMaxLength = try p.int("whole_text_max_length", default: o.wholeTextMaxLength, in: 0...1_000_000)
             o.relativeTolerance = try p.double("relative_tolerance", default: o.relativeTolerance, in: 0...1)
             o.absoluteTolerance = try p.double("absolute_tolerance", default: o.absoluteTolerance, in: 0...1)
+            let digits = try p.int("rounded_decimal_digits", default: o.roundedDecimalDigits ?? 0, in: 0...15)
+            o.roundedDecimalDigits = digits == 0 ? nil : digits  // 0: off
             o.symbolicPoints = try p.int("symbolic_points", default: o.symbolicPoints, in: 2...100)
             o.seed = UInt64(UInt(bitPattern: try p.int("seed", default: Int(bitPattern: UInt(o.seed)))))
             o.dropUnits = try p.bool("drop_units", default: o.dropUnits)
