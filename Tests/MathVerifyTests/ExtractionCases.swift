@@ -45,5 +45,10 @@ let extractionCases: [EquivalenceCase] = [
     .init("answer-tag-with-boxed", "9", "<answer>The value is \\boxed{9}</answer>", true),
     .init("answer-after-boxed-check", "12", "We get \\boxed{12}.\nTo check the answer: we see 3*4=12", true),
     .init("unicode-completion", "-7", "The answer is −7.", true),
+    .init("final-answer-heading", "18", "She earns 9 * 2 = 18 dollars.\n\n### Final Answer\n18\n", true),
+    .init("final-answer-bold-heading", "18", "**Final Answer**\n$18$", true),
+    .init("final-answer-heading-wrong", "18", "### Final Answer\n17", false),
+    .init("bold-dollars", "18", "Janet makes **$18** every day at the farmers' market.", true),
+    .init("boxed-then-dollars", "18", "The answer is $\\boxed{18}$ dollars.", true),
     .init("percent-completion", "25", "So the discount is \\boxed{25\\%}", true),
 ]

@@ -64,7 +64,9 @@ struct AnswerExtractor {
         case .boxed: return lastBoxed(in: bytes)
         case .answerTag: return lastTag(in: bytes)
         case .gsm8k: return lastAfter(["####"], in: bytes, extractor: .gsm8k, lineOnly: true)
-        case .finalAnswer: return lastAfter(["final answer:"], in: bytes, extractor: .finalAnswer, lineOnly: true)
+        case .finalAnswer:
+            return lastAfter(["final answer:", "final answer\n", "final answer**\n", "final answer:**", "final answer**:",
+                              "final answer\r\n"], in: bytes, extractor: .finalAnswer, lineOnly: false)
         case .answerIs:
             return lastAfter(["answer is", "answer:", "answer would be", "answer should be", "answer =",
                               "answer will be", "answer becomes"], in: bytes, extractor: .answerIs, lineOnly: false)
