@@ -30,7 +30,7 @@ struct AnswerExtractor {
             if best != nil { break }
         }
         if let found = best, found.extractor.map(AnswerExtractor.structural.contains) ?? false,
-           options.extractionOrder.contains(.correction), let c = lastMatch(.correction, in: bytes), c.end > found.end {
+           options.extractionOrder.contains(.correction), let c = lastCorrection(in: bytes, from: found.end) {
             best = c
         }
         if let best { return best }
@@ -194,10 +194,15 @@ struct AnswerExtractor {
         return (bytes[begin..<j], j)
     }
 
-    private func lastCorrection(in bytes: [UInt8]) -> Match? {
+    /// A self-correction cue ("wait", "actually", ...) at or after `from`, followed by a restated answer.
+    private func lastCorrection(in bytes: [UInt8], from: Int = 0) -> Match? {
+        guard from < bytes.count else { return nil }
         let cues = ["wait", "actually", "correction", "oops", "i mean", "sorry"]
+        let tail = from == 0 ? bytes : Array(bytes[from...])
         var positions: [Int] = []
-        for c in cues { positions += ByteSearch.occurrences(of: Array(c.utf8), in: bytes, ignoreCase: true).map { $0 + c.utf8.count } }
+        for c in cues {
+            positions += ByteSearch.occurrences(of: Array(c.utf8), in: tail, ignoreCase: true).map { from + $0 + c.utf8.count }
+        }
         positions.sort(by: >)
         for p in positions.prefix(4) {
             let window = Array(bytes[p..<min(bytes.count, p + 60)])
