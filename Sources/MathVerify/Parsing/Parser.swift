@@ -618,7 +618,14 @@ struct Parser {
         } else if name == "sqrt" {
             argument = try readArgument()
         } else {
-            argument = try parsePower()
+            // `\sin 3x` is sin(3x): the argument runs over implicit products up to an operator or another function.
+            var factors = [try parsePower()]
+            while pos < lexemes.count, startsImplicitFactor(lexemes[pos]), !startsFunction(lexemes[pos].token),
+                  !isSymbol(current, "(") {
+                try budget.tick()
+                factors.append(try parsePower())
+            }
+            argument = factors.count == 1 ? factors[0] : .mul(factors)
         }
         var result: Expr
         var fname = name == "lg" ? "log10" : name
@@ -638,6 +645,14 @@ struct Parser {
         }
         if let power { result = .pow(result, power) }
         return result
+    }
+
+    private func startsFunction(_ t: Token) -> Bool {
+        switch t {
+        case .command(let c): return Parser.functions.contains(c) || c == "frac" || c == "arcsin"
+        case .word(let w): return Parser.functions.contains(w.lowercased())
+        default: return false
+        }
     }
 
     /// `(a)`, `(a, b)` tuple, `[a, b]` / `(a, b]` / `[a, b)` intervals.
