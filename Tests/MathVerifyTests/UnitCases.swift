@@ -43,6 +43,11 @@ let unitCases: [EquivalenceCase] = [
     .init("number-word-capital", "12", "Twelve", true),
     .init("sentence-answer-no", "5", "no", false),
     .init("fraction-half-unicode", "\\frac{1}{2}", "½", true),
+    .init("choice-list", "\\text{A, D, F}", "D, A, F", true),
+    .init("choice-list-wrong", "\\text{A, D, F}", "A, D", false),
+    .init("units-inside-sum", "480 + 480\\sqrt{3}\\text{ feet}", "480(1+\\sqrt3)", true),
+    .init("approx-leading", "\\approx 8.24 \\text{ mph}", "8.24", true),
+    .init("list-text-comma-and", "6, 8\\text{, and }10", "6, 8, 10", true),
     .init("yes-no", "\\text{Yes}", "yes", true),
 ]
 

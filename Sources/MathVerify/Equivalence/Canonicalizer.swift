@@ -83,8 +83,14 @@ struct Canonicalizer {
         }
     }
 
-    /// `5 \text{ cm}^2` → 5; `\$ 18.90` → 18.90; leaves pure text alone.
+    /// `dropUnit` applied through a scalar: `480 + 480\sqrt{3}\text{ feet}` → `480 + 480\sqrt{3}`.
     private func dropUnits(_ e: Expr) -> Expr {
+        let inner = (try? e.mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in dropUnits(c) }) ?? e
+        return dropUnit(inner)
+    }
+
+    /// `5 \text{ cm}^2` → 5; `\$ 18.90` → 18.90; leaves pure text alone.
+    private func dropUnit(_ e: Expr) -> Expr {
         switch e {
         case .mul(let factors):
             let kept = factors.filter { !isUnit($0) }

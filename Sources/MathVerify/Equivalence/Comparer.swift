@@ -30,7 +30,8 @@ struct Comparer {
             if bIsRelation, let v = Canonicalizer.equationValue(b, options: options) { return try compare(a, v) }
         }
         switch (a, b) {
-        case (.text(let x), .text(let y)):
+        case (.text(let x), .text(let y)), (.text(let x), .symbol(let y)), (.symbol(let x), .text(let y)):
+            // A choice letter may parse as a variable on one side: `\text{(C)}` vs `C`.
             return normalizedText(x) == normalizedText(y) ? .equal("same text") : .different("different text")
         case (.list(let xs), .list(let ys)), (.set(let xs), .set(let ys)), (.list(let xs), .set(let ys)),
              (.set(let xs), .list(let ys)):

@@ -61,6 +61,9 @@ struct Parser {
 
     mutating func parseAll() throws(MathVerifyError) -> Expr {
         if lexemes.isEmpty { throw .syntax(message: "empty answer", near: "") }
+        // `\approx 8.24`, `= 5`: a leading relation sign introduces the answer.
+        if case .command(let c) = current, ["approx", "sim", "simeq", "equiv"].contains(c), lexemes.count > 1 { pos += 1 }
+        if isSymbol(current, "="), lexemes.count > 1 { pos += 1 }
         let items = try parseItems()
         if pos < lexemes.count { throw syntaxError("unexpected token") }
         let result = items.count == 1 ? items[0] : .list(items)
@@ -112,8 +115,8 @@ struct Parser {
         case .symbol(let b): return b == UInt8(ascii: ",") || b == UInt8(ascii: ";")
         case .word(let w): return w == "and" || w == "or"
         case .text(let s):
-            let l = s.trimmingSpaces.lowercased()
-            return l == "and" || l == "or" || l == "," || l == "or or"
+            let l = String(s.lowercased().filter { $0 != "," }).trimmingSpaces
+            return l == "and" || l == "or" || (l.isEmpty && s.contains(","))
         default: return false
         }
     }
@@ -226,9 +229,8 @@ struct Parser {
         switch l.token {
         case .number, .beginEnvironment: return true
         case .word(let w): return w != "and" && w != "or"
-        case .text(let s):
-            let t = s.trimmingSpaces.lowercased()
-            return t != "and" && t != "or" && t != ","
+        case .text:
+            return !isListSeparator(l.token)
         case .command(let c):
             return !["pm", "mp", "le", "ge", "ne", "in", "cup", "union", "approx", "equiv", "sim", "cong", "simeq",
                      "rightarrow", "degree", "ldots", "dots", "cdots", "end", "rfloor", "rceil", "quad"].contains(c)
@@ -545,6 +547,11 @@ struct Parser {
         }
         let words = t.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" }).map(String.init)
         if let v = NumberWords.value(of: words) { return .number(Rational(v)) }
+        // `\text{A, D, F}`: a list of choices.
+        let parts = t.split(separator: ",").map { $0.trimmingSpaces }
+        if parts.count > 1, parts.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 3 }) {
+            return .list(parts.map { .text($0.lowercased()) })
+        }
         // `\text{5}` or `\text{(C)}`: try reading it as mathematics, else keep the words.
         if t.utf8.contains(where: { $0 >= 48 && $0 <= 57 }), t.utf8.count <= 40,
            let inner = try? Parser.parse(UnicodeFolding.fold(t), budget: budget), !inner.isCompound {
