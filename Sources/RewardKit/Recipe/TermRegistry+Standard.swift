@@ -4,6 +4,7 @@ extension TermRegistry {
         var r = TermRegistry()
         r.registerTextTerms()
         r.registerCommandTerm()
+        r.registerMathTerm()
         return r
     }
 

@@ -1,0 +1,273 @@
+/// Rewrites a parsed answer into the form that is compared: units dropped, `x = 3` read as `3`, `x > 3` read as the
+/// interval `(3, ∞)`, `x \in S` as `S`, `a ± b` as the list `a + b, a - b`, percent signs by `PercentHandling`.
+struct Canonicalizer {
+    let options: MathVerify.Options
+    let budget: Budget
+
+    static let functionNames: Set<String> = ["f", "g", "h", "p", "q", "F", "G", "H", "P", "Q"]
+
+    /// The readings of `e` to compare (two when `percent == .either` and `e` has a percent sign, else one).
+    func readings(_ e: Expr) throws(MathVerifyError) -> [Expr] {
+        let base = try canonical(e)
+        guard containsPercent(base) else { return [base] }
+        switch options.percent {
+        case .divideBy100: return [try rewritePercent(base, drop: false)]
+        case .dropSign: return [try rewritePercent(base, drop: true)]
+        case .either: return [try rewritePercent(base, drop: false), try rewritePercent(base, drop: true)]
+        }
+    }
+
+    private func containsPercent(_ e: Expr) -> Bool {
+        if case .percent = e { return true }
+        return e.children.contains(where: containsPercent)
+    }
+
+    private func rewritePercent(_ e: Expr, drop: Bool) throws(MathVerifyError) -> Expr {
+        try budget.tick()
+        if case .percent(let x) = e { return drop ? x : .div(x, .number(Rational(100))) }
+        return try e.mapChildren { (c) throws(MathVerifyError) -> Expr in try rewritePercent(c, drop: drop) }
+    }
+
+    func canonical(_ e: Expr) throws(MathVerifyError) -> Expr {
+        try budget.nested { () throws(MathVerifyError) -> Expr in
+            try budget.tick()
+            if !e.isCompound {
+                // A scalar answer: drop its units, then spell out its `±` choices.
+                let scalar = options.dropUnits ? dropUnits(e) : e
+                let expanded = try expandPlusMinus(scalar)
+                return expanded.count == 1 ? expanded[0] : .list(expanded)
+            }
+            let e = try e.mapChildren { (c) throws(MathVerifyError) -> Expr in try canonical(c) }
+            switch e {
+            case .relation(let terms, let ops):
+                return try relation(terms, ops) ?? e
+            case .list(let items) where items.count == 1:
+                return items[0]
+            case .tuple(let items) where items.count == 1:
+                return items[0]
+            case .list(let items) where items.contains(where: { if case .list = $0 { true } else { false } }):
+                // `1 ± √2, 3` → one flat list.
+                return .list(items.flatMap { (item: Expr) -> [Expr] in
+                    if case .list(let inner) = item { return inner }
+                    return [item]
+                })
+            default:
+                return e
+            }
+        }
+    }
+
+    /// The value an equation states, when `equationAsValue` allows reading it so: `x = 3`, `x = 1 + 2 = 3`,
+    /// `3 = x`, `f(x) = x^2`. Nil for other relations (`2x - y = -3` stays an equation).
+    static func equationValue(_ e: Expr, options: MathVerify.Options) -> Expr? {
+        guard options.equationAsValue, case .relation(let terms, let ops) = e, ops.allSatisfy({ $0 == .equal }) else {
+            return nil
+        }
+        if case .symbol(let name) = terms[0], !terms.last!.mentions(name) { return terms.last! }
+        if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
+        // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
+        if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2, case .symbol(let name) = factors[0],
+           functionNames.contains(name), !terms[1].mentions(name) {
+            return terms[1]
+        }
+        return nil
+    }
+
+    private func isUnit(_ e: Expr) -> Bool {
+        switch e {
+        case .text(let t): return !t.isEmpty || true
+        case .pow(let b, _): return isUnit(b)
+        case .mul(let f): return f.allSatisfy(isUnit)
+        case .div(let a, let b): return isUnit(a) && isUnit(b)
+        default: return false
+        }
+    }
+
+    /// `dropUnit` applied through a scalar: `480 + 480\sqrt{3}\text{ feet}` → `480 + 480\sqrt{3}`.
+    private func dropUnits(_ e: Expr) -> Expr {
+        let inner = (try? e.mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in dropUnits(c) }) ?? e
+        return dropUnit(inner)
+    }
+
+    /// `5 \text{ cm}^2` → 5; `\$ 18.90` → 18.90; leaves pure text alone.
+    private func dropUnit(_ e: Expr) -> Expr {
+        switch e {
+        case .mul(let factors):
+            let kept = factors.filter { !isUnit($0) }
+            if kept.isEmpty || kept.count == factors.count { return e }
+            return kept.count == 1 ? kept[0] : .mul(kept)
+        case .div(let a, let b) where isUnit(b) && !isUnit(a):
+            return a
+        default:
+            return e
+        }
+    }
+
+    private func relation(_ terms: [Expr], _ ops: [Expr.Relation]) throws(MathVerifyError) -> Expr? {
+        if ops.count == 1 && ops[0] == .member, case .symbol = terms[0] { return terms[1] }
+        // One-variable inequalities become intervals.
+        func interval(_ bound: Expr, _ op: Expr.Relation, variableOnLeft: Bool) -> Expr? {
+            let inf = Expr.constant(.infinity)
+            let below: Bool  // the variable is below the bound
+            switch op {
+            case .less, .lessEqual: below = variableOnLeft
+            case .greater, .greaterEqual: below = !variableOnLeft
+            default: return nil
+            }
+            let closed = op == .lessEqual || op == .greaterEqual
+            return below ? .interval(.neg(inf), bound, lowerClosed: false, upperClosed: closed)
+                : .interval(bound, inf, lowerClosed: closed, upperClosed: false)
+        }
+        if terms.count == 2 {
+            if case .symbol = terms[0] { return interval(terms[1], ops[0], variableOnLeft: true) }
+            if case .symbol = terms[1] { return interval(terms[0], ops[0], variableOnLeft: false) }
+            if let (bound, positive) = try linearBound(terms[0], terms[1]) {
+                // a·x + b op 0 with a > 0 is x op -b/a; a < 0 flips the inequality.
+                return interval(bound, ops[0], variableOnLeft: positive)
+            }
+        }
+        if terms.count == 3, case .symbol = terms[1] {
+            let increasing = [Expr.Relation.less, .lessEqual]
+            let decreasing = [Expr.Relation.greater, .greaterEqual]
+            if increasing.contains(ops[0]) && increasing.contains(ops[1]) {
+                return .interval(terms[0], terms[2], lowerClosed: ops[0] == .lessEqual, upperClosed: ops[1] == .lessEqual)
+            }
+            if decreasing.contains(ops[0]) && decreasing.contains(ops[1]) {
+                return .interval(terms[2], terms[0], lowerClosed: ops[1] == .greaterEqual,
+                                 upperClosed: ops[0] == .greaterEqual)
+            }
+        }
+        return nil
+    }
+
+    /// For `lhs op rhs` linear in one variable x (`lhs - rhs = a·x + b`): the bound `-b/a` and whether `a > 0`.
+    private func linearBound(_ lhs: Expr, _ rhs: Expr) throws(MathVerifyError) -> (Expr, Bool)? {
+        let f = Expr.add([lhs, .neg(rhs)])
+        let variables = f.symbols
+        guard variables.count == 1, let x = variables.first else { return nil }
+        func at(_ v: Int) -> Expr { f.substituting(x, with: .number(Rational(v))) }
+        let b = at(0)
+        let a = Expr.add([at(1), .neg(b)])
+        let evaluator = Evaluator(budget: budget, environment: [:], degreesAsNumbers: true)
+        guard let av = try? evaluator.evaluate(a).complex, let bv = try? evaluator.evaluate(b).complex,
+              let f2 = try? evaluator.evaluate(at(2)).complex, let f5 = try? evaluator.evaluate(at(5)).complex,
+              av.im == 0, av.re != 0, av.isFinite, bv.isFinite else { return nil }
+        // Linear: f(2) = 2a + b and f(5) = 5a + b.
+        let tolerance = 1e-9 * (1 + abs(av.re) + abs(bv.re))
+        guard (f2 - (Complex(2) * av + bv)).magnitude < tolerance, (f5 - (Complex(5) * av + bv)).magnitude < tolerance
+        else { return nil }
+        return (.div(.neg(b), a), av.re > 0)
+    }
+
+    /// All sign choices of the `±` in scalar `e` (at most 16), or `[e]` without `±`.
+    private func expandPlusMinus(_ e: Expr) throws(MathVerifyError) -> [Expr] {
+        try budget.tick()
+        guard e.containsPlusMinus else { return [e] }
+        if case .plusMinus(let a, let b) = e {
+            var out = [Expr]()
+            for x in try expandPlusMinus(a) {
+                for y in try expandPlusMinus(b) {
+                    out.append(.add([x, y]))
+                    out.append(.add([x, .neg(y)]))
+                }
+            }
+            if out.count > 16 { throw .overBudget(limit: "± choices", value: 16) }
+            return out
+        }
+        // Choose each child's sign independently and rebuild the node.
+        var results: [[Expr]] = [[]]
+        for child in e.children {
+            let variants = try expandPlusMinus(child)
+            results = results.flatMap { prefix in variants.map { prefix + [$0] } }
+            if results.count > 16 { throw .overBudget(limit: "± choices", value: 16) }
+        }
+        return results.map { e.replacingChildren($0) }
+    }
+}
+
+extension Expr {
+    /// Direct sub-expressions.
+    var children: [Expr] {
+        switch self {
+        case .number, .symbol, .constant, .text: return []
+        case .add(let xs), .mul(let xs), .list(let xs), .set(let xs), .tuple(let xs), .union(let xs),
+             .function(_, let xs), .relation(let xs, _):
+            return xs
+        case .neg(let x), .factorial(let x), .percent(let x): return [x]
+        case .div(let a, let b), .pow(let a, let b), .plusMinus(let a, let b), .interval(let a, let b, _, _): return [a, b]
+        case .matrix(let rows): return rows.flatMap { $0 }
+        }
+    }
+
+    /// The same node with `transform` applied to each direct sub-expression.
+    func mapChildren(_ transform: (Expr) throws(MathVerifyError) -> Expr) throws(MathVerifyError) -> Expr {
+        func all(_ xs: [Expr]) throws(MathVerifyError) -> [Expr] {
+            var out = [Expr]()
+            out.reserveCapacity(xs.count)
+            for x in xs { out.append(try transform(x)) }
+            return out
+        }
+        switch self {
+        case .number, .symbol, .constant, .text: return self
+        case .add(let xs): return .add(try all(xs))
+        case .mul(let xs): return .mul(try all(xs))
+        case .list(let xs): return .list(try all(xs))
+        case .set(let xs): return .set(try all(xs))
+        case .tuple(let xs): return .tuple(try all(xs))
+        case .union(let xs): return .union(try all(xs))
+        case .function(let name, let xs): return .function(name, try all(xs))
+        case .relation(let xs, let ops): return .relation(try all(xs), ops)
+        case .neg(let x): return .neg(try transform(x))
+        case .factorial(let x): return .factorial(try transform(x))
+        case .percent(let x): return .percent(try transform(x))
+        case .div(let a, let b): return .div(try transform(a), try transform(b))
+        case .pow(let a, let b): return .pow(try transform(a), try transform(b))
+        case .plusMinus(let a, let b): return .plusMinus(try transform(a), try transform(b))
+        case .interval(let a, let b, let lc, let uc):
+            return .interval(try transform(a), try transform(b), lowerClosed: lc, upperClosed: uc)
+        case .matrix(let rows):
+            var out = [[Expr]]()
+            for r in rows { out.append(try all(r)) }
+            return .matrix(out)
+        }
+    }
+
+    var containsPlusMinus: Bool {
+        if case .plusMinus = self { return true }
+        return children.contains { $0.containsPlusMinus }
+    }
+
+    /// The same node with its direct sub-expressions replaced by `new` (same count and order as `children`).
+    func replacingChildren(_ new: [Expr]) -> Expr {
+        var index = 0
+        // `mapChildren` visits children in `children` order.
+        let result = try? mapChildren { (_: Expr) throws(MathVerifyError) -> Expr in
+            defer { index += 1 }
+            return new[index]
+        }
+        return result ?? self
+    }
+
+    /// True when the symbol `name` occurs in the expression.
+    func mentions(_ name: String) -> Bool {
+        if case .symbol(let s) = self { return s == name }
+        return children.contains { $0.mentions(name) }
+    }
+
+    /// The expression with every occurrence of symbol `name` replaced by `value`.
+    func substituting(_ name: String, with value: Expr) -> Expr {
+        if case .symbol(let s) = self, s == name { return value }
+        return (try? mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in c.substituting(name, with: value) }) ?? self
+    }
+
+    /// Free variables, sorted.
+    var symbols: [String] {
+        var found = Set<String>()
+        func walk(_ e: Expr) {
+            if case .symbol(let s) = e { found.insert(s) }
+            for c in e.children { walk(c) }
+        }
+        walk(self)
+        return found.sorted()
+    }
+}
