@@ -8,6 +8,7 @@ let package = Package(
     products: [
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
         .executable(name: "reward", targets: ["reward"]),
     ],
     dependencies: [
@@ -17,6 +18,8 @@ let package = Package(
         // MARK: Reward side
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
+        .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
+        .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .executableTarget(
             name: "reward",
             dependencies: [
@@ -28,6 +31,7 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
     ]
 )

@@ -1,0 +1,53 @@
+import CSandbox
+import Foundation
+
+/// Runs programs in boxes. Stateless apart from options; any number of runs may go on concurrently (each box is
+/// supervised on its own thread, outside Swift's cooperative pool).
+public struct Sandbox: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// Run even when the machine cannot provide a cgroup (limits then hold per process, not per tree).
+        /// Off by default: the sandbox refuses to run with weaker isolation.
+        public var allowWeakerIsolation: Bool
+        public init(allowWeakerIsolation: Bool = false) { self.allowWeakerIsolation = allowWeakerIsolation }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Runs one execution: start the box, write the files, run, collect files, destroy.
+    public func run(_ execution: Execution) async throws -> RunResult {
+        let options = self.options
+        return try await Sandbox.onThread {
+            try Sandbox.runBlocking(execution, options: options)
+        }
+    }
+
+    /// Blocking form of `run`, for callers already on their own thread.
+    public static func runBlocking(_ execution: Execution, options: Options) throws -> RunResult {
+        var stdinBytes: [UInt8]? = nil
+        var stdinFD: Int32 = -2
+        switch execution.stdin {
+        case .null: break
+        case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
+        case .descriptor(let fd): stdinFD = fd
+        }
+        let box = try Box(execution, options: options, stdinFD: stdinFD)
+        defer { box.destroy() }
+        for (path, bytes) in execution.files.sorted(by: { $0.key < $1.key }) {
+            try box.write(path, bytes, executable: execution.executables.contains(path))
+        }
+        return try box.run(stdin: stdinBytes)
+    }
+
+    /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try body() })
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+}
