@@ -25,6 +25,13 @@ enum { FD_MSG = 3, FD_CTL = 4, FD_IN = 5, FD_OUT = 6, FD_ERR = 7, FD_FIRST_FREE 
 static const struct csb_config *cfg;
 static int root_mode;
 
+// glibc's setresuid/setgroups broadcast to every thread the parent had (SIGSETXID) and its fork() takes the
+// parent's atfork locks: in a raw clone of a multi-threaded process both can deadlock. Raw syscalls only.
+static int raw_setgroups0(void) { return (int)syscall(SYS_setgroups, 0, NULL); }
+static int raw_setresgid(gid_t g) { return (int)syscall(SYS_setresgid, g, g, g); }
+static int raw_setresuid(uid_t u) { return (int)syscall(SYS_setresuid, u, u, u); }
+static pid_t raw_fork(void) { return (pid_t)syscall(SYS_clone, SIGCHLD, NULL, NULL, NULL, NULL); }
+
 // MARK: - async-signal-safe helpers
 
 static size_t slen(const char *s) { size_t n = 0; while (s[n]) n++; return n; }
@@ -112,9 +119,9 @@ static void pin_fds(int msg, int ctl, int in, int out, int err) {
 
 static void step_identity(void) {
     if (!root_mode) return;  // unprivileged supervisor: the single mapping already makes us uid 1000
-    CHECK(setgroups(0, NULL), "setgroups(0)", "drop supplementary groups");
-    CHECK(setresgid(0, 0, 0), "setresgid(0)", "become the namespace's root group");
-    CHECK(setresuid(0, 0, 0), "setresuid(0)", "become the namespace's root");
+    CHECK(raw_setgroups0(), "setgroups(0)", "drop supplementary groups");
+    CHECK(raw_setresgid(0), "setresgid(0)", "become the namespace's root group");
+    CHECK(raw_setresuid(0), "setresuid(0)", "become the namespace's root");
 }
 
 static void mount_tmpfs(const char *target, uint64_t bytes, const char *mode, unsigned long flags,
@@ -244,8 +251,8 @@ static void step_rlimits(void) {
 
 static void step_drop_identity(void) {
     if (root_mode) {
-        CHECK(setresgid(CSB_INSIDE_ID, CSB_INSIDE_ID, CSB_INSIDE_ID), "setresgid(1000)", "program group");
-        CHECK(setresuid(CSB_INSIDE_ID, CSB_INSIDE_ID, CSB_INSIDE_ID), "setresuid(1000)", "program user");
+        CHECK(raw_setresgid(CSB_INSIDE_ID), "setresgid(1000)", "program group");
+        CHECK(raw_setresuid(CSB_INSIDE_ID), "setresuid(1000)", "program user");
     }
     // Same uid as init in unprivileged mode, so drop every capability explicitly (in root mode setresuid did).
     for (int cap = 0; cap <= 63; cap++) {
@@ -337,7 +344,7 @@ __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int ms
     sigaction(SIGALRM, &sa, NULL);
     if (c->init_alarm) alarm(c->init_alarm);
 
-    pid_t prog = fork();
+    pid_t prog = raw_fork();
     if (prog < 0) fail("fork(program)", errno, "init could not start the program");
     if (prog == 0) run_program();
     close(FD_IN); close(FD_OUT); close(FD_ERR);

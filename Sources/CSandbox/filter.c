@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /// Syscalls no profile may allow, whatever it says: kernel attack surface or escape primitives.
@@ -20,7 +21,7 @@ static const char *const forbidden[] = {
     "finit_module", "delete_module", "reboot", "swapon", "swapoff", "acct", "settimeofday", "clock_settime",
     "clock_adjtime", "adjtimex", "sethostname", "setdomainname", "open_by_handle_at", "name_to_handle_at",
     "lookup_dcookie", "quotactl", "quotactl_fd", "vhangup", "iopl", "ioperm", "fanotify_init", "syslog",
-    "uselib", "personality", "mknod", "mknodat", "move_pages", "migrate_pages", "mbind", "set_mempolicy",
+    "uselib", "personality", "move_pages", "migrate_pages", "mbind", "set_mempolicy",
     "nfsservctl", "pidfd_getfd", "memfd_secret", "landlock_create_ruleset", "create_module", "get_kernel_syms",
     "query_module", "_sysctl", "lsm_set_self_attr",
     NULL,
@@ -79,6 +80,10 @@ int csb_filter_allow(csb_filter *f, const char *name, csb_error *err) {
         const uint64_t ns = CLONE_NEWNS | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWIPC |
                             CLONE_NEWUTS | CLONE_NEWCGROUP | 0x00000080 /* CLONE_NEWTIME */;
         rc = seccomp_rule_add(f->ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_MASKED_EQ, ns, 0));
+    } else if (strcmp(name, "mknod") == 0 || strcmp(name, "mknodat") == 0) {
+        // FIFOs only (os.mkfifo); never device nodes.
+        unsigned arg = name[5] == 0 ? 1 : 2;
+        rc = seccomp_rule_add(f->ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_CMP(arg, SCMP_CMP_MASKED_EQ, S_IFMT, S_IFIFO));
     } else if (strcmp(name, "socket") == 0 || strcmp(name, "socketpair") == 0) {
         rc = seccomp_rule_add(f->ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, AF_UNIX));
         if (rc == 0 && name[6] == 0) rc = seccomp_rule_add(f->ctx, SCMP_ACT_ALLOW, nr, 1, SCMP_A0(SCMP_CMP_EQ, AF_INET));

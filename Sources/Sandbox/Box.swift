@@ -106,6 +106,9 @@ final class Box: @unchecked Sendable {
     static let allocationFailures = ["MemoryError", "std::bad_alloc", "JavaScript heap out of memory",
                                      "Cannot allocate memory", "out of memory"]
 
+    /// Errors of a program whose file writes hit RLIMIT_FSIZE or a full tmpfs (Python ignores SIGXFSZ).
+    static let fileLimitFailures = ["File too large", "No space left on device"]
+
     /// The verdict, most specific cause first: output > time > memory > syscall > signal > exit status.
     static func classify(_ o: csb_outcome, cpuTime: Double, limits: Limits, stderr: [UInt8]) -> Verdict {
         if o.output_exceeded != 0 { return .outputLimit }
@@ -123,6 +126,7 @@ final class Box: @unchecked Sendable {
         if o.signaled != 0 || (o.exited != 0 && o.exit_code != 0) {
             let tail = String(decoding: stderr.suffix(2048), as: UTF8.self)
             if allocationFailures.contains(where: { tail.contains($0) }) { return .memoryLimit }
+            if fileLimitFailures.contains(where: { tail.contains($0) }) { return .outputLimit }
             return o.signaled != 0 ? .signaled(o.signal) : .runtimeError(exitCode: o.exit_code)
         }
         return .ok
