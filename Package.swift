@@ -32,6 +32,6 @@ let package = Package(
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
     ]
 )

@@ -1,0 +1,57 @@
+import ArgumentParser
+import Foundation
+import RewardKit
+
+/// `reward check`: scores JSONL samples and writes one JSONL result per input line, in order.
+struct Check: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Score completions from JSONL (a file or stdin); one result line per input line, in order.",
+        discussion: """
+            Each input line is a sample: completion (text or [{role, content}]), a reference answer (answer, \
+            solution, ground_truth or reward_model.ground_truth), tests for code, language, an optional recipe \
+            name; other fields pass through. Each output line is the input plus reward (null when the line could \
+            not be scored), components, reason and error. A summary goes to stderr.
+
+            Exit status: 0 when every line was scored; 1 when at least one line has an error (malformed JSON, \
+            not a sample, or not scorable); 64 for a usage or recipe error, before any line is read.
+            """)
+
+    @Argument(help: "JSONL input file; '-' or nothing reads stdin.")
+    var input: String = "-"
+
+    @Option(help: "Recipe for lines that name none: a built-in name (see `reward recipes`) or a recipe .json file.")
+    var recipe: String = "math"
+
+    @Option(help: "A folder of extra recipe .json files, usable by name.")
+    var recipes: String?
+
+    @Option(help: "Lines scored together; a batch is extended so that consecutive lines with one prompt stay together.")
+    var batchSize: Int = 256
+
+    @Flag(help: "Do not print the summary to stderr.")
+    var quiet = false
+
+    func validate() throws {
+        guard batchSize >= 1 && batchSize <= 1_000_000 else {
+            throw ValidationError("--batch-size must be between 1 and 1000000, got \(batchSize)")
+        }
+    }
+
+    func run() async throws {
+        let book = try Catalog.book(extraRecipeFolder: recipes)
+        let chosen = try Catalog.resolve(recipe, in: book)
+        let scorer: RecordScorer
+        do { scorer = try RecordScorer(book: book, defaultRecipe: chosen) } catch {
+            throw ValidationError("recipe \(chosen.name): \(error)")
+        }
+        let handle: FileHandle
+        if input == "-" {
+            handle = .standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: input) else { throw ValidationError("cannot open input file \(input)") }
+            handle = h
+        }
+        let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet).run(handle)
+        if summary.errors > 0 { throw ExitCode(1) }
+    }
+}

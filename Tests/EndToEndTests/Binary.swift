@@ -1,0 +1,60 @@
+import Foundation
+import Testing
+
+/// Runs a built executable of this package (found next to the test bundle) and collects its output.
+struct Binary {
+    let url: URL
+
+    init(_ name: String) throws {
+        let dir = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        url = dir.appendingPathComponent(name)
+        guard FileManager.default.isExecutableFile(atPath: url.path) else {
+            throw BinaryError("no built `\(name)` at \(url.path); build the package before testing")
+        }
+    }
+
+    struct Output {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+    }
+
+    /// Runs with `stdin` as standard input; gives up (and fails) after `timeout` seconds.
+    func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws -> Output {
+        let p = Process()
+        p.executableURL = url
+        p.arguments = arguments
+        p.currentDirectoryURL = Binary.repoRoot
+        let out = Pipe(), err = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
+        try p.run()
+        // Drain both pipes while the process runs so that a large output cannot block it.
+        nonisolated(unsafe) var outData = Data(), errData = Data()
+        let group = DispatchGroup()
+        DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
+        DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
+        if let stdin {
+            try inp.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
+            try inp.fileHandleForWriting.close()
+        }
+        if group.wait(timeout: .now() + timeout) == .timedOut {
+            p.terminate()
+            throw BinaryError("\(url.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        p.waitUntilExit()
+        return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+                      stderr: String(decoding: errData, as: UTF8.self))
+    }
+
+    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    static let datasets = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets")
+}
+
+struct BinaryError: Error, CustomStringConvertible {
+    var description: String
+    init(_ d: String) { description = d }
+}

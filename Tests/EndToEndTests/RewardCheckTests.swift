@@ -1,0 +1,93 @@
+import Foundation
+import RewardKit
+import Testing
+
+@Suite struct RewardCheckTests {
+    func objects(_ out: Binary.Output) throws -> [JSONObject] {
+        try out.lines.map { try JSONParser.parse($0).objectValue! }
+    }
+
+    @Test func scoresTheDemoFormatSamplesInOrder() throws {
+        let out = try Binary("reward").run(["check", "Datasets/demo/format.jsonl", "--recipe", "format"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = try objects(out)
+        #expect(rows.map { $0["id"]?.stringValue } == ["strict-ok", "lenient-only", "no-tags", "chat"])
+        #expect(rows[0]["reward"]?.doubleValue == 1)
+        #expect(rows[0]["components"]?.objectValue?["format"]?.doubleValue == 1)
+        #expect(rows[2]["reward"]?.doubleValue == 0)
+        #expect(out.stderr.contains("4 lines, 4 scored, 0 errors"))
+    }
+
+    @Test func badLinesGetOneErrorResultEachAndProcessingGoesOn() throws {
+        let input = """
+            {"id":1,"completion":"<think>\\na\\n</think>\\n<answer>\\n1\\n</answer>"}
+            {"id":2, "completion":
+            [1,2]
+
+            {"id":4,"completion":{"text":"x"}}
+            {"id":5,"completion":"plain","recipe":"no-such-recipe"}
+            {"id":6,"completion":"plain"}\r
+            """
+        let out = try Binary("reward").run(["check", "--recipe", "format"], stdin: input)
+        #expect(out.status == 1)
+        let rows = try objects(out)
+        #expect(rows.count == 6, "one result per non-blank line")
+        // strict layout 1, all four tags 1, no step markers 0: (1 + 1 + 0) / 3.
+        #expect(abs((rows[0]["reward"]?.doubleValue ?? 0) - 2.0 / 3) < 1e-12)
+        #expect(rows[1]["error"]?.stringValue?.hasPrefix("line 2: invalid JSON") == true)
+        #expect(rows[1]["line"] == .int(2))
+        #expect(rows[2]["error"]?.stringValue == "line 3: expected a JSON object, got an array")
+        #expect(rows[3]["error"]?.stringValue?.hasPrefix("line 5: field \"completion\" must be") == true)
+        #expect(rows[3]["id"] == .int(4), "fields of a bad sample pass through")
+        #expect(rows[4]["error"]?.stringValue?.contains("line 6: unknown recipe \"no-such-recipe\"") == true)
+        #expect(rows[5]["reward"]?.doubleValue == 0)
+        #expect(rows[5]["error"] == nil)
+        #expect(out.stderr.contains("6 lines, 2 scored, 4 errors"))
+    }
+
+    @Test func passesUnknownFieldsThroughInOrder() throws {
+        let out = try Binary("reward").run(
+            ["check", "--recipe", "format", "-"], stdin: #"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5}"# + "\n")
+        #expect(out.lines.first?.hasPrefix(#"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5,"reward":0"#) == true, "\(out.stdout)")
+    }
+
+    @Test func manyLinesStreamInOrderAcrossBatches() throws {
+        let n = 5000
+        let input = (0..<n).map { #"{"i":\#($0),"prompt":"p\#($0 / 7)","completion":"\#(String(repeating: "w ", count: $0 % 13))"}"# }
+            .joined(separator: "\n")
+        let recipe = #"{"reward":{"term":"repetition","params":{"ngram_size":1}}}"#
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-rep-\(getpid()).json")
+        try recipe.write(to: path, atomically: true, encoding: .utf8)
+        let out = try Binary("reward").run(["check", "--recipe", path.path, "--batch-size", "64"], stdin: input)
+        #expect(out.status == 0, "\(out.stderr)")
+        let rows = try objects(out)
+        #expect(rows.map { $0["i"]?.intValue } == (0..<n).map { $0 })
+        // k identical words: 1 distinct unigram of k → penalty −(1 − 1/k).
+        for (i, row) in rows.enumerated() {
+            let k = i % 13
+            let expected = k == 0 ? 0 : -(1 - 1 / Double(k))
+            #expect(abs((row["reward"]?.doubleValue ?? 99) - expected) < 1e-12)
+        }
+    }
+
+    @Test func recipeErrorsStopBeforeReadingAndNameTheValue() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-recipes-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let file = dir.appendingPathComponent("bad.json")
+        try #"{"reward":{"term":"format","params":{"mode":"sloppy"}}}"#.write(to: file, atomically: true, encoding: .utf8)
+        let out = try Binary("reward").run(["check", "--recipe", file.path], stdin: "{}\n")
+        #expect(out.status == 64)
+        #expect(out.stderr.contains(#"reward.params.mode: expected one of "strict", "lenient", got "sloppy""#), "\(out.stderr)")
+        let unknown = try Binary("reward").run(["check", "--recipe", "nope"], stdin: "")
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("unknown recipe \"nope\""))
+    }
+
+    @Test func recipesListsBuiltinsAndTerms() throws {
+        let out = try Binary("reward").run(["recipes"])
+        #expect(out.status == 0)
+        for name in ["math", "math-r1", "format", "overlong", "repetition", "cosine_length", "command"] {
+            #expect(out.stdout.contains(name), "missing \(name)")
+        }
+    }
+}

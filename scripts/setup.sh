@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs what Arbiter needs on a Debian machine that has the Swift toolchain, then builds.
+# Usage: scripts/setup.sh [release|debug]   (default: debug)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: libseccomp (sandbox), OpenBLAS (tensor engine), pkg-config, python3 (code tasks, tests).
+packages=(libseccomp-dev libopenblas-dev pkg-config python3 python3-numpy)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "setup: installing ${missing[*]}" >&2
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+config="${1:-debug}"
+swift build -c "$config" 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+test "${PIPESTATUS[0]}" -eq 0

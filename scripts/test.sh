@@ -1,0 +1,8 @@
+#!/usr/bin/env bash
+# Sets up (system packages, build) and runs the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh debug
+swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
+test "${PIPESTATUS[0]}" -eq 0
+swift test --skip-build
