@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
         .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "CodeRewards", targets: ["CodeRewards"]),
         .executable(name: "reward", targets: ["reward"]),
     ],
     dependencies: [
@@ -20,6 +21,10 @@ let package = Package(
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
         .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
+        .target(
+            name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
+            resources: [.embedInCode("Python/driver.py"), .embedInCode("Python/grader.py")]
+        ),
         .executableTarget(
             name: "reward",
             dependencies: [
@@ -32,6 +37,7 @@ let package = Package(
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
     ]
 )

@@ -455,6 +455,9 @@ void csb_box_destroy(csb_box *b) {
     free(b);
 }
 
+int csb_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int csb_close(int fd) { return close(fd); }
+
 // MARK: - probe
 
 void csb_probe(csb_probe_report *r) {

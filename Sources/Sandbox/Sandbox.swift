@@ -32,12 +32,7 @@ public struct Sandbox: Sendable {
         case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
         case .descriptor(let fd): stdinFD = fd
         }
-        let box = try Box(execution, options: options, stdinFD: stdinFD)
-        defer { box.destroy() }
-        for (path, bytes) in execution.files.sorted(by: { $0.key < $1.key }) {
-            try box.write(path, bytes, executable: execution.executables.contains(path))
-        }
-        return try box.run(stdin: stdinBytes)
+        return try finish(try Box(execution, options: options, stdinFD: stdinFD), stdin: stdinBytes)
     }
 
     /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).

@@ -143,6 +143,11 @@ int csb_box_read_file(csb_box *b, const char *rel, size_t cap, unsigned char **d
 /// Kills what is left of the tree, reaps it, removes the cgroup, closes every fd. Always safe to call once.
 void csb_box_destroy(csb_box *b);
 
+/// pipe2(O_CLOEXEC), for callers wiring two boxes together. Returns 0 or -1 with errno.
+int csb_pipe(int fds[2]);
+/// close(2).
+int csb_close(int fd);
+
 /// What this machine can provide; each field 1 = available. `detail` lists what is missing and why.
 typedef struct csb_probe_report {
     int user_namespaces, seccomp, cgroup, cgroup_v2, root;
