@@ -2,7 +2,7 @@
 # call per request line with the result as plain data (tagged JSON of builtins only). It never sees a test or an
 # expected output, and its answers are compared by a grader outside this process, so exit codes, printed markers
 # or objects with a custom __eq__ cannot pass a test.
-import builtins, json, math, os, sys, types
+import builtins, collections, json, math, os, sys, types
 
 _PIPE_IN = os.fdopen(os.dup(0), "r", encoding="utf-8", errors="replace")
 _PIPE_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
@@ -15,6 +15,10 @@ sys.stdout = open(1, "w", buffering=1)
 
 class Unsupported(Exception):
     pass
+
+
+# Standard-library containers sent as their plain base type (their equality is the base type's).
+_AS_DICT = (collections.Counter, collections.OrderedDict, collections.defaultdict)
 
 
 def enc(v, depth=0):
@@ -31,6 +35,10 @@ def enc(v, depth=0):
         return [enc(x, depth + 1) for x in v]
     if t is tuple:
         return {"__tuple__": [enc(x, depth + 1) for x in v]}
+    if t in _AS_DICT:
+        t = dict
+    if t is not tuple and issubclass(t, tuple) and hasattr(t, "_fields") and t.__eq__ is tuple.__eq__:
+        t = tuple  # a namedtuple without its own __eq__
     if t is dict:
         return {"__dict__": [[enc(k, depth + 1), enc(x, depth + 1)] for k, x in v.items()]}
     if t is set or t is frozenset:

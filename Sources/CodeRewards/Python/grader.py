@@ -138,6 +138,21 @@ def run_units(stmts, ns, filename):
     return passed, total, failure
 
 
+def called_names(node):
+    return {n.func.id for n in ast.walk(node) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+
+
+def called_in_every_unit(tree, names):
+    """The task's function as the tests show it: the solution's names called in every assert. A builtin name is
+    proxied only when it is that function and no other name is (MBPP 126 names its function `sum`)."""
+    units = [s for s in tree.body if contains_assert(s)]
+    if not units:
+        return set()
+    common = set.intersection(*(called_names(u) for u in units)) & {k for k, v in names.items() if v == "call"}
+    plain = {n for n in common if not hasattr(builtins, n)}
+    return set() if plain else common
+
+
 def referenced_names(tree):
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
@@ -182,8 +197,11 @@ def main():
         # MBPP style: top-level asserts naming the solution's functions. Only names the tests use, that the
         # solution defines and that are not builtins are proxied: a solution cannot replace `set` or `sorted`.
         used = referenced_names(tree)
+        task_function = called_in_every_unit(tree, names)
         for name in sorted(used):
-            if name in ns or hasattr(builtins, name) or name not in names:
+            if name in ns or name not in names:
+                continue
+            if hasattr(builtins, name) and name not in task_function:
                 continue
             k = names[name]
             if k == "call":
