@@ -28,7 +28,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "RewardKit",
+                "RewardKit", "CodeRewards", "Sandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <spawn.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -457,6 +458,27 @@ void csb_box_destroy(csb_box *b) {
 
 int csb_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int csb_close(int fd) { return close(fd); }
+
+int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us) {
+    uint64_t start = now_us();
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char *empty[] = {NULL};
+    pid_t pid;
+    int rc = posix_spawn(&pid, path, &fa, NULL, argv, empty);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+        errno = rc;
+        return -1;
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
+    *wall_us = now_us() - start;
+    return status;
+}
 
 // MARK: - probe
 

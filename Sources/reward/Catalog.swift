@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import CodeRewards
 import RewardKit
 
 /// The recipes and terms this build of `reward` knows, plus recipes from a folder or a file.
 enum Catalog {
     /// Built-in terms and recipes of every reward module linked into the binary.
     static func book(extraRecipeFolder: String? = nil) throws -> RecipeBook {
-        var book = RecipeBook(registry: .standard, recipes: RecipeBook.builtin)
+        var book = RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
         if let folder = extraRecipeFolder {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
             for file in names {

@@ -148,6 +148,10 @@ int csb_pipe(int fds[2]);
 /// close(2).
 int csb_close(int fd);
 
+/// Runs `path` with `argv` outside any box (stdio on /dev/null) and waits: the baseline of the benchmark.
+/// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.
+int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
+
 /// What this machine can provide; each field 1 = available. `detail` lists what is missing and why.
 typedef struct csb_probe_report {
     int user_namespaces, seccomp, cgroup, cgroup_v2, root;
