@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -457,6 +458,74 @@ void csb_box_destroy(csb_box *b) {
 }
 
 int csb_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+int csb_socketpair(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
+
+int csb_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds) {
+    const char *p = data;
+    int first = 1;
+    while (len > 0) {
+        struct iovec iov = {(void *)p, len};
+        struct msghdr msg;
+        memset(&msg, 0, sizeof msg);
+        msg.msg_iov = &iov;
+        msg.msg_iovlen = 1;
+        char control[CMSG_SPACE(sizeof(int) * 8)];
+        if (first && nfds > 0) {
+            if (nfds > 8) { errno = EINVAL; return -1; }
+            memset(control, 0, sizeof control);
+            msg.msg_control = control;
+            msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
+            memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
+        }
+        ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        first = 0;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+long csb_read_line(int fd, char *buf, size_t cap, int timeout_ms) {
+    uint64_t deadline = now_us() + (uint64_t)timeout_ms * 1000u;
+    size_t len = 0;
+    while (len < cap) {
+        uint64_t t = now_us();
+        if (t >= deadline) return -2;
+        struct pollfd pfd = {fd, POLLIN, 0};
+        int r = poll(&pfd, 1, (int)((deadline - t + 999) / 1000));
+        if (r < 0 && errno == EINTR) continue;
+        if (r < 0) return -1;
+        if (r == 0) return -2;
+        ssize_t n = read(fd, buf + len, 1);  // byte by byte: never consume past the newline
+        if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+        if (n < 0) return -1;
+        if (n == 0) { errno = 0; return -1; }
+        if (buf[len] == '\n') return (long)len;
+        len++;
+    }
+    errno = EMSGSIZE;
+    return -1;
+}
+
+void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd) {
+    // Blocking again: the new owner (another process, possibly) reads and writes them as ordinary pipes.
+    if (stdin_write_fd) {
+        *stdin_write_fd = b->stdin_fd;
+        if (b->stdin_fd >= 0) fcntl(b->stdin_fd, F_SETFL, 0);
+        b->stdin_fd = -1;
+    }
+    if (stdout_read_fd) {
+        *stdout_read_fd = b->stdout_fd;
+        if (b->stdout_fd >= 0) fcntl(b->stdout_fd, F_SETFL, 0);
+        b->stdout_fd = -1;
+    }
+}
 int csb_close(int fd) { return close(fd); }
 
 int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us) {

@@ -13,6 +13,8 @@ public struct CodeGrader: Sendable {
     public var floatTolerance: Double
     /// Replaces the profile's run wall-clock limit when set, milliseconds.
     public var wallTimeMs: UInt64?
+    /// Warm grader boxes for assert tests, shared by copies of this grader.
+    let graders: GraderPool
 
     public init(profiles: Profiles, sandbox: Sandbox = Sandbox(), extractor: CodeExtractor = CodeExtractor(),
                 defaultLanguage: String = "python", floatTolerance: Double = 0, wallTimeMs: UInt64? = nil) {
@@ -22,6 +24,8 @@ public struct CodeGrader: Sendable {
         self.defaultLanguage = defaultLanguage
         self.floatTolerance = floatTolerance
         self.wallTimeMs = wallTimeMs
+        let python = (try? profiles.profile(for: "python")) ?? Profile(name: "python", language: "python")
+        self.graders = GraderPool(sandbox: sandbox, profile: python)
     }
 
     /// The grade of a sample. Throws `CodeRewardsError` or `SandboxError` when the sample cannot be graded.
@@ -48,7 +52,7 @@ public struct CodeGrader: Sendable {
             // HumanEval: a continuation completes the prompt; a fenced program follows it (keeping its imports).
             let solution = prompt.map { fenced ? $0 + "\n" + code : $0 + code } ?? code
             return try await python(profile, limits).gradeAsserts(
-                solution: solution, code: test, entryPoint: entryPoint, setup: setup, prompt: prompt)
+                solution: solution, code: test, entryPoint: entryPoint, setup: setup, prompt: prompt, pool: graders)
         case .call(let function, let cases):
             try requirePython(profile, "call")
             return try await python(profile, limits).gradeCalls(

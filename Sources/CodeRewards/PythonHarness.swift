@@ -20,28 +20,53 @@ struct PythonHarness: Sendable {
         return e
     }
 
-    /// Asserts: the grader box runs the tests against proxies; its report.json is the result.
-    func gradeAsserts(solution: String, code: String, entryPoint: String?, setup: String?, prompt: String?)
-        async throws -> Grade
+    /// Asserts: a pooled grader runs the tests against proxies of the candidate's functions and answers with a
+    /// report line; the candidate's box gets only the solution (and MBPP's setup code).
+    func gradeAsserts(solution: String, code: String, entryPoint: String?, setup: String?, prompt: String?,
+                      pool: GraderPool) async throws -> Grade
     {
         var spec: [(String, JSON)] = [("test", .string(code))]
         if let entryPoint { spec.append(("entry_point", .string(entryPoint))) }
         if let prompt { spec.append(("prompt", .string(prompt))) }
-        var grader = Execution(profile: profile, limits: limits)
-        grader.limits.wallTimeMs = limits.wallTimeMs + 2000  // outlives the candidate, so it sees its end
-        grader.files[profile.source] = PythonHarness.grader
-        grader.files["spec.json"] = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
-        grader.collect = ["report.json"]
-        let (graded, ran) = try await sandbox.runConnected(grader, candidate(solution: solution, setup: setup))
-        guard let bytes = graded.files["report.json"],
-              let report = try? JSONParser.parse(String(decoding: bytes, as: UTF8.self)).objectValue,
+        let body = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
+        let count = UInt32(body.count)
+        let job = [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)] + body
+        let grader = try await pool.checkout()
+        async let reportLine = grader.channel.readLine(timeoutMs: Int(limits.wallTimeMs) + 5000)
+        let ran: RunResult
+        do {
+            ran = try await sandbox.runHandingOffStdio(candidate(solution: solution, setup: setup)) { input, output in
+                defer {
+                    BoxChannel.close(input)
+                    BoxChannel.close(output)
+                }
+                try grader.channel.send(job, passing: [input, output])
+            }
+        } catch {
+            grader.discard()
+            _ = try? await reportLine
+            grader.channel.close()
+            throw error
+        }
+        let line: [UInt8]?
+        do {
+            line = try await reportLine
+        } catch {
+            line = nil
+        }
+        guard let line, let report = try? JSONParser.parse(String(decoding: line, as: UTF8.self)).objectValue,
               let passed = report["passed"]?.intValue, let total = report["total"]?.intValue
         else {
-            if ran.verdict != .ok && ran.verdict != .wrongAnswer {
+            grader.discard()
+            grader.channel.close()
+            if ran.verdict != .ok {
                 return Grade(passed: 0, total: 1, verdict: ran.verdict, reason: "candidate: \(ran.verdict)")
             }
-            throw CodeRewardsError("the grader produced no report (grader \(graded.verdict)): "
-                                   + String(graded.stderrText.suffix(400)))
+            throw CodeRewardsError("the grader gave no report for this job")
+        }
+        pool.checkin(grader)
+        if report["grader_error"]?.boolValue == true {
+            throw CodeRewardsError("the tests could not run: \(report["failure"]?.stringValue ?? "")")
         }
         let all = total > 0 && passed == total
         return Grade(passed: passed, total: total, verdict: Grade.verdict(allPassed: all, program: ran.verdict),

@@ -53,6 +53,13 @@ final class Box: @unchecked Sendable {
 
     var pid: Int32 { pointer.map { csb_box_pid($0) } ?? -1 }
 
+    /// Takes the supervisor ends of the managed stdin (write) and stdout (read) pipes; the caller closes them.
+    func detachStdio() -> (Int32, Int32) {
+        var input: Int32 = -1, output: Int32 = -1
+        csb_box_detach_stdio(pointer, &input, &output)
+        return (input, output)
+    }
+
     func write(_ path: String, _ bytes: [UInt8], executable: Bool) throws {
         var error = csb_error()
         let rc = bytes.withUnsafeBytes { raw in

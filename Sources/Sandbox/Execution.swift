@@ -4,8 +4,10 @@ public struct Execution: Sendable {
     public enum Input: Sendable {
         case null
         case bytes([UInt8])
-        /// A pipe end owned by the caller (see `Sandbox.runConnected`).
+        /// A descriptor that stays the caller's (see `Sandbox.runConnected`).
         case descriptor(Int32)
+        /// A descriptor handed to the sandbox, which closes it once the box holds its own copy (or on failure).
+        case ownedDescriptor(Int32)
     }
 
     /// argv; `command[0]` is the executable's path inside the box.

@@ -30,9 +30,17 @@ public struct Sandbox: Sendable {
         switch execution.stdin {
         case .null: break
         case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
-        case .descriptor(let fd): stdinFD = fd
+        case .descriptor(let fd), .ownedDescriptor(let fd): stdinFD = fd
         }
-        return try finish(try Box(execution, options: options, stdinFD: stdinFD), stdin: stdinBytes)
+        let box: Box
+        do {
+            box = try Box(execution, options: options, stdinFD: stdinFD)
+        } catch {
+            if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
+            throw error
+        }
+        if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
+        return try finish(box, stdin: stdinBytes)
     }
 
     /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).

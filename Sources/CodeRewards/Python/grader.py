@@ -1,12 +1,19 @@
-# Grader: runs in its own box with the tests; the candidate runs in another box and is reached only through
-# `Proxy` objects that send a call over a pipe and rebuild the answer from plain data. Every comparison of an
-# assert happens here, on builtins; this process decides what passed and writes report.json.
-import ast, builtins, importlib, json, math, os, sys
+# Grader: a long-lived process in its own box, holding the tests; candidates run in other boxes and are reached
+# only through `Proxy` objects that send a call over a pipe and rebuild the answer from plain data. Every
+# comparison of an assert happens here, on builtins; this process decides what passed.
+#
+# Protocol on fd 0 (a unix socket to the supervisor): a job is a 4-byte big-endian length, then that many bytes of
+# JSON spec, sent with two file descriptors attached (SCM_RIGHTS): the write end of the candidate's stdin and the
+# read end of its stdout. Each job runs in a forked child (tests of one job cannot disturb the next), which
+# writes one JSON line with the report back on the socket.
+import ast, builtins, importlib, json, math, os, socket, struct, sys
 
-_PIPE_IN = os.fdopen(os.dup(0), "r", encoding="utf-8", errors="replace")
-_PIPE_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8")
+_SOCK = socket.socket(fileno=os.dup(0))
+os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
 os.dup2(2, 1)  # prints of the test code go to stderr
 sys.stdout = open(1, "w", buffering=1)
+_PIPE_IN = None
+_PIPE_OUT = None
 
 
 class CandidateGone(Exception):
@@ -17,10 +24,8 @@ class CandidateError(Exception):
     pass
 
 
-def enc(v, refs):
+def enc(v):
     t = type(v)
-    if id(v) in refs:
-        return {"__ref__": refs[id(v)]}
     if v is None or t is bool or t is str:
         return v
     if t is int:
@@ -28,13 +33,13 @@ def enc(v, refs):
     if t is float:
         return v if math.isfinite(v) else {"__float__": repr(v)}
     if t is list:
-        return [enc(x, refs) for x in v]
+        return [enc(x) for x in v]
     if t is tuple:
-        return {"__tuple__": [enc(x, refs) for x in v]}
+        return {"__tuple__": [enc(x) for x in v]}
     if t is dict:
-        return {"__dict__": [[enc(k, refs), enc(x, refs)] for k, x in v.items()]}
+        return {"__dict__": [[enc(k), enc(x)] for k, x in v.items()]}
     if t is set or t is frozenset:
-        return {"__set__" if t is set else "__frozenset__": [enc(x, refs) for x in v]}
+        return {"__set__" if t is set else "__frozenset__": [enc(x) for x in v]}
     if t is bytes:
         return {"__bytes__": v.hex()}
     if t is complex:
@@ -93,7 +98,7 @@ class Proxy:
     def __call__(self, *args, **kwargs):
         if kwargs:
             raise TypeError("keyword arguments are not supported by the sandboxed call")
-        send({"call": self.name, "args": [enc(a, REFS) for a in args]})
+        send({"call": self.name, "args": [enc(a) for a in args]})
         reply = recv()
         if "ok" in reply:
             return dec(reply["ok"])
@@ -104,7 +109,6 @@ class Proxy:
         raise CandidateError("%s: %s" % (name, reply.get("msg", "")))
 
 
-REFS = {}
 
 
 def contains_assert(node):
@@ -157,45 +161,41 @@ def referenced_names(tree):
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
-def main():
-    with open("spec.json", encoding="utf-8") as f:
-        spec = json.load(f)
+def grade(spec):
+    """Runs one job's tests against the candidate behind _PIPE_IN/_PIPE_OUT; returns the report."""
     report = {"passed": 0, "total": 1, "failure": None}
     try:
         load = recv()
-    except CandidateGone as e:
+    except (CandidateGone, ValueError) as e:
         load = {"load": "error", "error": str(e)}
     tree = ast.parse(spec["test"], "tests.py")
     entry = spec.get("entry_point")
     check_fn = next((s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name == "check"), None)
+    units_of = check_fn.body if check_fn is not None and entry else tree.body
     if load.get("load") != "ok":
         report["failure"] = "solution failed to load: " + str(load.get("error"))
-        if check_fn is not None:
-            report["total"] = max(1, sum(1 for s in check_fn.body if contains_assert(s)))
-        else:
-            report["total"] = max(1, sum(1 for s in tree.body if contains_assert(s)))
-        write(report)
-        return
+        report["total"] = max(1, sum(1 for s in units_of if contains_assert(s)))
+        return report
     names = load.get("names", {})
     ns = {"__name__": "tests", "__builtins__": builtins}
     if spec.get("prompt"):
         exec(compile(spec["prompt"], "prompt.py", "exec"), ns)  # trusted helpers (HumanEval's poly, encode_*)
     if check_fn is not None and entry:
-        # HumanEval: check(candidate) with candidate = the entry point, each top-level statement of check's body
+        # HumanEval: check(candidate) with candidate = the entry point; each top-level statement of check's body
         # holding an assert is one unit.
         if names.get(entry) != "call":
             report["failure"] = "the solution defines no function %r" % entry
             report["total"] = max(1, sum(1 for s in check_fn.body if contains_assert(s)))
-            write(report)
-            return
+            return report
         others = ast.Module(body=[s for s in tree.body if s is not check_fn], type_ignores=[])
         exec(compile(others, "tests.py", "exec"), ns)
         ns["candidate"] = Proxy(entry)
         ns[entry] = ns["candidate"]
         passed, total, failure = run_units(check_fn.body, ns, "tests.py")
     else:
-        # MBPP style: top-level asserts naming the solution's functions. Only names the tests use, that the
-        # solution defines and that are not builtins are proxied: a solution cannot replace `set` or `sorted`.
+        # MBPP style: top-level asserts naming the solution's functions. Only names the tests use and the
+        # solution defines are proxied, and builtins only when one is the task's function itself: a solution
+        # cannot replace the `set` or `sorted` the asserts compare with.
         used = referenced_names(tree)
         task_function = called_in_every_unit(tree, names)
         for name in sorted(used):
@@ -213,17 +213,50 @@ def main():
                     pass
             else:
                 ns[name] = Ref(name)
-                REFS[id(ns[name])] = name
         passed, total, failure = run_units(tree.body, ns, "tests.py")
-    report = {"passed": passed, "total": max(total, 1) if total else 1, "failure": failure}
     if total == 0:
-        report["passed"] = 1 if failure is None else 0
-    write(report)
+        return {"passed": 1 if failure is None else 0, "total": 1, "failure": failure}
+    return {"passed": passed, "total": total, "failure": failure}
 
 
-def write(report):
-    with open("report.json", "w", encoding="utf-8") as f:
-        json.dump(report, f)
+def recv_exact(n, fds):
+    data = b""
+    while len(data) < n:
+        chunk, got, _, _ = socket.recv_fds(_SOCK, n - len(data), 2)
+        if not chunk:
+            return None
+        fds.extend(got)
+        data += chunk
+    return data
 
 
-main()
+def serve():
+    global _PIPE_IN, _PIPE_OUT
+    while True:
+        fds = []
+        header = recv_exact(4, fds)
+        if header is None:
+            return
+        body = recv_exact(struct.unpack(">I", header)[0], fds)
+        if body is None or len(fds) != 2:
+            return
+        pid = os.fork()
+        if pid == 0:
+            _PIPE_OUT = os.fdopen(fds[0], "w", encoding="utf-8")
+            _PIPE_IN = os.fdopen(fds[1], "r", encoding="utf-8", errors="replace")
+            try:
+                report = grade(json.loads(body))
+            except BaseException as e:
+                report = {"passed": 0, "total": 1, "failure": "grader: %s: %s" % (type(e).__name__, str(e)[:300]),
+                          "grader_error": True}
+            _SOCK.sendall((json.dumps(report) + "\n").encode())
+            os._exit(0)
+        for fd in fds:
+            os.close(fd)
+        _, status = os.waitpid(pid, 0)
+        if status != 0:
+            _SOCK.sendall((json.dumps({"passed": 0, "total": 1, "grader_error": True,
+                                       "failure": "grader child ended with status %d" % status}) + "\n").encode())
+
+
+serve()
