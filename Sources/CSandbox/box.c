@@ -336,7 +336,12 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
     memset(o, 0, sizeof *o);
     uint64_t start = now_us();
     uint64_t deadline = start + p->wall_ms * 1000u;
-    if (write(b->ctl_fd, "g", 1) != 1) {
+    // Start the program; its init keeps an alarm of twice the wall limit + 10 s in case this process dies.
+    unsigned char go[5] = {'g'};
+    uint64_t alarm_s = p->wall_ms / 1000u * 2u + 10u;
+    uint32_t alarm32 = alarm_s > 86400u * 30u ? 86400u * 30u : (uint32_t)alarm_s;
+    memcpy(go + 1, &alarm32, sizeof alarm32);
+    if (write(b->ctl_fd, go, sizeof go) != (ssize_t)sizeof go) {
         csb_set_error(err, "write(ctl)", errno, "start the program");
         return -1;
     }

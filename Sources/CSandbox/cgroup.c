@@ -23,6 +23,9 @@ static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
 static int pool_cleanup_registered;
 
 static void remove_dir(const char *dir);
+static void pool_cleanup(void);
+
+void csb_cleanup(void) { pool_cleanup(); }
 
 static void pool_cleanup(void) {
     pthread_mutex_lock(&pool_lock);

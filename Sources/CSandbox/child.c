@@ -335,14 +335,24 @@ __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int ms
     memset(&m, 0, sizeof m);
     m.kind = CSB_MSG_READY;
     send_msg(&m);
-    do r = read(FD_CTL, &go, 1); while (r < 0 && errno == EINTR);
-    if (r != 1) _exit(0);  // destroyed before it ran
+    // The start message: 'g' and the backstop alarm in seconds (u32, native order), chosen per run so that a
+    // box started ahead of time (a pool) still gets its run's limit.
+    unsigned char start[5];
+    size_t got = 0;
+    while (got < sizeof start) {
+        r = read(FD_CTL, start + got, sizeof start - got);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) _exit(0);  // destroyed before it ran
+        got += (size_t)r;
+    }
+    uint32_t alarm_s;
+    memcpy(&alarm_s, start + 1, sizeof alarm_s);
 
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = alarm_handler;
     sigaction(SIGALRM, &sa, NULL);
-    if (c->init_alarm) alarm(c->init_alarm);
+    if (alarm_s) alarm(alarm_s);
 
     pid_t prog = raw_fork();
     if (prog < 0) fail("fork(program)", errno, "init could not start the program");

@@ -100,7 +100,6 @@ void csb_config_set_cgroup(csb_config *c, uint64_t memory_bytes, uint64_t pids_m
 
 void csb_config_set_filter(csb_config *c, const csb_filter *f) { c->filter = f; }
 void csb_config_set_options(csb_config *c, unsigned options) { c->options = options; }
-void csb_config_set_init_alarm(csb_config *c, unsigned seconds) { c->init_alarm = seconds; }
 
 void csb_config_set_stdio(csb_config *c, int stdin_fd, int stdout_fd, int stderr_fd) {
     c->stdin_fd = stdin_fd;

@@ -36,7 +36,6 @@ struct csb_config {
     uint64_t memory_bytes, pids_max;
     const csb_filter *filter;
     unsigned options;
-    unsigned init_alarm;
     int stdin_fd, stdout_fd, stderr_fd;
 };
 

@@ -5,7 +5,8 @@ import Foundation
 /// `destroy` always runs (kills the tree, reaps it, releases the cgroup).
 final class Box: @unchecked Sendable {
     private var pointer: OpaquePointer?
-    let execution: Execution
+    /// The execution this box serves (a pooled box gets it when taken).
+    var execution: Execution
 
     /// Builds the C config and starts the box. `stdout`/`stderr` descriptors of -1 are captured pipes.
     init(_ execution: Execution, options: Sandbox.Options, stdinFD: Int32, stdoutFD: Int32 = -1) throws {
@@ -35,8 +36,6 @@ final class Box: @unchecked Sendable {
         if options.allowWeakerIsolation { flags |= CSB_ALLOW_NO_CGROUP.rawValue }
         if !execution.mountProc { flags |= CSB_NO_PROC.rawValue }
         csb_config_set_options(config, flags)
-        // The init's own alarm: a backstop that holds even if this process dies.
-        csb_config_set_init_alarm(config, UInt32(min(l.wallTimeMs / 1000 * 2 + 10, 86_400)))
         csb_config_set_stdio(config, stdinFD, stdoutFD, -1)
         var error = csb_error()
         var box: OpaquePointer?

@@ -10,7 +10,8 @@ extension Sandbox {
     {
         let options = self.options
         return try await Sandbox.onThread {
-            let box = try Box(execution, options: options, stdinFD: -1, stdoutFD: -1)
+            let box = options.prestartedBoxes > 0 ? try BoxPool.shared.take(execution, options: options)
+                : try Box(execution, options: options, stdinFD: -1, stdoutFD: -1)
             defer { box.destroy() }
             for (path, bytes) in execution.files.sorted(by: { $0.key < $1.key }) {
                 try box.write(path, bytes, executable: execution.executables.contains(path))

@@ -8,7 +8,13 @@ public struct Sandbox: Sendable {
         /// Run even when the machine cannot provide a cgroup (limits then hold per process, not per tree).
         /// Off by default: the sandbox refuses to run with weaker isolation.
         public var allowWeakerIsolation: Bool
-        public init(allowWeakerIsolation: Bool = false) { self.allowWeakerIsolation = allowWeakerIsolation }
+        /// Boxes of the same shape (command, mounts, limits) kept started ahead of time, so that a run skips the
+        /// set-up (namespaces, mounts, and the cgroup attach, which waits for an RCU grace period). 0 = off.
+        public var prestartedBoxes: Int
+        public init(allowWeakerIsolation: Bool = false, prestartedBoxes: Int = 2) {
+            self.allowWeakerIsolation = allowWeakerIsolation
+            self.prestartedBoxes = prestartedBoxes
+        }
     }
 
     public var options: Options
@@ -31,6 +37,11 @@ public struct Sandbox: Sendable {
         case .null: break
         case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
         case .descriptor(let fd), .ownedDescriptor(let fd): stdinFD = fd
+        }
+        if stdinFD != -1 && stdinFD != -2 || options.prestartedBoxes == 0 {
+            // fall through to a box of its own below
+        } else {
+            return try finish(try BoxPool.shared.take(execution, options: options), stdin: stdinBytes ?? [])
         }
         let box: Box
         do {

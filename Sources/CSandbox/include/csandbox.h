@@ -88,8 +88,6 @@ void csb_config_set_rlimits(csb_config *c, uint64_t cpu_seconds, uint64_t as_byt
 void csb_config_set_cgroup(csb_config *c, uint64_t memory_bytes, uint64_t pids_max);
 void csb_config_set_filter(csb_config *c, const csb_filter *f);
 void csb_config_set_options(csb_config *c, unsigned options);
-/// Hard wall-clock cap enforced by the box's own init (a backstop if the supervisor disappears), seconds.
-void csb_config_set_init_alarm(csb_config *c, unsigned seconds);
 /// Standard streams: an fd of the caller to dup into the box, or -1 for "managed" (stdin: a pipe fed by
 /// `csb_box_run`; stdout/stderr: pipes drained by `csb_box_run`), or -2 for /dev/null (stdin only).
 void csb_config_set_stdio(csb_config *c, int stdin_fd, int stdout_fd, int stderr_fd);
@@ -162,6 +160,9 @@ void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd);
 /// Runs `path` with `argv` outside any box (stdio on /dev/null) and waits: the baseline of the benchmark.
 /// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.
 int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
+
+/// Removes the idle cgroups this process keeps for reuse (call at exit, after destroying every box).
+void csb_cleanup(void);
 
 /// What this machine can provide; each field 1 = available. `detail` lists what is missing and why.
 typedef struct csb_probe_report {
