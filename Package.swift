@@ -8,6 +8,8 @@ let package = Package(
     products: [
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "CodeRewards", targets: ["CodeRewards"]),
         .library(name: "GRPO", targets: ["GRPO"]),
         .executable(name: "reward", targets: ["reward"]),
         .executable(name: "grpo", targets: ["grpo"]),
@@ -20,15 +22,20 @@ let package = Package(
         // MARK: Reward side
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
+        .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
+        .target(name: "Sandbox", dependencies: ["CSandbox"]),
+        .target(
+            name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
+            resources: [.embedInCode("Python/driver.py"), .embedInCode("Python/grader.py")]
+        ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RewardKit", "CodeRewards", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "reward",
             dependencies: [
-                "RewardKit",
-                "RewardService",
+                "RewardKit", "CodeRewards", "Sandbox", "RewardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -47,6 +54,8 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards"]),
         .testTarget(
             name: "RewardServiceTests",
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import CodeRewards
 import RewardKit
 import RewardService
 
@@ -7,7 +8,7 @@ import RewardService
 enum Catalog {
     /// Built-in terms and recipes of every reward module linked into the binary.
     static func book(extraRecipeFolder: String? = nil) throws -> RecipeBook {
-        var book = RecipeBook(registry: .standard, recipes: RecipeBook.builtin)
+        var book = RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
         if let folder = extraRecipeFolder {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
             for file in names {
