@@ -30,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", "CodeRewards", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "reward",

@@ -3,6 +3,7 @@ import Foundation
 import CodeRewards
 import RewardKit
 import RewardService
+import Sandbox
 
 /// The recipes and terms this build of `reward` knows, plus recipes from a folder or a file.
 enum Catalog {
@@ -32,8 +33,11 @@ enum Catalog {
         }
     }
 
-    /// The sandbox behind `/run_code`; none until the Sandbox module is linked in.
-    static func codeExecutor() -> (any CodeExecutor)? { nil }
+    /// The sandbox behind `/run_code`, over the profiles of `Sandboxes/`.
+    static func codeExecutor(sandboxes: String?, allowWeakerIsolation: Bool) throws -> any CodeExecutor {
+        let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
+        return SandboxExecutor(profiles: profiles, sandbox: Sandbox(options: .init(allowWeakerIsolation: allowWeakerIsolation)))
+    }
 
     /// `--recipe` takes a recipe name or a path to a recipe JSON file.
     static func resolve(_ nameOrPath: String, in book: RecipeBook) throws -> Recipe {

@@ -39,6 +39,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Require 'Authorization: Bearer TOKEN' on every route but /healthz.")
     var token: String?
 
+    @Option(help: "Directory of sandbox profiles (default: $ARBITER_SANDBOXES or the nearest Sandboxes/).")
+    var sandboxes: String?
+
+    @Flag(help: "Run code even without a cgroup (limits per process only) instead of refusing.")
+    var allowWeakerIsolation = false
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
@@ -59,7 +65,7 @@ struct Serve: AsyncParsableCommand {
         config.book = try Catalog.book(extraRecipeFolder: recipes)
         config.defaultRecipe = recipe
         config.openRLHFRecipe = openrlhfRecipe
-        config.codeExecutor = Catalog.codeExecutor()
+        config.codeExecutor = try Catalog.codeExecutor(sandboxes: sandboxes, allowWeakerIsolation: allowWeakerIsolation)
         let server: RewardServer
         do { server = try RewardServer(config) } catch { throw ValidationError("\(error)") }
         try await server.application().runService()
