@@ -51,7 +51,7 @@ struct BenchSandbox: AsyncParsableCommand {
         print("overhead per run: \(String(format: "%.2f", overhead)) ms (median sandboxed − median bare); "
               + "throughput ratio \(String(format: "%.2f", rows[1].perSecond / rows[0].perSecond))")
         guard humaneval != "none" else { return }
-        let samples = try readJSONL(humaneval)
+        let samples = try InputFile.objects(humaneval)
         let grader = CodeGrader(profiles: profiles)
         let (seconds, passed, total) = await bench.gradeHumanEval(rows: samples, grader: grader)
         print("| HumanEval canonical solutions, \(workers) workers | passed | seconds |")
@@ -75,27 +75,4 @@ struct BenchSandbox: AsyncParsableCommand {
         }
     }
 
-    /// Rows of a JSONL file, gunzipped when the name ends in .gz.
-    func readJSONL(_ path: String) throws -> [JSONObject] {
-        guard FileManager.default.fileExists(atPath: path) else { throw ValidationError("no such file: \(path)") }
-        var data: Data
-        if path.hasSuffix(".gz") {
-            let gunzip = Process()
-            gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            gunzip.arguments = ["-dc", path]
-            let out = Pipe()
-            gunzip.standardOutput = out
-            try gunzip.run()
-            data = out.fileHandleForReading.readDataToEndOfFile()
-            gunzip.waitUntilExit()
-        } else {
-            data = FileManager.default.contents(atPath: path) ?? Data()
-        }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
-            guard let o = try JSONParser.parse(String(line)).objectValue else {
-                throw ValidationError("\(path): a line is not a JSON object")
-            }
-            return o
-        }
-    }
 }
