@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
         .executable(name: "reward", targets: ["reward"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "TinyLM", targets: ["TinyLM"]),
+        .executable(name: "grpo", targets: ["grpo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,9 +28,29 @@ let package = Package(
             ]
         ),
 
+        // MARK: Engine
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "TinyLM", dependencies: ["Tensor"]),
+        .executableTarget(
+            name: "grpo",
+            dependencies: [
+                "Tensor",
+                "TinyLM",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
     ]
 )

@@ -1,0 +1,93 @@
+/// Vectorised exponential for the softmax, SiLU and log-softmax kernels.
+///
+/// Cody–Waite range reduction x = n·ln2 + r with a degree-6 minimax polynomial for e^r, the single-precision
+/// scheme of Cephes `expf.c` (S. Moshier); accurate to about 1 ulp on [-87, 88], saturating outside.
+@usableFromInline
+enum FastMath {
+    @usableFromInline typealias V = SIMD8<Float>
+
+    @inlinable @inline(__always)
+    static func exp(_ x0: V) -> V {
+        var x = x0.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.7))
+        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        x = x - n * 0.693_359_375  // ln2 high part
+        x = x - n * -2.121_944_4e-4  // ln2 low part
+        var p: V = V(repeating: 1.987_569_15e-4)
+        p = p * x + 1.398_199_95e-3
+        p = p * x + 8.333_451_9e-3
+        p = p * x + 4.166_579_6e-2
+        p = p * x + 1.666_666_55e-1
+        p = p * x + 5.000_000_1e-1
+        p = p * (x * x) + x + 1
+        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+        return p * unsafeBitCast(bits, to: V.self)
+    }
+
+    /// dst[i] = exp(src[i]) for i in 0..<n (src and dst may be the same).
+    @inlinable
+    static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: exp(v), as: V.self)
+            i += 8
+        }
+        if i < n {
+            var v = V(repeating: 0)
+            for j in i..<n { v[j - i] = src[j] }
+            let e = exp(v)
+            for j in i..<n { dst[j] = e[j - i] }
+        }
+    }
+
+    /// Scalar exp through the same polynomial (so scalar and vector paths agree).
+    @inlinable
+    static func exp(_ x: Float) -> Float { exp(V(repeating: x))[0] }
+
+    /// Maximum of src[0..<n] (n > 0).
+    @inlinable
+    static func max(_ src: UnsafePointer<Float>, _ n: Int) -> Float {
+        var m = -Float.infinity
+        for i in 0..<n where src[i] > m { m = src[i] }
+        return m
+    }
+
+    /// Sum of src[0..<n], accumulated in Double.
+    @inlinable
+    static func sum(_ src: UnsafePointer<Float>, _ n: Int) -> Double {
+        var acc = V(repeating: 0)
+        var total = 0.0
+        var i = 0
+        while i + 8 <= n {
+            acc += UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            i += 8
+            if i & 1023 == 0 {
+                total += Double(acc.sum())
+                acc = V(repeating: 0)
+            }
+        }
+        total += Double(acc.sum())
+        while i < n {
+            total += Double(src[i])
+            i += 1
+        }
+        return total
+    }
+
+    /// Dot product of a[0..<n] and b[0..<n].
+    @inlinable
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        var acc = V(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            acc += UnsafeRawPointer(a + i).loadUnaligned(as: V.self) * UnsafeRawPointer(b + i).loadUnaligned(as: V.self)
+            i += 8
+        }
+        var s = acc.sum()
+        while i < n {
+            s += a[i] * b[i]
+            i += 1
+        }
+        return s
+    }
+}

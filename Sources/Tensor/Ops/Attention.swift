@@ -1,0 +1,132 @@
+/// Which keys each query may see in `Tensor.attention`.
+public struct AttentionMask: Sendable {
+    /// Query i (0-based within the call) sees key j only if j ≤ `queryOffset` + i (causal); `queryOffset` is
+    /// the number of keys already cached before these queries.
+    public var queryOffset: Int
+    /// Per batch row and key slot, whether the key is a real token (false for padding); nil means all real.
+    /// Length batch × key capacity (the `k` tensor's second dimension).
+    public var keyValid: [Bool]?
+
+    public init(queryOffset: Int = 0, keyValid: [Bool]? = nil) {
+        self.queryOffset = queryOffset
+        self.keyValid = keyValid
+    }
+}
+
+/// Causal multi-head attention with grouped-query heads (Ainslie et al. 2023, "GQA"):
+/// O = softmax(Q Kᵀ / √d + mask) V per head, query head h reading key/value head h / (heads / kvHeads).
+extension Tensor {
+    /// Shapes: q [B, Tq, heads·d], k and v [B, S, kvHeads·d] with S ≥ `keyLength` (a KV cache may be larger
+    /// than the keys in use) → [B, Tq, heads·d]. Keys `keyLength..<S` are ignored. A query that sees no key
+    /// gets zeros. Backward (with P the probabilities, kept from the forward pass):
+    /// dP = dO Vᵀ, dV += Pᵀ dO, dS = P ⊙ (dP − rowsum(dP ⊙ P)), dQ += dS K / √d, dK += dSᵀ Q / √d.
+    public static func attention(
+        q: Tensor, k: Tensor, v: Tensor, heads: Int, kvHeads: Int, keyLength: Int? = nil,
+        mask: AttentionMask = AttentionMask()
+    ) -> Tensor {
+        precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0, "attention: \(heads) heads, \(kvHeads) kv heads")
+        precondition(q.shape.count == 3 && k.shape.count == 3 && k.shape == v.shape, "attention: q \(q.shape) k \(k.shape) v \(v.shape)")
+        let b = q.shape[0], tq = q.shape[1], hd = q.shape[2] / heads
+        let cap = k.shape[1], len = keyLength ?? cap
+        precondition(q.shape[2] == heads * hd && k.shape[0] == b && k.shape[2] == kvHeads * hd && len <= cap,
+                     "attention: q \(q.shape) k \(k.shape) heads \(heads)/\(kvHeads) keys \(len)")
+        if let valid = mask.keyValid { precondition(valid.count == b * cap, "attention: keyValid has \(valid.count) ≠ \(b)×\(cap)") }
+        let geo = AttentionGeometry(batch: b, tq: tq, len: len, cap: cap, heads: heads, kvHeads: kvHeads, headDim: hd,
+                                    offset: mask.queryOffset)
+        let out = Storage(count: b * tq * heads * hd)
+        let probs = Storage(count: b * heads * tq * len)
+        let valid = mask.keyValid
+        let pq = SharedPointer(q.data), pk = SharedPointer(k.data), pv = SharedPointer(v.data)
+        let po = SharedPointer(out.pointer), pp = SharedPointer(probs.pointer)
+        geo.forEach(units: b * heads) { unit in
+            let bi = unit / heads, h = unit % heads
+            let qp = pq.p + geo.qOffset(bi, h), kp = pk.p + geo.kOffset(bi, h / geo.group)
+            let vp = pv.p + geo.kOffset(bi, h / geo.group), p = pp.p + unit * tq * len
+            BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, alpha: geo.scale, qp, lda: geo.qStride,
+                      kp, ldb: geo.kStride, beta: 0, p, ldc: len)
+            for i in 0..<tq { geo.softmaxRow(p + i * len, query: i, batch: bi, valid: valid) }
+            BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, p, lda: len, vp, ldb: geo.kStride,
+                      beta: 0, po.p + geo.qOffset(bi, h), ldc: geo.qStride)
+        }
+        return result([b, tq, heads * hd], out, inputs: [q, k, v]) { o in
+            let dO = SharedPointer(o.gradStorage!.pointer)
+            let scratch = Storage(count: q.requiresGrad && k.requiresGrad && v.requiresGrad ? 0 : max(q.count, k.count))
+            let dq = SharedPointer(q.requiresGrad ? q.ensureGrad() : scratch.pointer)
+            let dk = SharedPointer(k.requiresGrad ? k.ensureGrad() : scratch.pointer)
+            let dv = SharedPointer(v.requiresGrad ? v.ensureGrad() : scratch.pointer)
+            withExtendedLifetime((probs, scratch)) {
+                // One unit per (batch row, kv head), so the dK and dV blocks of different units are disjoint.
+                geo.forEach(units: b * kvHeads) { unit in
+                    let bi = unit / kvHeads, kh = unit % kvHeads
+                    let kp = pk.p + geo.kOffset(bi, kh), vp = pv.p + geo.kOffset(bi, kh)
+                    let dkp = dk.p + geo.kOffset(bi, kh), dvp = dv.p + geo.kOffset(bi, kh)
+                    let dp = Storage(count: tq * len)
+                    for h in kh * geo.group..<(kh + 1) * geo.group {
+                        let p = pp.p + (bi * heads + h) * tq * len
+                        let qp = pq.p + geo.qOffset(bi, h), dop = dO.p + geo.qOffset(bi, h)
+                        let dqp = dq.p + geo.qOffset(bi, h)
+                        BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, dop, lda: geo.qStride, vp,
+                                  ldb: geo.kStride, beta: 0, dp.pointer, ldc: len)
+                        BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, p, lda: len, dop, ldb: geo.qStride,
+                                  beta: 1, dvp, ldc: geo.kStride)
+                        for i in 0..<tq {
+                            let pr = p + i * len, dr = dp.pointer + i * len
+                            let dot = FastMath.dot(pr, dr, len)
+                            for j in 0..<len { dr[j] = pr[j] * (dr[j] - dot) }
+                        }
+                        BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, alpha: geo.scale, dp.pointer,
+                                  lda: len, kp, ldb: geo.kStride, beta: 1, dqp, ldc: geo.qStride)
+                        BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, alpha: geo.scale, dp.pointer,
+                                  lda: len, qp, ldb: geo.qStride, beta: 1, dkp, ldc: geo.kStride)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Index arithmetic and the masked softmax shared by attention's forward and backward passes.
+struct AttentionGeometry: Sendable {
+    let batch, tq, len, cap, heads, kvHeads, headDim, offset: Int
+    var group: Int { heads / kvHeads }
+    var qStride: Int { heads * headDim }
+    var kStride: Int { kvHeads * headDim }
+    var scale: Float { 1 / Float(headDim).squareRoot() }
+
+    func qOffset(_ b: Int, _ h: Int) -> Int { b * tq * qStride + h * headDim }
+    func kOffset(_ b: Int, _ kh: Int) -> Int { b * cap * kStride + kh * headDim }
+
+    /// Runs `body` for every unit, across both cores with single-threaded BLAS when there are enough units,
+    /// otherwise in order with multi-threaded BLAS.
+    func forEach(units: Int, _ body: @Sendable (Int) -> Void) {
+        if units >= 2 * Parallel.workers {
+            BLAS.singleThreaded {
+                Parallel.forEach(units) { r in for u in r { body(u) } }
+            }
+        } else {
+            for u in 0..<units { body(u) }
+        }
+    }
+
+    /// In place: scores of query `query` → probabilities over its visible keys, zero elsewhere.
+    func softmaxRow(_ row: UnsafeMutablePointer<Float>, query: Int, batch b: Int, valid: [Bool]?) {
+        let limit = min(len, offset + query + 1)
+        var m = -Float.infinity
+        for j in 0..<limit where valid?[b * cap + j] ?? true { m = max(m, row[j]) }
+        if m == -.infinity {  // no visible key
+            row.update(repeating: 0, count: len)
+            return
+        }
+        if let valid {
+            for j in 0..<limit where !valid[b * cap + j] { row[j] = -.infinity }
+        }
+        for j in 0..<limit { row[j] -= m }
+        FastMath.exp(row, row, limit)
+        if let valid {
+            for j in 0..<limit where !valid[b * cap + j] { row[j] = 0 }
+        }
+        let inv = Float(1 / FastMath.sum(row, limit))
+        for j in 0..<limit { row[j] *= inv }
+        if limit < len { (row + limit).update(repeating: 0, count: len - limit) }
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+
+/// Rotary position embeddings (Su et al. 2021, "RoFormer"), in HuggingFace's non-interleaved layout
+/// (`rotate_half` in transformers/models/llama/modeling_llama.py): within each head the first half of the
+/// dimensions pairs with the second half, and pair i at position p turns by p·θ^(−2i/d).
+extension Tensor {
+    /// Shapes: x [..., heads·headDim] with `positions.count` rows → same shape.
+    /// y₁ = x₁ cos − x₂ sin, y₂ = x₂ cos + x₁ sin; backward is the inverse rotation of dy.
+    public static func rope(_ x: Tensor, positions: [Int32], heads: Int, headDim: Int, theta: Double) -> Tensor {
+        let width = heads * headDim
+        precondition(headDim % 2 == 0, "rope: head dimension \(headDim) must be even")
+        precondition(x.shape.last == width && x.count == positions.count * width,
+                     "rope: x \(x.shape) is not [\(positions.count) rows, \(heads)×\(headDim)]")
+        let half = headDim / 2
+        let table = RopeTable(positions: positions, half: half, theta: theta)
+        let out = Storage(count: x.count)
+        rotate(x.data, out.pointer, table: table, rows: positions.count, heads: heads, headDim: headDim, sign: 1)
+        return result(x.shape, out, inputs: [x]) { o in
+            let gx = x.ensureGrad()
+            let tmp = Storage(count: x.count)
+            rotate(o.gradStorage!.pointer, tmp.pointer, table: table, rows: positions.count, heads: heads,
+                   headDim: headDim, sign: -1)
+            for i in 0..<x.count { gx[i] += tmp.pointer[i] }
+        }
+    }
+
+    /// Rotates every head of every row by its position's angles (`sign` −1 rotates backwards).
+    static func rotate(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, table: RopeTable,
+                       rows: Int, heads: Int, headDim: Int, sign: Float) {
+        let half = headDim / 2, width = heads * headDim
+        for r in 0..<rows {
+            let cosr = table.cos.pointer + r * half, sinr = table.sin.pointer + r * half
+            for h in 0..<heads {
+                let s = src + r * width + h * headDim, d = dst + r * width + h * headDim
+                for i in 0..<half {
+                    let x1 = s[i], x2 = s[i + half], c = cosr[i], sn = sign * sinr[i]
+                    d[i] = x1 * c - x2 * sn
+                    d[i + half] = x2 * c + x1 * sn
+                }
+            }
+        }
+    }
+}
+
+/// cos and sin of p·θ^(−2i/d) for each row's position p and i < d/2, computed in Double then rounded.
+final class RopeTable {
+    let cos: Storage
+    let sin: Storage
+
+    init(positions: [Int32], half: Int, theta: Double) {
+        cos = Storage(count: positions.count * half)
+        sin = Storage(count: positions.count * half)
+        let invFreq = (0..<half).map { 1 / Foundation.pow(theta, Double(2 * $0) / Double(2 * half)) }
+        for (r, p) in positions.enumerated() {
+            for i in 0..<half {
+                let angle = Double(p) * invFreq[i]
+                cos.pointer[r * half + i] = Float(Foundation.cos(angle))
+                sin.pointer[r * half + i] = Float(Foundation.sin(angle))
+            }
+        }
+    }
+}

@@ -1,0 +1,1 @@
+// TinyLM: see the files of this folder.

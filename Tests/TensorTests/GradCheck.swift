@@ -1,0 +1,53 @@
+import Tensor
+
+/// Finite-difference gradient checking shared by the op tests.
+///
+/// loss = Σ f(inputs) ⊙ w for fixed random weights w; the analytic gradient from `backward()` is compared
+/// with central differences (loss(x + ε) − loss(x − ε)) / 2ε, the loss summed in Double. The error of one
+/// input is ‖analytic − numeric‖₂ / max(‖analytic‖₂, ‖numeric‖₂, 1e-6); the check returns the largest.
+enum GradCheck {
+    static func maxRelativeError(_ inputs: [Tensor], eps: Float = 1e-2, _ f: ([Tensor]) -> Tensor) -> Double {
+        var rng = Xoshiro256(seed: 99)
+        for t in inputs { t.requiresGrad = true; t.zeroGrad() }
+        let out = f(inputs)
+        let w = Tensor(randomNormal: out.shape, std: 1, rng: &rng)
+        (out * w).sum().backward()
+        let weights = w.values
+        func loss() -> Double {
+            Tensor.withoutGrad {
+                let o = f(inputs).values
+                return zip(o, weights).reduce(0.0) { $0 + Double($1.0) * Double($1.1) }
+            }
+        }
+        var worst = 0.0
+        for t in inputs {
+            let analytic = t.grad ?? Array(repeating: 0, count: t.count)
+            var diff = 0.0, na = 0.0, nn = 0.0
+            for i in 0..<t.count {
+                let saved = t.data[i]
+                t.data[i] = saved + eps
+                let up = loss()
+                t.data[i] = saved - eps
+                let down = loss()
+                t.data[i] = saved
+                let numeric = (up - down) / Double(2 * eps)
+                let a = Double(analytic[i])
+                diff += (a - numeric) * (a - numeric)
+                na += a * a
+                nn += numeric * numeric
+            }
+            worst = max(worst, diff.squareRoot() / max(na.squareRoot(), nn.squareRoot(), 1e-6))
+        }
+        return worst
+    }
+
+    /// Random inputs of the given shapes; `positive` draws from [0.5, 1.5] instead of N(0, 1).
+    static func inputs(_ shapes: [[Int]], seed: UInt64, positive: Bool = false) -> [Tensor] {
+        var rng = Xoshiro256(seed: seed)
+        return shapes.map { shape in
+            let t = Tensor(randomNormal: shape, std: 1, rng: &rng)
+            if positive { for i in 0..<t.count { t.data[i] = 0.5 + Float(rng.nextUniform()) } }
+            return t
+        }
+    }
+}
