@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
-        .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"]),
+        .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit"]),
     ]
 )

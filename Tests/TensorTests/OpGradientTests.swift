@@ -66,6 +66,7 @@ let gradCases: [GradCase] = [
         Tensor.attention(q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 2, keyLength: 4,
                          mask: AttentionMask(queryOffset: 2))
     },
+    GradCase(id: "narrow middle axis", shapes: [[2, 5, 3]]) { $0[0].narrow(axis: 1, start: 1, length: 3) },
     GradCase(id: "softmax", shapes: [[3, 6]]) { $0[0].softmax() },
     GradCase(id: "log softmax", shapes: [[3, 6]]) { $0[0].logSoftmax() },
     GradCase(id: "gather log probs", shapes: [[4, 7]]) { Tensor.gatherLogProbs($0[0], targets: [0, 6, 3, 3]) },

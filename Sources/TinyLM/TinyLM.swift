@@ -1,1 +1,0 @@
-// TinyLM: see the files of this folder.
