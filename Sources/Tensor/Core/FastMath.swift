@@ -8,8 +8,13 @@ enum FastMath {
 
     @inlinable @inline(__always)
     static func exp(_ x0: V) -> V {
-        var x = x0.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88.7))
-        let n = (x * 1.442_695_04).rounded(.toNearestOrEven)
+        // Clamp with lane-wise selects (the generic `clamped` is not vectorised).
+        var x = x0.replacing(with: -87.3, where: x0 .< -87.3)
+        x = x.replacing(with: 88.0, where: x .> 88.0)
+        // n = round(x / ln2) by the 1.5·2²³ trick: the sum's low mantissa bits hold n as an integer.
+        let magic: V = V(repeating: 12_582_912)
+        let t = x * 1.442_695_04 + magic
+        let n = t - magic
         x = x - n * 0.693_359_375  // ln2 high part
         x = x - n * -2.121_944_4e-4  // ln2 low part
         var p: V = V(repeating: 1.987_569_15e-4)
@@ -19,7 +24,7 @@ enum FastMath {
         p = p * x + 1.666_666_55e-1
         p = p * x + 5.000_000_1e-1
         p = p * (x * x) + x + 1
-        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
+        let bits = (unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(bits, to: V.self)
     }
 

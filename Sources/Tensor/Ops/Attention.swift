@@ -38,15 +38,15 @@ extension Tensor {
         let valid = mask.keyValid
         let pq = SharedPointer(q.data), pk = SharedPointer(k.data), pv = SharedPointer(v.data)
         let po = SharedPointer(out.pointer), pp = SharedPointer(probs.pointer)
-        geo.forEach(units: b * heads) { unit in
+        geo.forEach(units: b * heads) { unit, par in
             let bi = unit / heads, h = unit % heads
             let qp = pq.p + geo.qOffset(bi, h), kp = pk.p + geo.kOffset(bi, h / geo.group)
             let vp = pv.p + geo.kOffset(bi, h / geo.group), p = pp.p + unit * tq * len
             BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, alpha: geo.scale, qp, lda: geo.qStride,
-                      kp, ldb: geo.kStride, beta: 0, p, ldc: len)
+                      kp, ldb: geo.kStride, beta: 0, p, ldc: len, parallel: par)
             for i in 0..<tq { geo.softmaxRow(p + i * len, query: i, batch: bi, valid: valid) }
             BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, p, lda: len, vp, ldb: geo.kStride,
-                      beta: 0, po.p + geo.qOffset(bi, h), ldc: geo.qStride)
+                      beta: 0, po.p + geo.qOffset(bi, h), ldc: geo.qStride, parallel: par)
         }
         return result([b, tq, heads * hd], out, inputs: [q, k, v]) { o in
             let dO = SharedPointer(o.gradStorage!.pointer)
@@ -56,7 +56,7 @@ extension Tensor {
             let dv = SharedPointer(v.requiresGrad ? v.ensureGrad() : scratch.pointer)
             withExtendedLifetime((probs, scratch)) {
                 // One unit per (batch row, kv head), so the dK and dV blocks of different units are disjoint.
-                geo.forEach(units: b * kvHeads) { unit in
+                geo.forEach(units: b * kvHeads) { unit, par in
                     let bi = unit / kvHeads, kh = unit % kvHeads
                     let kp = pk.p + geo.kOffset(bi, kh), vp = pv.p + geo.kOffset(bi, kh)
                     let dkp = dk.p + geo.kOffset(bi, kh), dvp = dv.p + geo.kOffset(bi, kh)
@@ -66,18 +66,18 @@ extension Tensor {
                         let qp = pq.p + geo.qOffset(bi, h), dop = dO.p + geo.qOffset(bi, h)
                         let dqp = dq.p + geo.qOffset(bi, h)
                         BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, dop, lda: geo.qStride, vp,
-                                  ldb: geo.kStride, beta: 0, dp.pointer, ldc: len)
+                                  ldb: geo.kStride, beta: 0, dp.pointer, ldc: len, parallel: par)
                         BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, p, lda: len, dop, ldb: geo.qStride,
-                                  beta: 1, dvp, ldc: geo.kStride)
+                                  beta: 1, dvp, ldc: geo.kStride, parallel: par)
                         for i in 0..<tq {
                             let pr = p + i * len, dr = dp.pointer + i * len
                             let dot = FastMath.dot(pr, dr, len)
                             for j in 0..<len { dr[j] = pr[j] * (dr[j] - dot) }
                         }
                         BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, alpha: geo.scale, dp.pointer,
-                                  lda: len, kp, ldb: geo.kStride, beta: 1, dqp, ldc: geo.qStride)
+                                  lda: len, kp, ldb: geo.kStride, beta: 1, dqp, ldc: geo.qStride, parallel: par)
                         BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, alpha: geo.scale, dp.pointer,
-                                  lda: len, qp, ldb: geo.qStride, beta: 1, dkp, ldc: geo.kStride)
+                                  lda: len, qp, ldb: geo.qStride, beta: 1, dkp, ldc: geo.kStride, parallel: par)
                     }
                 }
             }
@@ -96,15 +96,13 @@ struct AttentionGeometry: Sendable {
     func qOffset(_ b: Int, _ h: Int) -> Int { b * tq * qStride + h * headDim }
     func kOffset(_ b: Int, _ kh: Int) -> Int { b * cap * kStride + kh * headDim }
 
-    /// Runs `body` for every unit, across both cores with single-threaded BLAS when there are enough units,
-    /// otherwise in order with multi-threaded BLAS.
-    func forEach(units: Int, _ body: @Sendable (Int) -> Void) {
-        if units >= 2 * Parallel.workers {
-            BLAS.singleThreaded {
-                Parallel.forEach(units) { r in for u in r { body(u) } }
-            }
+    /// Runs `body(unit, parallelGemm)` for every unit: across the cores when there are enough units (each
+    /// product then on its worker's thread), otherwise in order with products that may use every core.
+    func forEach(units: Int, _ body: @Sendable (Int, Bool) -> Void) {
+        if units >= Parallel.workers {
+            Parallel.forEach(units) { r in for u in r { body(u, false) } }
         } else {
-            for u in 0..<units { body(u) }
+            for u in 0..<units { body(u, true) }
         }
     }
 

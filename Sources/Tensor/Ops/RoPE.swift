@@ -7,18 +7,20 @@ extension Tensor {
     /// Shapes: x [..., heads·headDim] with `positions.count` rows → same shape.
     /// y₁ = x₁ cos − x₂ sin, y₂ = x₂ cos + x₁ sin; backward is the inverse rotation of dy.
     public static func rope(_ x: Tensor, positions: [Int32], heads: Int, headDim: Int, theta: Double) -> Tensor {
-        let width = heads * headDim
-        precondition(headDim % 2 == 0, "rope: head dimension \(headDim) must be even")
-        precondition(x.shape.last == width && x.count == positions.count * width,
-                     "rope: x \(x.shape) is not [\(positions.count) rows, \(heads)×\(headDim)]")
-        let half = headDim / 2
-        let table = RopeTable(positions: positions, half: half, theta: theta)
+        rope(x, table: RopeTable(positions: positions, headDim: headDim, theta: theta), heads: heads)
+    }
+
+    /// As `rope(_:positions:heads:headDim:theta:)` with the angles precomputed (shared by all layers).
+    public static func rope(_ x: Tensor, table: RopeTable, heads: Int) -> Tensor {
+        let headDim = table.headDim, rows = table.rows, width = heads * headDim
+        precondition(x.shape.last == width && x.count == rows * width,
+                     "rope: x \(x.shape) is not [\(rows) rows, \(heads)×\(headDim)]")
         let out = Storage(count: x.count)
-        rotate(x.data, out.pointer, table: table, rows: positions.count, heads: heads, headDim: headDim, sign: 1)
+        rotate(x.data, out.pointer, table: table, rows: rows, heads: heads, headDim: headDim, sign: 1)
         return result(x.shape, out, inputs: [x]) { o in
             let gx = x.ensureGrad()
             let tmp = Storage(count: x.count)
-            rotate(o.gradStorage!.pointer, tmp.pointer, table: table, rows: positions.count, heads: heads,
+            rotate(o.gradStorage!.pointer, tmp.pointer, table: table, rows: rows, heads: heads,
                    headDim: headDim, sign: -1)
             for i in 0..<x.count { gx[i] += tmp.pointer[i] }
         }
@@ -43,11 +45,19 @@ extension Tensor {
 }
 
 /// cos and sin of p·θ^(−2i/d) for each row's position p and i < d/2, computed in Double then rounded.
-final class RopeTable {
+public final class RopeTable {
     let cos: Storage
     let sin: Storage
+    /// Rows (positions) covered.
+    public let rows: Int
+    public let headDim: Int
 
-    init(positions: [Int32], half: Int, theta: Double) {
+    /// Angles for `positions` with per-head width `headDim` (even) and base `theta`.
+    public init(positions: [Int32], headDim: Int, theta: Double) {
+        precondition(headDim > 0 && headDim % 2 == 0, "rope: head dimension \(headDim) must be even")
+        let half = headDim / 2
+        rows = positions.count
+        self.headDim = headDim
         cos = Storage(count: positions.count * half)
         sin = Storage(count: positions.count * half)
         let invFreq = (0..<half).map { 1 / Foundation.pow(theta, Double(2 * $0) / Double(2 * half)) }

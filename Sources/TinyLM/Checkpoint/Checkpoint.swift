@@ -55,3 +55,17 @@ public enum Checkpoint {
         return all
     }
 }
+
+extension Checkpoint {
+    /// The tokenizer of a checkpoint: its `tokenizer.json` (byte-level BPE) when present, else the built-in
+    /// `ByteTokenizer`, whose 263 ids must fit the model's vocabulary.
+    public static func loadTokenizer(from dir: URL, config: LlamaConfig) throws -> any Tokenizer {
+        let url = dir.appendingPathComponent("tokenizer.json")
+        let tokenizer: any Tokenizer =
+            FileManager.default.fileExists(atPath: url.path) ? try BPETokenizer(contentsOf: url) : ByteTokenizer()
+        guard tokenizer.vocabularySize <= config.vocab_size else {
+            throw TinyLMError("\(dir.path): the tokenizer has \(tokenizer.vocabularySize) ids but vocab_size is \(config.vocab_size)")
+        }
+        return tokenizer
+    }
+}

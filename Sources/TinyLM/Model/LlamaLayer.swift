@@ -41,15 +41,13 @@ public final class LlamaLayer {
     }
 
     /// x [B, T, d] → [B, T, d]. `cache` (inference only) supplies and receives this layer's keys and values.
-    func forward(_ x: Tensor, _ c: LlamaConfig, positions: [Int32], mask: AttentionMask, cache: KVCache?, index: Int)
+    func forward(_ x: Tensor, _ c: LlamaConfig, rope: RopeTable, mask: AttentionMask, cache: KVCache?, index: Int)
         -> Tensor
     {
-        let eps = Float(c.rms_norm_eps), hd = c.head_dim
+        let eps = Float(c.rms_norm_eps)
         let h = Tensor.rmsNorm(x, weight: inputNorm, eps: eps)
-        let q = Tensor.rope(Tensor.linear(h, qProj, bias: qBias), positions: positions, heads: c.num_attention_heads,
-                            headDim: hd, theta: c.rope_theta)
-        let k = Tensor.rope(Tensor.linear(h, kProj, bias: kBias), positions: positions, heads: c.num_key_value_heads,
-                            headDim: hd, theta: c.rope_theta)
+        let q = Tensor.rope(Tensor.linear(h, qProj, bias: qBias), table: rope, heads: c.num_attention_heads)
+        let k = Tensor.rope(Tensor.linear(h, kProj, bias: kBias), table: rope, heads: c.num_key_value_heads)
         let v = Tensor.linear(h, vProj, bias: vBias)
         let a: Tensor
         if let cache {

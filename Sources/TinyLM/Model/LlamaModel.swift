@@ -68,8 +68,9 @@ public final class LlamaModel {
         let t = tokens.count / batch
         var x = Tensor.embedding(embedTokens, ids: tokens, shape: [batch, t])
         let mask = AttentionMask(queryOffset: 0, keyValid: keyValid)
+        let rope = RopeTable(positions: positions, headDim: config.head_dim, theta: config.rope_theta)
         for (i, layer) in layers.enumerated() {
-            x = layer.forward(x, config, positions: positions, mask: mask, cache: cache, index: i)
+            x = layer.forward(x, config, rope: rope, mask: mask, cache: cache, index: i)
         }
         cache?.advance(by: t)
         if lastOnly && t > 1 { x = Self.lastRows(x) }
