@@ -32,6 +32,10 @@ public enum BLAS {
             }
             return
         }
+        if m == 1 || n == 1 {
+            vector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
         let workers = Parallel.workers
         guard parallel, workers > 1, m * n * k >= parallelThreshold, max(m, n) >= 2 * workers else {
             kernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
@@ -64,6 +68,34 @@ public enum BLAS {
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// A product with one row or one column of C through `cblas_sgemv`, which (unlike sgemm) does not copy
+    /// the matrix into a packed buffer first; this is the case of decoding one token at a time.
+    private static func vector(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        if m == 1 {
+            // c[1,N] = a[1,K] · op(B): the vector a has stride lda when A is stored transposed ([K, 1]).
+            let incA = Int32(transA ? lda : 1)
+            if transB {  // B stored [N, K]: c = B a
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            } else {  // B stored [K, N]: c = Bᵀ a
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            }
+        } else {
+            // c[M,1] (stride ldc) = op(A) · b[K,1]: b has stride ldb when B is stored as [K, 1].
+            let incB = Int32(transB ? 1 : ldb)
+            if transA {  // A stored [K, M]: c = Aᵀ b
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, incB, beta, c,
+                            Int32(ldc))
+            } else {  // A stored [M, K]
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, incB, beta, c,
+                            Int32(ldc))
+            }
+        }
     }
 
     /// OpenBLAS's own threaded sgemm (C = A B, square n), for comparing peaks in benchmarks only.

@@ -18,7 +18,8 @@ struct EngineBenchCommand: ParsableCommand {
     @Option(help: "MLP width (intermediate_size).") var intermediate: Int = 768
     @Option(name: .customLong("seq-len"), help: "Training sequence length.") var seqLen: Int = 256
     @Option(name: .customLong("batch"), help: "Training sequences per step.") var batch: Int = 8
-    @Option(help: "Timed training steps (median reported).") var steps: Int = 5
+    @Option(help: "Measurement rounds (each: sgemm, a training step, both generations); medians are reported.")
+    var steps: Int = 5
     @Option(name: .customLong("gen-batch"), help: "Batch size compared with batch 1 for generation.") var genBatch: Int = 64
     @Option(name: .customLong("gen-tokens"), help: "Tokens generated per sequence.") var genTokens: Int = 64
     @Option(name: .customLong("prompt-len"), help: "Prompt tokens per sequence for generation.") var promptLen: Int = 16
@@ -42,74 +43,110 @@ struct EngineBenchCommand: ParsableCommand {
         print("model: d=\(hidden) layers=\(layers) heads=\(heads)/\(kvHeads) ff=\(intermediate) vocab=\(config.vocab_size) "
               + "params=\(config.parameterCount); cores=\(Parallel.workers)")
 
-        let peak = measureSgemmPeak()
-        let train = try measureTraining(config)
-        let gen1 = try measureGeneration(config, batch: 1)
-        let genB = try measureGeneration(config, batch: genBatch)
-
+        // Measurements alternate round by round, so a change in machine load hits both sides of each ratio.
+        let gemm = SgemmProbe(n: 2048)
+        let train = try TrainingProbe(config, batch: batch, seqLen: seqLen)
+        let one = try GenerationProbe(config, batch: 1, promptLen: promptLen, tokens: genTokens)
+        let many = try GenerationProbe(config, batch: genBatch, promptLen: promptLen, tokens: genTokens)
+        try train.step()
+        _ = try one.run()
+        var peak: [Double] = [], step: [Double] = [], gen1: [Double] = [], genB: [Double] = []
+        for _ in 0..<steps {
+            peak.append(gemm.gflops())
+            step.append(try seconds { try train.step() })
+            gen1.append(try one.tokensPerSecond())
+            genB.append(try many.tokensPerSecond())
+        }
+        let p = median(peak), s = median(step), g1 = median(gen1), gb = median(genB)
+        let achieved = train.flopsPerStep / s / 1e9
         print(table([
-            ["measurement", "value", "unit"],
-            ["sgemm peak (best of 1024³, 2048³, split or OpenBLAS-threaded; median of 5)", String(format: "%.1f", peak), "GFLOP/s"],
-            ["training step (B=\(batch), T=\(seqLen); median of \(steps))", String(format: "%.1f", train.seconds * 1000), "ms"],
-            ["training throughput", String(format: "%.0f", train.tokensPerSecond), "tokens/s"],
-            ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", train.gflops), "GFLOP/s"],
-            ["training / sgemm peak", String(format: "%.1f", 100 * train.gflops / peak), "%"],
-            ["generation batch 1 (KV cache)", String(format: "%.0f", gen1), "tokens/s"],
-            ["generation batch \(genBatch) (KV cache)", String(format: "%.0f", genB), "tokens/s"],
-            ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", genB / gen1), "×"],
+            ["measurement (median of \(steps) alternating rounds)", "value", "unit"],
+            ["sgemm peak (2048³; best of core split / OpenBLAS threads)", String(format: "%.1f", p), "GFLOP/s"],
+            ["training step (B=\(batch), T=\(seqLen), AdamW)", String(format: "%.1f", s * 1000), "ms"],
+            ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s"],
+            ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s"],
+            ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%"],
+            ["generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s"],
+            ["generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb), "tokens/s"],
+            ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×"],
         ]))
     }
+}
 
-    /// Best median GFLOP/s of square sgemm products.
-    func measureSgemmPeak() -> Double {
-        [1024, 2048].map { n in
-            let a = Storage(count: n * n), b = Storage(count: n * n), c = Storage(count: n * n)
-            for i in 0..<(n * n) { a.pointer[i] = Float(i % 7) * 0.1; b.pointer[i] = Float(i % 5) * 0.1 }
-            // Our split across cores, and OpenBLAS's own threading; the better one is the peak.
-            let split = medianSeconds(repeats: 5) {
-                BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, a.pointer, lda: n, b.pointer, ldb: n,
-                          beta: 0, c.pointer, ldc: n)
-            }
-            let threaded = medianSeconds(repeats: 5) {
-                BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer)
-            }
-            return 2 * Double(n * n * n) / min(split, threaded) / 1e9
-        }.max()!
+/// Square sgemm rate, the better of this module's core split and OpenBLAS's own threads.
+struct SgemmProbe {
+    let n: Int
+    let a: Storage, b: Storage, c: Storage
+
+    init(n: Int) {
+        self.n = n
+        a = Storage(count: n * n)
+        b = Storage(count: n * n)
+        c = Storage(count: n * n)
+        for i in 0..<(n * n) {
+            a.pointer[i] = Float(i % 7) * 0.1
+            b.pointer[i] = Float(i % 5) * 0.1
+        }
     }
 
-    /// One AdamW step on random tokens: forward, mean token log-prob loss, backward, clipping, update.
-    func measureTraining(_ c: LlamaConfig) throws -> (seconds: Double, tokensPerSecond: Double, gflops: Double) {
-        let model = try LlamaModel(config: c, seed: 1)
-        let opt = AdamW(parameters: model.parameters, config: AdamW.Config(weightDecay: 0.1))
-        var rng = Xoshiro256(seed: 2)
-        let seqs = (0..<batch).map { _ in (0..<seqLen).map { _ in Int32(rng.next() % UInt64(c.vocab_size)) } }
-        let tb = try TokenBatch(seqs)
-        let s = try medianSeconds(repeats: steps) {
-            opt.zeroGrad()
-            let loss = try model.tokenLogProbs(tb).logprobs.mean() * -1
-            loss.backward()
-            GradClip.clipGlobalNorm(model.parameters, maxNorm: 1)
-            opt.update(lr: 1e-4)
+    func gflops() -> Double {
+        let split = seconds {
+            BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, a.pointer, lda: n, b.pointer, ldb: n,
+                      beta: 0, c.pointer, ldc: n)
         }
-        // Matmul weights (embedding lookup excluded, lm_head included) and attention, PaLM appendix B.
+        let threaded = seconds { BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer) }
+        return 2 * Double(n * n * n) / min(split, threaded) / 1e9
+    }
+}
+
+/// One AdamW step on random tokens: forward, mean token log-prob loss, backward, clipping, update.
+struct TrainingProbe {
+    let model: LlamaModel
+    let optimizer: AdamW
+    let batch: TokenBatch
+    /// Model FLOPs of one step: 6 per matmul weight per token (embedding lookup excluded, lm_head included)
+    /// plus 12·L·H·d·T per token for attention (PaLM, Chowdhery et al. 2022, appendix B).
+    let flopsPerStep: Double
+
+    init(_ c: LlamaConfig, batch b: Int, seqLen t: Int) throws {
+        model = try LlamaModel(config: c, seed: 1)
+        optimizer = AdamW(parameters: model.parameters, config: AdamW.Config(weightDecay: 0.1))
+        var rng = Xoshiro256(seed: 2)
+        batch = try TokenBatch((0..<b).map { _ in (0..<t).map { _ in Int32(rng.next() % UInt64(c.vocab_size)) } })
         let linear = c.parameterCount - c.vocab_size * c.hidden_size * (c.tie_word_embeddings ? 0 : 1)
             - c.hidden_size * (2 * c.num_hidden_layers + 1)
-        let perToken = 6 * Double(linear) + 12 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * seqLen)
-        let tokens = Double(batch * seqLen)
-        return (s, tokens / s, perToken * tokens / s / 1e9)
+        let attention = 12 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * t)
+        flopsPerStep = (6 * Double(linear) + attention) * Double(b * t)
     }
 
-    /// Generated tokens per second (all sequences together) with the KV cache.
-    func measureGeneration(_ c: LlamaConfig, batch b: Int) throws -> Double {
-        let model = try LlamaModel(config: c, seed: 1)
-        var rng = Xoshiro256(seed: 3)
-        let prompts = (0..<b).map { _ in (0..<promptLen).map { _ in Int32(rng.next() % 256) } }
-        let cfg = SamplingConfig(temperature: 1, maxTokens: genTokens)
+    func step() throws {
+        optimizer.zeroGrad()
+        let loss = try model.tokenLogProbs(batch).logprobs.mean() * -1
+        loss.backward()
+        GradClip.clipGlobalNorm(model.parameters, maxNorm: 1)
+        optimizer.update(lr: 1e-4)
+    }
+}
+
+/// Sampling of `batch` sequences with the KV cache.
+final class GenerationProbe {
+    let model: LlamaModel
+    let prompts: [[Int32]]
+    let config: SamplingConfig
+    var rng = Xoshiro256(seed: 3)
+
+    init(_ c: LlamaConfig, batch: Int, promptLen: Int, tokens: Int) throws {
+        model = try LlamaModel(config: c, seed: 1)
+        var r = Xoshiro256(seed: 4)
+        prompts = (0..<batch).map { _ in (0..<promptLen).map { _ in Int32(r.next() % 256) } }
+        config = SamplingConfig(temperature: 1, maxTokens: tokens)
+    }
+
+    func run() throws -> Int { try model.generate(prompts: prompts, config: config, rng: &rng).reduce(0) { $0 + $1.tokens.count } }
+
+    func tokensPerSecond() throws -> Double {
         var produced = 0
-        let s = try medianSeconds(repeats: 3) {
-            let g = try model.generate(prompts: prompts, config: cfg, rng: &rng)
-            produced = g.reduce(0) { $0 + $1.tokens.count }
-        }
+        let s = try seconds { produced = try run() }
         return Double(produced) / s
     }
 }

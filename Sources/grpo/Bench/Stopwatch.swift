@@ -1,15 +1,11 @@
-/// Median wall-clock seconds of `repeats` runs of `body` after `warmup` unmeasured runs.
-func medianSeconds(repeats: Int, warmup: Int = 1, _ body: () throws -> Void) rethrows -> Double {
-    for _ in 0..<warmup { try body() }
-    let clock = ContinuousClock()
-    var times: [Double] = []
-    for _ in 0..<max(1, repeats) {
-        let d = try clock.measure(body)
-        times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
-    }
-    times.sort()
-    return times[times.count / 2]
+/// Wall-clock seconds of one run of `body`.
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let d = try ContinuousClock().measure(body)
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
 }
+
+/// The middle value (upper middle for an even count); `values` must not be empty.
+func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
 /// Rows of cells as an aligned text table; the first row is the header.
 func table(_ rows: [[String]]) -> String {
