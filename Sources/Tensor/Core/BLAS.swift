@@ -77,6 +77,9 @@ public enum BLAS {
         _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
         _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
     ) {
+        if beta == 0 {  // sgemv scales c by beta, which would keep NaNs of uninitialised memory
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } }
+        }
         if m == 1 {
             // c[1,N] = a[1,K] · op(B): the vector a has stride lda when A is stored transposed ([K, 1]).
             let incA = Int32(transA ? lda : 1)

@@ -16,6 +16,13 @@ public final class Storage {
         pointer.initialize(repeating: 0, count: max(count, 1))
     }
 
+    /// Allocates `count` floats without clearing them, for outputs an op overwrites completely.
+    public init(uninitialized count: Int) {
+        precondition(count >= 0, "Storage count must be non-negative, got \(count)")
+        self.count = count
+        pointer = .allocate(capacity: max(count, 1))
+    }
+
     /// Allocates a copy of `values`.
     public convenience init(_ values: [Float]) {
         self.init(count: values.count)

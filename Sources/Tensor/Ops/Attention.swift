@@ -33,8 +33,8 @@ extension Tensor {
         if let valid = mask.keyValid { precondition(valid.count == b * cap, "attention: keyValid has \(valid.count) ≠ \(b)×\(cap)") }
         let geo = AttentionGeometry(batch: b, tq: tq, len: len, cap: cap, heads: heads, kvHeads: kvHeads, headDim: hd,
                                     offset: mask.queryOffset)
-        let out = Storage(count: b * tq * heads * hd)
-        let probs = Storage(count: b * heads * tq * len)
+        let out = Storage(uninitialized: b * tq * heads * hd)
+        let probs = Storage(uninitialized: b * heads * tq * len)
         let valid = mask.keyValid
         let pq = SharedPointer(q.data), pk = SharedPointer(k.data), pv = SharedPointer(v.data)
         let po = SharedPointer(out.pointer), pp = SharedPointer(probs.pointer)
@@ -42,11 +42,16 @@ extension Tensor {
             let bi = unit / heads, h = unit % heads
             let qp = pq.p + geo.qOffset(bi, h), kp = pk.p + geo.kOffset(bi, h / geo.group)
             let vp = pv.p + geo.kOffset(bi, h / geo.group), p = pp.p + unit * tq * len
+            let op = po.p + geo.qOffset(bi, h)
+            if tq <= AttentionGeometry.directQueries {
+                geo.directUnit(q: qp, k: kp, v: vp, probs: p, out: op, batch: bi, valid: valid)
+                return
+            }
             BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, alpha: geo.scale, qp, lda: geo.qStride,
                       kp, ldb: geo.kStride, beta: 0, p, ldc: len, parallel: par)
             for i in 0..<tq { geo.softmaxRow(p + i * len, query: i, batch: bi, valid: valid) }
             BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, p, lda: len, vp, ldb: geo.kStride,
-                      beta: 0, po.p + geo.qOffset(bi, h), ldc: geo.qStride, parallel: par)
+                      beta: 0, op, ldc: geo.qStride, parallel: par)
         }
         return result([b, tq, heads * hd], out, inputs: [q, k, v]) { o in
             let dO = SharedPointer(o.gradStorage!.pointer)
@@ -103,6 +108,27 @@ struct AttentionGeometry: Sendable {
             Parallel.forEach(units) { r in for u in r { body(u, false) } }
         } else {
             for u in 0..<units { body(u, true) }
+        }
+    }
+
+    /// Up to this many queries per head (decoding), attention runs as direct dot products instead of BLAS
+    /// calls, whose fixed cost dominates such small products.
+    static let directQueries = 4
+
+    /// Forward of one (batch row, head) for few queries: scores by dot products, masked softmax, then the
+    /// probability-weighted sum of value rows. Writes the same `probs` rows as the BLAS path.
+    func directUnit(q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+                    probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, batch b: Int, valid: [Bool]?) {
+        for i in 0..<tq {
+            let row = probs + i * len, qi = q + i * qStride, oi = out + i * qStride
+            let limit = min(len, offset + i + 1)
+            for j in 0..<limit { row[j] = scale * FastMath.dot(qi, k + j * kStride, headDim) }
+            softmaxRow(row, query: i, batch: b, valid: valid)
+            oi.update(repeating: 0, count: headDim)
+            for j in 0..<limit where row[j] != 0 {
+                let pj = row[j], vj = v + j * kStride
+                for d in 0..<headDim { oi[d] += pj * vj[d] }
+            }
         }
     }
 

@@ -10,7 +10,7 @@ extension Tensor {
         guard let bc = Broadcast(a.shape, b.shape) else {
             preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
-        let out = Storage(count: bc.count)
+        let out = Storage(uninitialized: bc.count)
         let pa = a.data, pb = b.data, po = out.pointer
         switch (bc.indexA, bc.indexB) {
         case (nil, nil): for i in 0..<bc.count { po[i] = f(pa[i], pb[i]) }
@@ -41,7 +41,7 @@ extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         guard a.shape == b.shape else { return binary(a, b, "add", +, da: { _, _, g in g }, db: { _, _, g in g }) }
         let n = a.count
-        let out = Storage(count: n)
+        let out = Storage(uninitialized: n)
         let pa = SharedPointer(a.data), pb = SharedPointer(b.data), po = SharedPointer(out.pointer)
         Parallel.forEach(n, minChunk: 1 << 16) { r in for i in r { po.p[i] = pa.p[i] + pb.p[i] } }
         return result(a.shape, out, inputs: [a, b]) { o in
@@ -89,7 +89,7 @@ extension Tensor {
     public static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         let ca = a.broadcast(to: condition.shape), cb = b.broadcast(to: condition.shape)
         let n = condition.count
-        let out = Storage(count: n)
+        let out = Storage(uninitialized: n)
         let c = condition.data
         for i in 0..<n { out.pointer[i] = c[i] != 0 ? ca.data[i] : cb.data[i] }
         return result(condition.shape, out, inputs: [ca, cb]) { o in

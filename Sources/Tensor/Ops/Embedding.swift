@@ -7,7 +7,7 @@ extension Tensor {
         precondition(table.shape.count == 2, "embedding: table must be [V, C], got \(table.shape)")
         precondition(ids.count == shape.reduce(1, *), "embedding: \(ids.count) ids do not fit shape \(shape)")
         let vocab = table.shape[0], c = table.shape[1]
-        let out = Storage(count: ids.count * c)
+        let out = Storage(uninitialized: ids.count * c)
         for (i, id) in ids.enumerated() {
             precondition(id >= 0 && Int(id) < vocab, "embedding: id \(id) outside vocabulary of \(vocab)")
             (out.pointer + i * c).update(from: table.data + Int(id) * c, count: c)

@@ -10,7 +10,7 @@ extension Tensor {
         precondition(x.shape.last == inF, "linear: x \(x.shape) does not end in \(inF) (weight \(weight.shape))")
         if let bias { precondition(bias.shape == [outF], "linear: bias \(bias.shape) is not [\(outF)]") }
         let rows = x.count / max(inF, 1)
-        let out = Storage(count: rows * outF)
+        let out = Storage(uninitialized: rows * outF)
         BLAS.gemm(transA: false, transB: true, m: rows, n: outF, k: inF, x.data, lda: inF, weight.data, ldb: inF,
                   beta: 0, out.pointer, ldc: outF)
         if let bias {
@@ -45,7 +45,7 @@ extension Tensor {
         precondition(a.shape.count == 2 && b.shape.count == 2 && a.shape[1] == b.shape[0],
                      "matmul: shapes \(a.shape) and \(b.shape) do not multiply")
         let m = a.shape[0], k = a.shape[1], n = b.shape[1]
-        let out = Storage(count: m * n)
+        let out = Storage(uninitialized: m * n)
         BLAS.gemm(transA: false, transB: false, m: m, n: n, k: k, a.data, lda: k, b.data, ldb: n,
                   beta: 0, out.pointer, ldc: n)
         return result([m, n], out, inputs: [a, b]) { o in

@@ -10,7 +10,7 @@ extension Tensor {
         let outer = shape[..<ax].reduce(1, *), dim = shape[ax], inner = shape[(ax + 1)...].reduce(1, *)
         var outShape = shape
         outShape[ax] = length
-        let out = Storage(count: outer * length * inner)
+        let out = Storage(uninitialized: outer * length * inner)
         for o in 0..<outer {
             (out.pointer + o * length * inner).update(from: data + (o * dim + start) * inner, count: length * inner)
         }

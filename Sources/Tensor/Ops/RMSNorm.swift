@@ -7,7 +7,7 @@ extension Tensor {
         let c = weight.count
         precondition(weight.shape == [c] && x.shape.last == c, "rmsNorm: x \(x.shape) vs weight \(weight.shape)")
         let rows = x.count / max(c, 1)
-        let out = Storage(count: x.count)
+        let out = Storage(uninitialized: x.count)
         let rstd = Storage(count: rows)
         let px = SharedPointer(x.data), pw = SharedPointer(weight.data)
         let po = SharedPointer(out.pointer), pr = SharedPointer(rstd.pointer)

@@ -15,11 +15,11 @@ extension Tensor {
         let headDim = table.headDim, rows = table.rows, width = heads * headDim
         precondition(x.shape.last == width && x.count == rows * width,
                      "rope: x \(x.shape) is not [\(rows) rows, \(heads)×\(headDim)]")
-        let out = Storage(count: x.count)
+        let out = Storage(uninitialized: x.count)
         rotate(x.data, out.pointer, table: table, rows: rows, heads: heads, headDim: headDim, sign: 1)
         return result(x.shape, out, inputs: [x]) { o in
             let gx = x.ensureGrad()
-            let tmp = Storage(count: x.count)
+            let tmp = Storage(uninitialized: x.count)
             rotate(o.gradStorage!.pointer, tmp.pointer, table: table, rows: rows, heads: heads,
                    headDim: headDim, sign: -1)
             for i in 0..<x.count { gx[i] += tmp.pointer[i] }

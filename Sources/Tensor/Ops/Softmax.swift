@@ -3,7 +3,7 @@ extension Tensor {
     /// Shape [..., V] → same: p = exp(z − max) / Σ exp(z − max). Backward: dz = p ⊙ (dp − Σ dp⊙p).
     public func softmax() -> Tensor {
         let v = shape.last ?? 1, rows = count / max(v, 1)
-        let out = Storage(count: count)
+        let out = Storage(uninitialized: count)
         Tensor.rowwise(rows, data, out.pointer, v) { z, p in
             let lse = logSumExp(z, v)
             for j in 0..<v { p[j] = z[j] - lse }
@@ -23,7 +23,7 @@ extension Tensor {
     /// Shape [..., V] → same: z − logΣexp(z). Backward: dz = dy − softmax(z) Σ dy.
     public func logSoftmax() -> Tensor {
         let v = shape.last ?? 1, rows = count / max(v, 1)
-        let out = Storage(count: count)
+        let out = Storage(uninitialized: count)
         Tensor.rowwise(rows, data, out.pointer, v) { z, y in
             let lse = logSumExp(z, v)
             for j in 0..<v { y[j] = z[j] - lse }
@@ -49,7 +49,7 @@ extension Tensor {
                      "gatherLogProbs: logits \(logits.shape) for \(targets.count) targets")
         let n = targets.count, v = logits.shape[1]
         for t in targets { precondition(t >= 0 && Int(t) < v, "gatherLogProbs: target \(t) outside 0..<\(v)") }
-        let out = Storage(count: n)
+        let out = Storage(uninitialized: n)
         let lse = Storage(count: n)
         let pz = SharedPointer(logits.data), po = SharedPointer(out.pointer), pl = SharedPointer(lse.pointer)
         Parallel.forEach(n, minChunk: 16) { r in

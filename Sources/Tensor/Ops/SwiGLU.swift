@@ -5,7 +5,7 @@ extension Tensor {
     public static func swiglu(gate: Tensor, up: Tensor) -> Tensor {
         precondition(gate.shape == up.shape, "swiglu: gate \(gate.shape) and up \(up.shape) differ")
         let n = gate.count
-        let out = Storage(count: n)
+        let out = Storage(uninitialized: n)
         let pg = SharedPointer(gate.data), pu = SharedPointer(up.data), po = SharedPointer(out.pointer)
         Parallel.forEach(n / 8 + 1, minChunk: 2048) { r in
             for blk in r {

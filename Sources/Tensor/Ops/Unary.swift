@@ -9,7 +9,7 @@ extension Tensor {
     /// out = f(x) elementwise; backward adds `df(x, out, g)` into x's gradient.
     func map(_ op: String, _ f: (Float) -> Float, _ df: @escaping (Float, Float, Float) -> Float) -> Tensor {
         let n = count
-        let out = Storage(count: n)
+        let out = Storage(uninitialized: n)
         let px = data, po = out.pointer
         for i in 0..<n { po[i] = f(px[i]) }
         return Tensor.result(shape, out, inputs: [self]) { o in
