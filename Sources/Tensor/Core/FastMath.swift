@@ -79,8 +79,25 @@ enum FastMath {
         return total
     }
 
+    /// y[0..<n] += alpha · x[0..<n] (x and y must not overlap).
+    @inlinable @inline(__always)
+    static func axpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        var i = 0
+        let a = V(repeating: alpha)
+        while i + 8 <= n {
+            let yv = UnsafeRawPointer(y + i).loadUnaligned(as: V.self)
+            let xv = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: yv + a * xv, as: V.self)
+            i += 8
+        }
+        while i < n {
+            y[i] += alpha * x[i]
+            i += 1
+        }
+    }
+
     /// Dot product of a[0..<n] and b[0..<n].
-    @inlinable
+    @inlinable @inline(__always)
     static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
         var acc = V(repeating: 0)
         var i = 0

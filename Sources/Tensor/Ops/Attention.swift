@@ -126,8 +126,7 @@ struct AttentionGeometry: Sendable {
             softmaxRow(row, query: i, batch: b, valid: valid)
             oi.update(repeating: 0, count: headDim)
             for j in 0..<limit where row[j] != 0 {
-                let pj = row[j], vj = v + j * kStride
-                for d in 0..<headDim { oi[d] += pj * vj[d] }
+                FastMath.axpy(row[j], v + j * kStride, oi, headDim)
             }
         }
     }
