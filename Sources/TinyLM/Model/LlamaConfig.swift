@@ -82,7 +82,13 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         case vocab_size, hidden_size, intermediate_size, num_hidden_layers, num_attention_heads, num_key_value_heads
         case head_dim, rms_norm_eps, rope_theta, max_position_embeddings, tie_word_embeddings, attention_bias
         case model_type, bos_token_id, eos_token_id, pad_token_id, initializer_range, rope_scaling, architectures
-        case torch_dtype, hidden_act
+        case torch_dtype, hidden_act, rope_parameters, mlp_bias, use_sliding_window
+    }
+
+    /// transformers ≥ 5 writes RoPE settings as `"rope_parameters": {"rope_theta": …, "rope_type": "default"}`.
+    struct RopeParameters: Decodable {
+        var rope_theta: Double?
+        var rope_type: String?
     }
 
     public init(from decoder: any Decoder) throws {
@@ -97,7 +103,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
             num_key_value_heads: try c.decodeIfPresent(Int.self, forKey: .num_key_value_heads),
             head_dim: try c.decodeIfPresent(Int.self, forKey: .head_dim),
             rms_norm_eps: try c.decodeIfPresent(Double.self, forKey: .rms_norm_eps) ?? 1e-6,
-            rope_theta: try c.decodeIfPresent(Double.self, forKey: .rope_theta) ?? 10_000,
+            rope_theta: try c.decodeIfPresent(Double.self, forKey: .rope_theta)
+                ?? c.decodeIfPresent(RopeParameters.self, forKey: .rope_parameters)?.rope_theta ?? 10_000,
             max_position_embeddings: try c.decodeIfPresent(Int.self, forKey: .max_position_embeddings) ?? 2048,
             tie_word_embeddings: try c.decodeIfPresent(Bool.self, forKey: .tie_word_embeddings) ?? false,
             attention_bias: type == "qwen2" ? true : (try c.decodeIfPresent(Bool.self, forKey: .attention_bias) ?? false),
@@ -108,6 +115,15 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
             initializer_range: try c.decodeIfPresent(Double.self, forKey: .initializer_range) ?? 0.02)
         if c.contains(.rope_scaling), try !c.decodeNil(forKey: .rope_scaling) {
             throw TinyLMError("config: rope_scaling is not supported (only plain RoPE)")
+        }
+        if let type = try c.decodeIfPresent(RopeParameters.self, forKey: .rope_parameters)?.rope_type, type != "default" {
+            throw TinyLMError("config: rope_type \"\(type)\" is not supported (only default RoPE)")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .mlp_bias) == true {
+            throw TinyLMError("config: mlp_bias true is not supported")
+        }
+        if try c.decodeIfPresent(Bool.self, forKey: .use_sliding_window) == true {
+            throw TinyLMError("config: use_sliding_window true is not supported (full attention only)")
         }
         if let act = try c.decodeIfPresent(String.self, forKey: .hidden_act), act != "silu" {
             throw TinyLMError("config: hidden_act \"\(act)\" is not supported (only silu)")
