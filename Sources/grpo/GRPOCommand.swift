@@ -1,4 +1,5 @@
 import ArgumentParser
+import Tensor
 
 /// `grpo`: the trainer's command line. Subcommands are added by the modules that own them.
 @main
@@ -8,4 +9,9 @@ struct GRPOCommand: ParsableCommand {
         abstract: "Train and inspect small language models with GRPO on verifiable rewards.",
         subcommands: [LogProbsCommand.self, BenchCommand.self]
     )
+
+    static func main() {
+        Allocator.keepFreedMemory()
+        main(nil)
+    }
 }

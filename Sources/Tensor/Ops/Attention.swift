@@ -124,9 +124,21 @@ struct AttentionGeometry: Sendable {
             let limit = min(len, offset + i + 1)
             for j in 0..<limit { row[j] = scale * FastMath.dot(qi, k + j * kStride, headDim) }
             softmaxRow(row, query: i, batch: b, valid: valid)
-            oi.update(repeating: 0, count: headDim)
-            for j in 0..<limit where row[j] != 0 {
-                FastMath.axpy(row[j], v + j * kStride, oi, headDim)
+            // out = Σ_j p_j v_j, eight output lanes at a time so each partial sum stays in a register.
+            var d = 0
+            while d + 8 <= headDim {
+                var acc = SIMD8<Float>(repeating: 0)
+                for j in 0..<limit {
+                    acc += row[j] * UnsafeRawPointer(v + j * kStride + d).loadUnaligned(as: SIMD8<Float>.self)
+                }
+                UnsafeMutableRawPointer(oi + d).storeBytes(of: acc, as: SIMD8<Float>.self)
+                d += 8
+            }
+            while d < headDim {
+                var acc: Float = 0
+                for j in 0..<limit { acc += row[j] * v[j * kStride + d] }
+                oi[d] = acc
+                d += 1
             }
         }
     }

@@ -61,11 +61,19 @@ public final class RopeTable {
         cos = Storage(count: positions.count * half)
         sin = Storage(count: positions.count * half)
         let invFreq = (0..<half).map { 1 / Foundation.pow(theta, Double(2 * $0) / Double(2 * half)) }
+        var firstRow: [Int32: Int] = [:]  // a batch repeats positions: compute each once, copy the rest
         for (r, p) in positions.enumerated() {
+            let c = cos.pointer + r * half, s = sin.pointer + r * half
+            if let earlier = firstRow[p] {
+                c.update(from: cos.pointer + earlier * half, count: half)
+                s.update(from: sin.pointer + earlier * half, count: half)
+                continue
+            }
+            firstRow[p] = r
             for i in 0..<half {
                 let angle = Double(p) * invFreq[i]
-                cos.pointer[r * half + i] = Float(Foundation.cos(angle))
-                sin.pointer[r * half + i] = Float(Foundation.sin(angle))
+                c[i] = Float(Foundation.cos(angle))
+                s[i] = Float(Foundation.sin(angle))
             }
         }
     }

@@ -41,7 +41,7 @@ struct EngineBenchCommand: ParsableCommand {
             num_hidden_layers: layers, num_attention_heads: heads, num_key_value_heads: kvHeads,
             max_position_embeddings: max(seqLen, promptLen + genTokens))
         print("model: d=\(hidden) layers=\(layers) heads=\(heads)/\(kvHeads) ff=\(intermediate) vocab=\(config.vocab_size) "
-              + "params=\(config.parameterCount); cores=\(Parallel.workers)")
+              + "params=\(config.parameterCount); cores=\(Parallel.workers); load average before: \(Self.loadAverage())")
 
         // Measurements alternate round by round, so a change in machine load hits both sides of each ratio.
         let gemm = SgemmProbe(n: 2048)
@@ -70,6 +70,14 @@ struct EngineBenchCommand: ParsableCommand {
             ["generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb), "tokens/s"],
             ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×"],
         ]))
+        print("load average after: \(Self.loadAverage())")
+    }
+}
+
+extension EngineBenchCommand {
+    /// The first field of /proc/loadavg (other processes competing for the cores), or "?".
+    static func loadAverage() -> String {
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
     }
 }
 
