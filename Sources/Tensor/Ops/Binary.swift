@@ -1,6 +1,8 @@
 /// Elementwise binary ops with NumPy broadcasting; gradients are summed back over broadcast dimensions.
 extension Tensor {
     /// out = f(a, b) elementwise, with backward contributions `da(a, b, g)` and `db(a, b, g)`.
+    /// Always inlined so each operator's closures are specialised into plain loops.
+    @inline(__always)
     static func binary(
         _ a: Tensor, _ b: Tensor, _ op: String,
         _ f: @escaping (Float, Float) -> Float,

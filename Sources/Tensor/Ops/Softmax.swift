@@ -118,20 +118,15 @@ extension Tensor {
     }
 }
 
-/// log Σ_j exp(z_j) over z[0..<n], stable (max subtracted), accumulated in Double.
+/// log Σ_j exp(z_j) over z[0..<n], stable (max subtracted), summed in Double.
 @inline(__always)
 func logSumExp(_ z: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
     let m = FastMath.max(z, n)
-    var total = 0.0
-    var buf = SIMD8<Float>(repeating: 0)
-    var i = 0
-    while i < n {
-        let hi = min(n, i + 8)
-        var x = SIMD8<Float>(repeating: -.infinity)
-        for j in i..<hi { x[j - i] = z[j] - m }
-        buf = FastMath.exp(x)
-        for j in 0..<(hi - i) { total += Double(buf[j]) }
-        i = hi
+    let total = withUnsafeTemporaryAllocation(of: Float.self, capacity: n) { buf -> Double in
+        let t = buf.baseAddress!
+        for j in 0..<n { t[j] = z[j] - m }
+        FastMath.exp(t, t, n)
+        return FastMath.sum(t, n)
     }
     return m + Float(_logD(total))
 }

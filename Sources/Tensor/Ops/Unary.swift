@@ -6,12 +6,15 @@ import Foundation
 
 /// Elementwise unary ops.
 extension Tensor {
-    /// out = f(x) elementwise; backward adds `df(x, out, g)` into x's gradient.
-    func map(_ op: String, _ f: (Float) -> Float, _ df: @escaping (Float, Float, Float) -> Float) -> Tensor {
+    /// out = f(x) elementwise (or `bulk(x, out, count)` when given, for vectorised kernels); backward adds
+    /// `df(x, out, g)` into x's gradient.
+    @inline(__always)
+    func map(_ op: String, bulk: ((UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)? = nil,
+             _ f: (Float) -> Float, _ df: @escaping (Float, Float, Float) -> Float) -> Tensor {
         let n = count
         let out = Storage(uninitialized: n)
         let px = data, po = out.pointer
-        for i in 0..<n { po[i] = f(px[i]) }
+        if let bulk { bulk(px, po, n) } else { for i in 0..<n { po[i] = f(px[i]) } }
         return Tensor.result(shape, out, inputs: [self]) { o in
             let g = o.gradStorage!.pointer, gx = self.ensureGrad()
             for i in 0..<n { gx[i] += df(px[i], po[i], g[i]) }
@@ -19,7 +22,7 @@ extension Tensor {
     }
 
     /// e^x.
-    public func exp() -> Tensor { map("exp", { FastMath.exp($0) }, { _, y, g in g * y }) }
+    public func exp() -> Tensor { map("exp", bulk: { FastMath.exp($0, $1, $2) }, { _ in 0 }, { _, y, g in g * y }) }
     /// Natural logarithm (x > 0).
     public func log() -> Tensor { map("log", { logf($0) }, { x, _, g in g / x }) }
     /// x².
@@ -29,12 +32,25 @@ extension Tensor {
     /// |x| (subgradient 0 at 0).
     public func abs() -> Tensor { map("abs", { Swift.abs($0) }, { x, _, g in x > 0 ? g : (x < 0 ? -g : 0) }) }
     /// Logistic sigmoid 1 / (1 + e^−x).
-    public func sigmoid() -> Tensor { map("sigmoid", { 1 / (1 + FastMath.exp(-$0)) }, { _, y, g in g * y * (1 - y) }) }
+    public func sigmoid() -> Tensor {
+        map("sigmoid", bulk: Tensor.sigmoidBulk, { _ in 0 }, { _, y, g in g * y * (1 - y) })
+    }
+
+    /// dst = σ(src) = 1 / (1 + e^−src), vectorised.
+    static func sigmoidBulk(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
+        for i in 0..<n { dst[i] = -src[i] }
+        FastMath.exp(dst, dst, n)
+        for i in 0..<n { dst[i] = 1 / (1 + dst[i]) }
+    }
     /// SiLU x·σ(x) (Elfwing et al. 2017), the activation of Llama's MLP.
     public func silu() -> Tensor {
-        map("silu", { $0 / (1 + FastMath.exp(-$0)) }) { x, _, g in
-            let s = 1 / (1 + FastMath.exp(-x))
-            return g * s * (1 + x * (1 - s))
+        map("silu", bulk: { x, y, n in
+            Tensor.sigmoidBulk(x, y, n)
+            for i in 0..<n { y[i] *= x[i] }
+        }, { _ in 0 }) { x, y, g in
+            // y = x·σ(x), so σ(x) = y / x away from 0; at x = 0 the derivative is σ(0) = 1/2.
+            let sx = x == 0 ? 0.5 : y / x
+            return g * sx * (1 + x * (1 - sx))
         }
     }
 
