@@ -32,6 +32,17 @@ enum FastMath {
     @inlinable
     static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
+        while i + 32 <= n {  // four independent vectors per iteration hide the polynomial's latency
+            let s = UnsafeRawPointer(src + i), d = UnsafeMutableRawPointer(dst + i)
+            let a = exp(s.loadUnaligned(as: V.self)), b = exp(s.loadUnaligned(fromByteOffset: 32, as: V.self))
+            let c = exp(s.loadUnaligned(fromByteOffset: 64, as: V.self))
+            let e = exp(s.loadUnaligned(fromByteOffset: 96, as: V.self))
+            d.storeBytes(of: a, as: V.self)
+            d.storeBytes(of: b, toByteOffset: 32, as: V.self)
+            d.storeBytes(of: c, toByteOffset: 64, as: V.self)
+            d.storeBytes(of: e, toByteOffset: 96, as: V.self)
+            i += 32
+        }
         while i + 8 <= n {
             let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
             UnsafeMutableRawPointer(dst + i).storeBytes(of: exp(v), as: V.self)
