@@ -45,8 +45,11 @@ public enum BLAS {
         let pa = SharedPointer(a), pb = SharedPointer(b), pc = SharedPointer(c)
         let byRows = m >= n
         let total = byRows ? m : n
-        let per = (total + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        // Twice as many blocks as cores (when blocks stay ≥ 64 wide): blocks are claimed dynamically, so a
+        // core that the OS lends to another process for a while delays the product by less.
+        let blocks = total >= 128 * workers ? 2 * workers : workers
+        let per = (total + blocks - 1) / blocks
+        DispatchQueue.concurrentPerform(iterations: blocks) { w in
             let lo = w * per, hi = min(total, lo + per)
             guard lo < hi else { return }
             if byRows {

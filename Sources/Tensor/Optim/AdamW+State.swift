@@ -2,8 +2,8 @@ import Foundation
 
 /// Saving and restoring optimizer state for exact resume.
 extension AdamW {
-    /// Writes `<name>.exp_avg` and `<name>.exp_avg_sq` for each parameter (names in parameter order) and
-    /// the step and hyperparameters, plus `metadata`, to a safetensors file at `url`.
+    /// Writes `<name>.exp_avg` and `<name>.exp_avg_sq` (PyTorch's state names) for each parameter (names in
+    /// parameter order), the step and hyperparameters, plus `metadata`, to a safetensors file at `url`.
     public func save(names: [String], metadata: [String: String] = [:], to url: URL) throws {
         guard names.count == parameters.count else {
             throw TensorError("AdamW state: \(names.count) names for \(parameters.count) parameters")
@@ -11,8 +11,8 @@ extension AdamW {
         var tensors: [(String, Tensor)] = []
         for (i, name) in names.enumerated() {
             let shape = parameters[i].shape
-            tensors.append(("\(name).exp_avg", Tensor(shape: shape, storage: exp_avg[i])))
-            tensors.append(("\(name).exp_avg_sq", Tensor(shape: shape, storage: exp_avg_sq[i])))
+            tensors.append(("\(name).exp_avg", Tensor(shape: shape, storage: expAvg[i])))
+            tensors.append(("\(name).exp_avg_sq", Tensor(shape: shape, storage: expAvgSq[i])))
         }
         var meta = metadata
         meta["adamw.step"] = String(step)
@@ -32,7 +32,7 @@ extension AdamW {
             throw TensorError("\(url.path): no adamw.step in the metadata")
         }
         for (i, name) in names.enumerated() {
-            for (suffix, dst) in [("exp_avg", exp_avg[i]), ("exp_avg_sq", exp_avg_sq[i])] {
+            for (suffix, dst) in [("exp_avg", expAvg[i]), ("exp_avg_sq", expAvgSq[i])] {
                 guard let t = file.tensors["\(name).\(suffix)"], t.shape == parameters[i].shape else {
                     throw TensorError("\(url.path): missing or mis-shaped \(name).\(suffix)")
                 }

@@ -28,9 +28,9 @@ public final class AdamW {
     public var config: Config
     /// Number of steps taken (t in the bias corrections).
     public private(set) var step: Int = 0
-    /// First and second moments, one buffer per parameter.
-    public let exp_avg: [Storage]
-    public let exp_avg_sq: [Storage]
+    /// First and second moments (PyTorch's `exp_avg`, `exp_avg_sq`), one buffer per parameter.
+    public let expAvg: [Storage]
+    public let expAvgSq: [Storage]
 
     /// An optimizer over `parameters`; `decay[i]` (default all true) says whether weight decay applies.
     public init(parameters: [Tensor], decay: [Bool]? = nil, config: Config = Config()) {
@@ -38,8 +38,8 @@ public final class AdamW {
         self.parameters = parameters
         self.decay = decay ?? Array(repeating: true, count: parameters.count)
         self.config = config
-        exp_avg = parameters.map { Storage(count: $0.count) }
-        exp_avg_sq = parameters.map { Storage(count: $0.count) }
+        expAvg = parameters.map { Storage(count: $0.count) }
+        expAvgSq = parameters.map { Storage(count: $0.count) }
     }
 
     /// One update with learning rate `lr`, using each parameter's current gradient (missing = zero).
@@ -49,15 +49,18 @@ public final class AdamW {
         let bc1 = 1 - Float(pow(Double(b1), Double(step)))
         let bc2 = 1 - Float(pow(Double(b2), Double(step)))
         for (i, p) in parameters.enumerated() {
-            let theta = p.data, m = exp_avg[i].pointer, v = exp_avg_sq[i].pointer
-            let g = p.gradStorage?.pointer
+            let theta = SharedPointer(p.data), m = SharedPointer(expAvg[i].pointer)
+            let v = SharedPointer(expAvgSq[i].pointer)
+            let g = p.gradStorage.map { SharedPointer($0.pointer) }
             let shrink = decay[i] ? 1 - lr * config.weightDecay : 1
-            for j in 0..<p.count {
-                let gj = g?[j] ?? 0
-                theta[j] *= shrink
-                m[j] = b1 * m[j] + (1 - b1) * gj
-                v[j] = b2 * v[j] + (1 - b2) * gj * gj
-                theta[j] -= lr * (m[j] / bc1) / ((v[j] / bc2).squareRoot() + eps)
+            Parallel.forEach(p.count, minChunk: 1 << 15) { range in
+                for j in range {
+                    let gj = g?.p[j] ?? 0
+                    theta.p[j] *= shrink
+                    m.p[j] = b1 * m.p[j] + (1 - b1) * gj
+                    v.p[j] = b2 * v.p[j] + (1 - b2) * gj * gj
+                    theta.p[j] -= lr * (m.p[j] / bc1) / ((v.p[j] / bc2).squareRoot() + eps)
+                }
             }
         }
     }
@@ -65,7 +68,7 @@ public final class AdamW {
     /// Clears every parameter's gradient.
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 
-    /// Restores the step counter (with `exp_avg`/`exp_avg_sq` filled by the caller) for exact resume.
+    /// Restores the step counter (with `expAvg`/`expAvgSq` filled by the caller) for exact resume.
     public func restore(step: Int) throws {
         guard step >= 0 else { throw TensorError("AdamW step must be non-negative, got \(step)") }
         self.step = step
