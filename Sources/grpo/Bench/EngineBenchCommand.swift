@@ -108,6 +108,9 @@ struct SgemmProbe {
                       beta: 0, c.pointer, ldc: n)
         }
         let threaded = seconds { BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer) }
+        // OpenBLAS's idle workers spin (sched_yield) for a while after a threaded call; let them go to sleep
+        // so they do not take a core from the measurements that follow.
+        Thread.sleep(forTimeInterval: 0.5)
         return 2 * Double(n * n * n) / min(split, threaded) / 1e9
     }
 }
