@@ -55,25 +55,35 @@ struct EngineBenchCommand: ParsableCommand {
         let many = try GenerationProbe(config, batch: genBatch, promptLen: promptLen, tokens: genTokens)
         try train.step()
         _ = try one.run()
+        _ = try many.run()
         var peak: [Double] = [], step: [Double] = [], gen1: [Double] = [], genB: [Double] = []
+        var cores: [String: [Double]] = [:]
         for _ in 0..<steps {
             peak.append(gemm.gflops())
-            step.append(try seconds { try train.step() })
-            gen1.append(try one.tokensPerSecond())
-            genB.append(try many.tokensPerSecond())
+            let t = try timed { try train.step() }
+            step.append(t.wall)
+            cores["train", default: []].append(t.cpu / t.wall)
+            let (r1, c1) = try one.tokensPerSecond()
+            let (rb, cb) = try many.tokensPerSecond()
+            gen1.append(r1)
+            genB.append(rb)
+            cores["gen1", default: []].append(c1)
+            cores["genB", default: []].append(cb)
         }
         let p = median(peak), s = median(step), g1 = median(gen1), gb = median(genB)
+        func busy(_ key: String) -> String { String(format: "%.2f", median(cores[key] ?? [0])) }
         let achieved = train.flopsPerStep / s / 1e9
         print(table([
-            ["measurement (median of \(steps) alternating rounds)", "value", "unit"],
-            ["sgemm peak (2048³; best of core split / OpenBLAS threads)", String(format: "%.1f", p), "GFLOP/s"],
-            ["training step (B=\(batch), T=\(seqLen), AdamW)", String(format: "%.1f", s * 1000), "ms"],
-            ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s"],
-            ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s"],
-            ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%"],
-            ["generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s"],
-            ["generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb), "tokens/s"],
-            ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×"],
+            ["measurement (median of \(steps) alternating rounds)", "value", "unit", "cores busy"],
+            ["sgemm peak (2048³; best of core split / OpenBLAS threads)", String(format: "%.1f", p), "GFLOP/s", ""],
+            ["training step (B=\(batch), T=\(seqLen), AdamW)", String(format: "%.1f", s * 1000), "ms", busy("train")],
+            ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s", ""],
+            ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
+            ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%", ""],
+            ["generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s", busy("gen1")],
+            ["generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb), "tokens/s",
+             busy("genB")],
+            ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×", ""],
         ]))
         print("load average after: \(Self.loadAverage())")
     }
@@ -160,9 +170,10 @@ final class GenerationProbe {
 
     func run() throws -> Int { try model.generate(prompts: prompts, config: config, rng: &rng).reduce(0) { $0 + $1.tokens.count } }
 
-    func tokensPerSecond() throws -> Double {
+    /// Tokens per second and the cores busy meanwhile (CPU seconds / wall seconds).
+    func tokensPerSecond() throws -> (Double, Double) {
         var produced = 0
-        let s = try seconds { produced = try run() }
-        return Double(produced) / s
+        let t = try timed { produced = try run() }
+        return (Double(produced) / t.wall, t.cpu / t.wall)
     }
 }
