@@ -23,6 +23,20 @@ struct GenerationTests {
         #expect(worst < 1e-4)
     }
 
+    /// At temperature T the recorded log-probs are those of softmax(logits / T), as tokenLogProbs recomputes.
+    @Test func logProbsFollowTheSamplingTemperature() throws {
+        let c = Tiny.variants[1].config
+        let m = try Tiny.model(c)
+        let prompt = Tiny.ids(4, vocab: c.vocab_size, seed: 12)
+        var rng = Xoshiro256(seed: 3)
+        let g = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0.7, topK: 5, maxTokens: 6), rng: &rng)[0]
+        let cold = Array(try m.logProbs(of: [prompt + g.tokens], temperature: 0.7)[0].suffix(6))
+        let warm = Array(try m.logProbs(of: [prompt + g.tokens])[0].suffix(6))
+        #expect(zip(cold, g.logprobs).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
+        #expect(!zip(warm, g.logprobs).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
+        #expect(throws: TinyLMError.self) { try m.logProbs(of: [prompt], temperature: 0) }
+    }
+
     @Test func seededSamplingIsReproducibleAndBatchIndependent() throws {
         let c = Tiny.variants[1].config
         let m = try Tiny.model(c)

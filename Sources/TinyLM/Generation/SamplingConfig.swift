@@ -45,8 +45,8 @@ public enum FinishReason: String, Sendable, Codable {
 public struct Generation: Sendable, Equatable {
     /// The generated ids (prompt excluded), ending with the stop token if one fired.
     public var tokens: [Int32]
-    /// log p(token | prefix) of each generated token under the model at temperature 1 (before temperature,
-    /// top-k and top-p reshape the sampling distribution), as the policy-gradient loss recomputes it.
+    /// log p(token | prefix) of each generated token under softmax(logits / temperature) (temperature 1 when
+    /// greedy), before top-k and top-p: what `tokenLogProbs(_:temperature:)` recomputes for the policy loss.
     public var logprobs: [Float]
     /// Decoded completion (cut after a stop string), when a tokenizer was given.
     public var text: String?

@@ -1,27 +1,22 @@
 import Tensor
 
 /// Picks one token from a row of logits: greedy, or temperature → top-k → top-p → categorical draw
-/// (the order of HuggingFace's logits warpers).
+/// (the order of HuggingFace's logits warpers: TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper).
 struct TokenSampler {
     let config: SamplingConfig
 
-    /// Returns the chosen id and its log-probability under softmax(logits) (temperature 1).
+    /// Returns the chosen id and its log-probability under softmax(logits / T) (T = 1 when greedy).
     func pick(_ logits: UnsafePointer<Float>, count v: Int, rng: inout Xoshiro256) -> (Int32, Float) {
         var maxV = -Float.infinity, arg = 0
         for j in 0..<v where logits[j] > maxV {
             maxV = logits[j]
             arg = j
         }
+        let inv = config.temperature > 0 ? 1 / Double(config.temperature) : 1
         var total = 0.0
-        for j in 0..<v { total += _exp(Double(logits[j] - maxV)) }
-        let lse = Double(maxV) + _log(total)
-        let chosen: Int
-        if config.temperature == 0 {
-            chosen = arg
-        } else {
-            chosen = draw(logits, v, maxV, &rng)
-        }
-        return (Int32(chosen), Float(Double(logits[chosen]) - lse))
+        for j in 0..<v { total += _exp(Double(logits[j] - maxV) * inv) }
+        let chosen = config.temperature == 0 ? arg : draw(logits, v, maxV, &rng)
+        return (Int32(chosen), Float(Double(logits[chosen] - maxV) * inv - _log(total)))
     }
 
     private func draw(_ z: UnsafePointer<Float>, _ v: Int, _ maxV: Float, _ rng: inout Xoshiro256) -> Int {
