@@ -55,6 +55,25 @@ struct GenerationTests {
         #expect(alone[0].tokens == a[0].tokens)
     }
 
+    /// Sequences that stop early leave the batch (the cache is compacted); every greedy sequence must still
+    /// equal the same prompt decoded alone.
+    @Test func earlyStoppersLeaveTheBatchWithoutChangingOthers() throws {
+        let c = Tiny.variants[0].config
+        let m = try Tiny.model(c, std: 0.6)
+        let prompts = (0..<8).map { Tiny.ids(2 + $0 % 3, vocab: c.vocab_size, seed: 40 + UInt64($0)) }
+        let stops: [Int32] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
+        let cfg = SamplingConfig(temperature: 0, maxTokens: 12, stopTokens: stops)
+        var rng = Xoshiro256(seed: 1)
+        let together = try m.generate(prompts: prompts, config: cfg, rng: &rng)
+        let lengths = Set(together.map(\.tokens.count))
+        #expect(lengths.count > 1, "the stop set should end sequences at different steps: \(lengths)")
+        for (p, g) in zip(prompts, together) {
+            let alone = try m.generate(prompts: [p], config: cfg, rng: &rng)[0]
+            #expect(alone.tokens == g.tokens && alone.finishReason == g.finishReason)
+            #expect(zip(alone.logprobs, g.logprobs).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
+        }
+    }
+
     @Test func greedyTopKOneAndTinyTopPAgree() throws {
         let c = Tiny.variants[0].config
         let m = try Tiny.model(c)

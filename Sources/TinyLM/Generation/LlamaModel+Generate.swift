@@ -34,11 +34,12 @@ extension LlamaModel {
         let v = config.vocab_size
         Tensor.withoutGrad {
             var logits = forward(tokens: tokens, batch: b, positions: positions, cache: cache, lastOnly: true)
+            // Cache row r holds sequence active[r]; finished sequences are dropped from the batch once a
+            // quarter of the rows are done, so they stop costing compute.
+            var active = Array(0..<b)
             for step in 0..<s.maxTokens {
-                var next = [Int32](repeating: 0, count: b)
-                for i in 0..<b where !done[i] {
-                    let (tok, lp) = sampler.pick(logits.data + i * v, count: v, rng: &rngs[i])
-                    next[i] = tok
+                for (r, i) in active.enumerated() where !done[i] {
+                    let (tok, lp) = sampler.pick(logits.data + r * v, count: v, rng: &rngs[i])
                     out[i].tokens.append(tok)
                     out[i].logprobs.append(lp)
                     if s.stopTokens.contains(tok) {
@@ -53,9 +54,15 @@ extension LlamaModel {
                         }
                     }
                 }
-                if done.allSatisfy({ $0 }) || step == s.maxTokens - 1 { break }
-                let pos = (0..<b).map { Int32(p + step - pads[$0]) }
-                logits = forward(tokens: next, batch: b, positions: pos, cache: cache)
+                let running = active.indices.filter { !done[active[$0]] }
+                if running.isEmpty || step == s.maxTokens - 1 { break }
+                if active.count - running.count >= max(1, active.count / 4) {
+                    cache.keep(rows: running)
+                    active = running.map { active[$0] }
+                }
+                let next = active.map { done[$0] ? 0 : out[$0].tokens.last! }
+                let pos = active.map { Int32(p + step - pads[$0]) }
+                logits = forward(tokens: next, batch: active.count, positions: pos, cache: cache)
             }
         }
         if let tokenizer {

@@ -6,7 +6,8 @@ import Tensor
 /// slots are real tokens (false for left padding). A forward pass over T new tokens writes slots
 /// length..<length+T and then advances `length`.
 public final class KVCache {
-    public let batch: Int
+    /// Rows (sequences) held.
+    public private(set) var batch: Int
     public let capacity: Int
     /// Positions stored so far.
     public private(set) var length: Int = 0
@@ -34,6 +35,21 @@ public final class KVCache {
             }
         }
         return (keys[layer], values[layer])
+    }
+
+    /// Keeps only the given rows, in that order (to drop finished sequences from a batch).
+    public func keep(rows: [Int]) {
+        precondition(rows.allSatisfy { $0 >= 0 && $0 < batch }, "KV cache rows \(rows) outside 0..<\(batch)")
+        func compact(_ t: Tensor) -> Tensor {
+            let width = t.shape[2], n = capacity * width
+            let out = Tensor(zeros: [rows.count, capacity, width])
+            for (i, r) in rows.enumerated() { (out.data + i * n).update(from: t.data + r * n, count: n) }
+            return out
+        }
+        keys = keys.map(compact)
+        values = values.map(compact)
+        valid = rows.flatMap { valid[($0 * capacity)..<(($0 + 1) * capacity)] }
+        batch = rows.count
     }
 
     /// Records that `count` positions were appended by a forward pass.
