@@ -118,5 +118,16 @@ struct SupportTests {
 
         try Data([1, 2, 3]).write(to: hurl)
         #expect(throws: TensorError.self) { try SafeTensors.read(hurl) }
+        // Headers that lie about shapes or offsets are rejected, never trusted.
+        for bad in [#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#,
+                    #"{"x":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#,
+                    #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,800]}}"#,
+                    #"{"x":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#] {
+            var d = Data()
+            withUnsafeBytes(of: UInt64(bad.utf8.count).littleEndian) { d.append(contentsOf: $0) }
+            d.append(contentsOf: Array(bad.utf8) + Array(repeating: 0, count: 8))
+            try d.write(to: hurl)
+            #expect(throws: TensorError.self, "\(bad)") { try SafeTensors.read(hurl) }
+        }
     }
 }

@@ -64,7 +64,15 @@ public enum SafeTensors {
                 let shape = (info["shape"] as? [NSNumber])?.map(\.intValue),
                 let offsets = (info["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2
             else { throw TensorError("\(url.path): malformed header entry for tensor \(name)") }
-            let count = shape.reduce(1, *)
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("\(url.path): tensor \(name) has shape \(shape)") }
+            var count = 1
+            for d in shape {
+                let (c, overflow) = count.multipliedReportingOverflow(by: d)
+                guard !overflow, c <= data.count else {
+                    throw TensorError("\(url.path): tensor \(name) of shape \(shape) is larger than the file")
+                }
+                count = c
+            }
             let width: Int
             switch dtype {
             case "F32": width = 4
