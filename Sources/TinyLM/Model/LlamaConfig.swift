@@ -68,6 +68,15 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         try check(rope_theta > 0, "rope_theta must be positive, got \(rope_theta)")
         try check(max_position_embeddings > 0, "max_position_embeddings must be positive, got \(max_position_embeddings)")
         try check(["llama", "qwen2"].contains(model_type), "model_type \"\(model_type)\" is not llama or qwen2")
+        // Bounds far above any CPU-sized model, so sizes cannot overflow and a typo cannot exhaust memory.
+        for (name, value, limit) in [("vocab_size", vocab_size, 1 << 24), ("hidden_size", hidden_size, 1 << 16),
+                                     ("intermediate_size", intermediate_size, 1 << 18),
+                                     ("num_hidden_layers", num_hidden_layers, 1 << 10),
+                                     ("num_attention_heads", num_attention_heads, 1 << 10), ("head_dim", head_dim, 1 << 12),
+                                     ("max_position_embeddings", max_position_embeddings, 1 << 24)] {
+            try check(value <= limit, "\(name) \(value) exceeds the supported maximum \(limit)")
+        }
+        try check(parameterCount <= 1 << 33, "the model has \(parameterCount) parameters, more than 2^33")
     }
 
     /// Number of weights (embeddings counted once when tied).
