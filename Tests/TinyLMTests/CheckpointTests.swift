@@ -83,6 +83,28 @@ struct CheckpointTests {
         }
     }
 
+    /// Checkpoints split into shards with model.safetensors.index.json (as transformers saves large models).
+    @Test func shardedCheckpointsLoad() throws {
+        let dir = try Tiny.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let m = try Tiny.model(Tiny.variants[1].config)
+        try Checkpoint.save(m, to: dir)
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("model.safetensors"))
+        let params = m.namedParameters, half = params.count / 2
+        let shards = [("model-00001-of-00002.safetensors", Array(params[..<half])),
+                      ("model-00002-of-00002.safetensors", Array(params[half...]))]
+        var map: [String: String] = [:]
+        for (file, part) in shards {
+            try SafeTensors.write(part, metadata: ["format": "pt"], to: dir.appendingPathComponent(file))
+            for (name, _) in part { map[name] = file }
+        }
+        let index = try JSONSerialization.data(withJSONObject: ["metadata": [:], "weight_map": map])
+        try index.write(to: dir.appendingPathComponent("model.safetensors.index.json"))
+        let back = try Checkpoint.load(from: dir)
+        let seq = [Tiny.ids(5, vocab: m.config.vocab_size, seed: 2)]
+        #expect(try back.logProbs(of: seq) == m.logProbs(of: seq))
+    }
+
     @Test func missingOrMisShapedTensorsAreNamed() throws {
         let dir = try Tiny.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
