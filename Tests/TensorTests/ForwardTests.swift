@@ -1,13 +1,15 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 /// Forward values of the ops against direct Double implementations of their formulas.
 @Suite("Forward values")
 struct ForwardTests {
     /// Naive attention in Double: one query at a time, explicit mask.
-    static func naiveAttention(q: [Float], k: [Float], v: [Float], b: Int, tq: Int, s: Int, len: Int, heads: Int,
-                               kvHeads: Int, hd: Int, offset: Int, valid: [Bool]?) -> [Double] {
+    static func naiveAttention(
+        q: [Float], k: [Float], v: [Float], b: Int, tq: Int, s: Int, len: Int, heads: Int,
+        kvHeads: Int, hd: Int, offset: Int, valid: [Bool]?
+    ) -> [Double] {
         var out = [Double](repeating: 0, count: b * tq * heads * hd)
         for bi in 0..<b {
             for h in 0..<heads {
@@ -17,7 +19,9 @@ struct ForwardTests {
                     for j in 0..<len where j <= offset + i && (valid?[bi * s + j] ?? true) {
                         var dot = 0.0
                         for d in 0..<hd {
-                            dot += Double(q[((bi * tq + i) * heads + h) * hd + d]) * Double(k[((bi * s + j) * kvHeads + kh) * hd + d])
+                            dot +=
+                                Double(q[((bi * tq + i) * heads + h) * hd + d])
+                                * Double(k[((bi * s + j) * kvHeads + kh) * hd + d])
                         }
                         scores.append((j, dot / Double(hd).squareRoot()))
                     }
@@ -26,7 +30,8 @@ struct ForwardTests {
                     for (j, sc) in scores {
                         let p = Foundation.exp(sc - m) / z
                         for d in 0..<hd {
-                            out[((bi * tq + i) * heads + h) * hd + d] += p * Double(v[((bi * s + j) * kvHeads + kh) * hd + d])
+                            out[((bi * tq + i) * heads + h) * hd + d] +=
+                                p * Double(v[((bi * s + j) * kvHeads + kh) * hd + d])
                         }
                     }
                 }
@@ -44,28 +49,35 @@ struct ForwardTests {
 
     @Test(arguments: [
         AttentionCase(id: "causal", b: 2, tq: 5, s: 5, len: 5, heads: 2, kvHeads: 2, hd: 4, offset: 0, valid: nil),
-        AttentionCase(id: "GQA 6 over 2 heads", b: 1, tq: 7, s: 7, len: 7, heads: 6, kvHeads: 2, hd: 8, offset: 0, valid: nil),
-        AttentionCase(id: "left padding", b: 2, tq: 4, s: 4, len: 4, heads: 2, kvHeads: 1, hd: 4, offset: 0,
-                      valid: [false, false, true, true, true, true, true, true]),
-        AttentionCase(id: "decode from cache", b: 3, tq: 1, s: 9, len: 6, heads: 4, kvHeads: 2, hd: 4, offset: 5, valid: nil),
-        AttentionCase(id: "many units (parallel path)", b: 4, tq: 6, s: 6, len: 6, heads: 4, kvHeads: 4, hd: 8, offset: 0,
-                      valid: nil),
+        AttentionCase(
+            id: "GQA 6 over 2 heads", b: 1, tq: 7, s: 7, len: 7, heads: 6, kvHeads: 2, hd: 8, offset: 0, valid: nil),
+        AttentionCase(
+            id: "left padding", b: 2, tq: 4, s: 4, len: 4, heads: 2, kvHeads: 1, hd: 4, offset: 0,
+            valid: [false, false, true, true, true, true, true, true]),
+        AttentionCase(
+            id: "decode from cache", b: 3, tq: 1, s: 9, len: 6, heads: 4, kvHeads: 2, hd: 4, offset: 5, valid: nil),
+        AttentionCase(
+            id: "many units (parallel path)", b: 4, tq: 6, s: 6, len: 6, heads: 4, kvHeads: 4, hd: 8, offset: 0,
+            valid: nil),
     ])
     func attentionMatchesNaive(_ c: AttentionCase) {
         var rng = Xoshiro256(seed: 3)
         let q = Tensor(randomNormal: [c.b, c.tq, c.heads * c.hd], std: 1, rng: &rng)
         let k = Tensor(randomNormal: [c.b, c.s, c.kvHeads * c.hd], std: 1, rng: &rng)
         let v = Tensor(randomNormal: [c.b, c.s, c.kvHeads * c.hd], std: 1, rng: &rng)
-        let out = Tensor.attention(q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, keyLength: c.len,
-                                   mask: AttentionMask(queryOffset: c.offset, keyValid: c.valid))
-        let ref = Self.naiveAttention(q: q.values, k: k.values, v: v.values, b: c.b, tq: c.tq, s: c.s, len: c.len,
-                                      heads: c.heads, kvHeads: c.kvHeads, hd: c.hd, offset: c.offset, valid: c.valid)
+        let out = Tensor.attention(
+            q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, keyLength: c.len,
+            mask: AttentionMask(queryOffset: c.offset, keyValid: c.valid))
+        let ref = Self.naiveAttention(
+            q: q.values, k: k.values, v: v.values, b: c.b, tq: c.tq, s: c.s, len: c.len,
+            heads: c.heads, kvHeads: c.kvHeads, hd: c.hd, offset: c.offset, valid: c.valid)
         let err = zip(out.values, ref).map { Swift.abs(Double($0) - $1) }.max() ?? 0
         #expect(err < 1e-5, "max abs error \(err)")
     }
 
     @Test func ropeRotatesHalvesLikeHuggingFace() {
-        let hd = 6, theta = 500.0
+        let hd = 6
+        let theta = 500.0
         var rng = Xoshiro256(seed: 5)
         let x = Tensor(randomNormal: [2, hd], std: 1, rng: &rng)
         let positions: [Int32] = [3, 11]
@@ -94,7 +106,8 @@ struct ForwardTests {
     @Test func logProbsEntropyAndSoftmaxAgree() {
         var rng = Xoshiro256(seed: 8)
         let z = Tensor(randomNormal: [3, 9], std: 3, rng: &rng)
-        let p = z.softmax().values, lp = z.logSoftmax().values
+        let p = z.softmax().values
+        let lp = z.logSoftmax().values
         let gathered = Tensor.gatherLogProbs(z, targets: [0, 4, 8]).values
         let h = z.entropy().values
         for r in 0..<3 {
@@ -136,7 +149,9 @@ struct ForwardTests {
         let rank = c.out.count
         func index(_ flat: Int, _ shape: [Int]) -> Int {
             let padded = Array(repeating: 1, count: rank - shape.count) + shape
-            var rem = flat, idx = 0, step = 1
+            var rem = flat
+            var idx = 0
+            var step = 1
             for d in (0..<rank).reversed() {
                 let coord = rem % c.out[d]
                 rem /= c.out[d]

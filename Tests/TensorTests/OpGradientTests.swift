@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 
 /// One finite-difference case: an op applied to random inputs of `shapes`.
 struct GradCase: Sendable, CustomTestStringConvertible {
@@ -63,8 +63,9 @@ let gradCases: [GradCase] = [
         Tensor.attention(q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 1, mask: AttentionMask(keyValid: valid))
     },
     GradCase(id: "attention cached keys with offset", shapes: [[2, 2, 8], [2, 5, 8], [2, 5, 8]]) {
-        Tensor.attention(q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 2, keyLength: 4,
-                         mask: AttentionMask(queryOffset: 2))
+        Tensor.attention(
+            q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 2, keyLength: 4,
+            mask: AttentionMask(queryOffset: 2))
     },
     GradCase(id: "narrow middle axis", shapes: [[2, 5, 3]]) { $0[0].narrow(axis: 1, start: 1, length: 3) },
     GradCase(id: "softmax", shapes: [[3, 6]]) { $0[0].softmax() },

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 
 @Suite("AdamW, clipping, schedules")
 struct OptimTests {
@@ -11,7 +11,9 @@ struct OptimTests {
         let opt = AdamW(parameters: [p], config: cfg)
         let grads: [[Float]] = [[0.1, -0.2, 0.3], [-0.4, 0.5, 0.05]]
         let lrs: [Float] = [0.01, 0.02]
-        var theta = p.values.map(Double.init), m = [0.0, 0, 0], v = [0.0, 0, 0]
+        var theta = p.values.map(Double.init)
+        var m = [0.0, 0, 0]
+        var v = [0.0, 0, 0]
         for (t, g) in grads.enumerated() {
             p.zeroGrad()
             (p * Tensor(shape: [3], values: g)).sum().backward()
@@ -22,7 +24,8 @@ struct OptimTests {
                 theta[i] -= lr * 0.1 * theta[i]
                 m[i] = 0.8 * m[i] + 0.2 * gi
                 v[i] = 0.95 * v[i] + 0.05 * gi * gi
-                let mh = m[i] / (1 - pow(0.8, Double(t + 1))), vh = v[i] / (1 - pow(0.95, Double(t + 1)))
+                let mh = m[i] / (1 - pow(0.8, Double(t + 1)))
+                let vh = v[i] / (1 - pow(0.95, Double(t + 1)))
                 theta[i] -= lr * mh / (vh.squareRoot() + 1e-6)
             }
         }
@@ -101,7 +104,8 @@ struct SupportTests {
         #expect(f.tensors["b"]?.shape == [] && f.metadata["step"] == "3")
 
         // A hand-made file with F16 [1.0, -2.5, 65504, 2^-24] and BF16 [1.0, -0.15625].
-        let json = #"{"h":{"dtype":"F16","shape":[4],"data_offsets":[0,8]},"#
+        let json =
+            #"{"h":{"dtype":"F16","shape":[4],"data_offsets":[0,8]},"#
             + #""g":{"dtype":"BF16","shape":[2],"data_offsets":[8,12]}}"#
         var bytes = Data()
         withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
@@ -119,10 +123,12 @@ struct SupportTests {
         try Data([1, 2, 3]).write(to: hurl)
         #expect(throws: TensorError.self) { try SafeTensors.read(hurl) }
         // Headers that lie about shapes or offsets are rejected, never trusted.
-        for bad in [#"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#,
-                    #"{"x":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#,
-                    #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,800]}}"#,
-                    #"{"x":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#] {
+        for bad in [
+            #"{"x":{"dtype":"F32","shape":[-1],"data_offsets":[0,4]}}"#,
+            #"{"x":{"dtype":"F32","shape":[4611686018427387904,4],"data_offsets":[0,4]}}"#,
+            #"{"x":{"dtype":"F32","shape":[2],"data_offsets":[0,800]}}"#,
+            #"{"x":{"dtype":"I64","shape":[1],"data_offsets":[0,8]}}"#,
+        ] {
             var d = Data()
             withUnsafeBytes(of: UInt64(bad.utf8.count).littleEndian) { d.append(contentsOf: $0) }
             d.append(contentsOf: Array(bad.utf8) + Array(repeating: 0, count: 8))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 import TinyLM
 
 @Suite("HuggingFace checkpoints")
@@ -36,7 +36,8 @@ struct CheckpointTests {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         p.arguments = ["python3", script.path, dir.path, ids.map(String.init).joined(separator: ",")]
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         p.standardOutput = out
         p.standardError = err
         try p.run()
@@ -65,7 +66,9 @@ struct CheckpointTests {
         // Rewrite model.safetensors in BF16 (truncated), as many published Qwen2 checkpoints are stored.
         let header = m.namedParameters.reduce(into: (parts: [String](), offset: 0)) { acc, np in
             let bytes = np.1.count * 2
-            acc.parts.append("\"\(np.0)\":{\"dtype\":\"BF16\",\"shape\":\(np.1.shape),\"data_offsets\":[\(acc.offset),\(acc.offset + bytes)]}")
+            acc.parts.append(
+                "\"\(np.0)\":{\"dtype\":\"BF16\",\"shape\":\(np.1.shape),\"data_offsets\":[\(acc.offset),\(acc.offset + bytes)]}"
+            )
             acc.offset += bytes
         }
         let json = Array("{\(header.parts.joined(separator: ","))}".utf8)
@@ -73,7 +76,9 @@ struct CheckpointTests {
         withUnsafeBytes(of: UInt64(json.count).littleEndian) { data.append(contentsOf: $0) }
         data.append(contentsOf: json)
         for (_, t) in m.namedParameters {
-            for x in t.values { withUnsafeBytes(of: UInt16(x.bitPattern >> 16).littleEndian) { data.append(contentsOf: $0) } }
+            for x in t.values {
+                withUnsafeBytes(of: UInt16(x.bitPattern >> 16).littleEndian) { data.append(contentsOf: $0) }
+            }
         }
         try data.write(to: dir.appendingPathComponent("model.safetensors"))
         let back = try Checkpoint.load(from: dir)
@@ -90,9 +95,12 @@ struct CheckpointTests {
         let m = try Tiny.model(Tiny.variants[1].config)
         try Checkpoint.save(m, to: dir)
         try FileManager.default.removeItem(at: dir.appendingPathComponent("model.safetensors"))
-        let params = m.namedParameters, half = params.count / 2
-        let shards = [("model-00001-of-00002.safetensors", Array(params[..<half])),
-                      ("model-00002-of-00002.safetensors", Array(params[half...]))]
+        let params = m.namedParameters
+        let half = params.count / 2
+        let shards = [
+            ("model-00001-of-00002.safetensors", Array(params[..<half])),
+            ("model-00002-of-00002.safetensors", Array(params[half...])),
+        ]
         var map: [String: String] = [:]
         for (file, part) in shards {
             try SafeTensors.write(part, metadata: ["format": "pt"], to: dir.appendingPathComponent(file))
@@ -125,7 +133,9 @@ struct CheckpointTests {
         let dir = try Tiny.tempDir()
         defer { try? FileManager.default.removeItem(at: dir) }
         let c = Tiny.variants[1].config
-        let batch = try TokenBatch([Tiny.ids(6, vocab: c.vocab_size, seed: 1), Tiny.ids(6, vocab: c.vocab_size, seed: 2)])
+        let batch = try TokenBatch([
+            Tiny.ids(6, vocab: c.vocab_size, seed: 1), Tiny.ids(6, vocab: c.vocab_size, seed: 2),
+        ])
         func step(_ m: LlamaModel, _ opt: AdamW) throws {
             opt.zeroGrad()
             (try m.tokenLogProbs(batch).logprobs.mean() * -1).backward()

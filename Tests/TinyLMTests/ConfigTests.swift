@@ -47,7 +47,8 @@ struct ConfigTests {
         Unsupported(edit: #""mlp_bias": false"#, replacement: #""mlp_bias": true"#, mentions: "mlp_bias"),
         Unsupported(edit: #""hidden_act": "silu""#, replacement: #""hidden_act": "gelu""#, mentions: "gelu"),
         Unsupported(edit: #""model_type": "llama""#, replacement: #""model_type": "gpt2""#, mentions: "gpt2"),
-        Unsupported(edit: #""hidden_size": 32"#, replacement: #""hidden_size": 1000000000000"#, mentions: "hidden_size"),
+        Unsupported(
+            edit: #""hidden_size": 32"#, replacement: #""hidden_size": 1000000000000"#, mentions: "hidden_size"),
         Unsupported(edit: #""num_key_value_heads": 2"#, replacement: #""num_key_value_heads": 3"#, mentions: "3"),
     ])
     func unsupportedSettingsAreNamed(_ u: Unsupported) throws {

@@ -1,5 +1,5 @@
-import Testing
 import Tensor
+import Testing
 import TinyLM
 
 @Suite("Sampling with the KV cache")
@@ -8,8 +8,10 @@ struct GenerationTests {
     @Test(arguments: Tiny.variants)
     func cachedDecodingEqualsFullRecomputation(_ v: Tiny.Variant) throws {
         let m = try Tiny.model(v.config)
-        let prompts = [Tiny.ids(5, vocab: v.config.vocab_size, seed: 1), Tiny.ids(2, vocab: v.config.vocab_size, seed: 2),
-                       Tiny.ids(8, vocab: v.config.vocab_size, seed: 3)]
+        let prompts = [
+            Tiny.ids(5, vocab: v.config.vocab_size, seed: 1), Tiny.ids(2, vocab: v.config.vocab_size, seed: 2),
+            Tiny.ids(8, vocab: v.config.vocab_size, seed: 3),
+        ]
         var rng = Xoshiro256(seed: 11)
         let gens = try m.generate(prompts: prompts, config: SamplingConfig(temperature: 1, maxTokens: 9), rng: &rng)
         var worst: Float = 0
@@ -29,7 +31,8 @@ struct GenerationTests {
         let m = try Tiny.model(c)
         let prompt = Tiny.ids(4, vocab: c.vocab_size, seed: 12)
         var rng = Xoshiro256(seed: 3)
-        let g = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0.7, topK: 5, maxTokens: 6), rng: &rng)[0]
+        let g = try m.generate(
+            prompts: [prompt], config: SamplingConfig(temperature: 0.7, topK: 5, maxTokens: 6), rng: &rng)[0]
         let cold = Array(try m.logProbs(of: [prompt + g.tokens], temperature: 0.7)[0].suffix(6))
         let warm = Array(try m.logProbs(of: [prompt + g.tokens])[0].suffix(6))
         #expect(zip(cold, g.logprobs).allSatisfy { Swift.abs($0 - $1) < 1e-4 })
@@ -42,7 +45,9 @@ struct GenerationTests {
         let m = try Tiny.model(c)
         let prompts = (0..<4).map { Tiny.ids(3 + $0, vocab: c.vocab_size, seed: UInt64($0)) }
         let cfg = SamplingConfig(temperature: 0.9, topK: 20, topP: 0.95, maxTokens: 12)
-        var r1 = Xoshiro256(seed: 5), r2 = Xoshiro256(seed: 5), r3 = Xoshiro256(seed: 6)
+        var r1 = Xoshiro256(seed: 5)
+        var r2 = Xoshiro256(seed: 5)
+        var r3 = Xoshiro256(seed: 6)
         let a = try m.generate(prompts: prompts, config: cfg, rng: &r1)
         let b = try m.generate(prompts: prompts, config: cfg, rng: &r2)
         let c3 = try m.generate(prompts: prompts, config: cfg, rng: &r3)
@@ -95,22 +100,26 @@ struct GenerationTests {
 
     @Test func stopTokensAndStopStringsEndSequences() throws {
         let tok = ByteTokenizer()
-        let c = LlamaConfig(vocab_size: tok.vocabularySize, hidden_size: 16, intermediate_size: 16, num_hidden_layers: 1,
-                            num_attention_heads: 2)
+        let c = LlamaConfig(
+            vocab_size: tok.vocabularySize, hidden_size: 16, intermediate_size: 16, num_hidden_layers: 1,
+            num_attention_heads: 2)
         let m = try Tiny.model(c, std: 1)
         let prompt = tok.encode("<|bos|>hi")
         var rng = Xoshiro256(seed: 2)
-        let free = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10), rng: &rng)[0]
+        let free = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10), rng: &rng)[
+            0]
         // Stop on the third greedy token: generation must end right there, keeping it.
         let stop = free.tokens[2]
         let first = free.tokens.firstIndex(of: stop)!
-        let stopped = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10, stopTokens: [stop]),
-                                     rng: &rng, tokenizer: tok)[0]
+        let stopped = try m.generate(
+            prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10, stopTokens: [stop]),
+            rng: &rng, tokenizer: tok)[0]
         #expect(stopped.tokens == Array(free.tokens[...first]) && stopped.finishReason == .stop)
         // A stop string made of the decoded tokens 1…2 cuts the text after it.
         let text = tok.decode(Array(free.tokens[1...2]))
-        let s = try m.generate(prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10, stopStrings: [text]),
-                               rng: &rng, tokenizer: tok)[0]
+        let s = try m.generate(
+            prompts: [prompt], config: SamplingConfig(temperature: 0, maxTokens: 10, stopStrings: [text]),
+            rng: &rng, tokenizer: tok)[0]
         #expect(s.finishReason == .stop)
         #expect(s.text?.hasSuffix(text) == true)
         #expect(s.tokens.count <= 3)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import Tensor
+import Testing
 import TinyLM
 
 @Suite("LlamaModel")
@@ -14,7 +14,9 @@ struct ModelTests {
         #expect(names.contains("model.layers.0.self_attn.k_proj.weight"))
         #expect(names.contains("lm_head.weight") == !c.tie_word_embeddings)
         #expect(names.contains("model.layers.0.self_attn.q_proj.bias") == c.attention_bias)
-        let batch = try TokenBatch([Tiny.ids(5, vocab: c.vocab_size, seed: 1), Tiny.ids(3, vocab: c.vocab_size, seed: 2)])
+        let batch = try TokenBatch([
+            Tiny.ids(5, vocab: c.vocab_size, seed: 1), Tiny.ids(3, vocab: c.vocab_size, seed: 2),
+        ])
         let logits = m.forward(tokens: batch.tokens, batch: 2, positions: batch.positions, keyValid: batch.keyValid)
         #expect(logits.shape == [2, 5, c.vocab_size])
         let (lp, ent) = try m.tokenLogProbs(batch, entropy: true)
@@ -26,8 +28,10 @@ struct ModelTests {
     @Test(arguments: Tiny.variants)
     func wholeModelGradientCheck(_ v: Tiny.Variant) throws {
         let m = try Tiny.model(v.config, std: 0.5)
-        let batch = try TokenBatch([Tiny.ids(6, vocab: v.config.vocab_size, seed: 4),
-                                    Tiny.ids(4, vocab: v.config.vocab_size, seed: 5)])
+        let batch = try TokenBatch([
+            Tiny.ids(6, vocab: v.config.vocab_size, seed: 4),
+            Tiny.ids(4, vocab: v.config.vocab_size, seed: 5),
+        ])
         let mask = Tensor(shape: [2, 5], values: batch.targetMask.map { $0 ? 1 : 0 })
         let err = GradCheck.maxRelativeError(m.parameters, eps: 1e-2, maxElements: 12) { _ in
             (try! m.tokenLogProbs(batch).logprobs * mask).sum()

@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import Testing
 import TinyLM
 
 /// Tiny model configurations shared by the tests.
@@ -11,16 +12,25 @@ enum Tiny {
     }
 
     static let variants: [Variant] = [
-        Variant(id: "llama MHA", config: LlamaConfig(vocab_size: 37, hidden_size: 16, intermediate_size: 24,
-                                                     num_hidden_layers: 2, num_attention_heads: 2, rope_theta: 500)),
-        Variant(id: "llama GQA tied", config: LlamaConfig(vocab_size: 41, hidden_size: 32, intermediate_size: 40,
-                                                          num_hidden_layers: 2, num_attention_heads: 4,
-                                                          num_key_value_heads: 2, rms_norm_eps: 1e-5,
-                                                          tie_word_embeddings: true)),
-        Variant(id: "qwen2 biases, head_dim 6", config: LlamaConfig(vocab_size: 29, hidden_size: 20, intermediate_size: 28,
-                                                              num_hidden_layers: 1, num_attention_heads: 4,
-                                                              num_key_value_heads: 1, head_dim: 6, rope_theta: 1e6,
-                                                              attention_bias: true, model_type: "qwen2")),
+        Variant(
+            id: "llama MHA",
+            config: LlamaConfig(
+                vocab_size: 37, hidden_size: 16, intermediate_size: 24,
+                num_hidden_layers: 2, num_attention_heads: 2, rope_theta: 500)),
+        Variant(
+            id: "llama GQA tied",
+            config: LlamaConfig(
+                vocab_size: 41, hidden_size: 32, intermediate_size: 40,
+                num_hidden_layers: 2, num_attention_heads: 4,
+                num_key_value_heads: 2, rms_norm_eps: 1e-5,
+                tie_word_embeddings: true)),
+        Variant(
+            id: "qwen2 biases, head_dim 6",
+            config: LlamaConfig(
+                vocab_size: 29, hidden_size: 20, intermediate_size: 28,
+                num_hidden_layers: 1, num_attention_heads: 4,
+                num_key_value_heads: 1, head_dim: 6, rope_theta: 1e6,
+                attention_bias: true, model_type: "qwen2")),
     ]
 
     /// A model with every parameter random (norm weights and biases too), so no term is trivially neutral.
@@ -45,5 +55,3 @@ enum Tiny {
         return (0..<n).map { _ in Int32(rng.next() % UInt64(vocab)) }
     }
 }
-
-import Testing

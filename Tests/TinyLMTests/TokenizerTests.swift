@@ -31,7 +31,13 @@ struct TokenizerTests {
         var next = 256
         for b in 0..<256 {
             let printable = (33...126).contains(b) || (161...172).contains(b) || (174...255).contains(b)
-            let scalar = printable ? b : { defer { next += 1 }; return next }()
+            let scalar =
+                printable
+                ? b
+                : {
+                    defer { next += 1 }
+                    return next
+                }()
             vocab[String(Character(Unicode.Scalar(UInt32(scalar))!))] = b
         }
         let merges = ["h e", "l l", "he ll", "hell o", "Ġ w", "Ġw o"]
@@ -50,14 +56,21 @@ struct TokenizerTests {
     static var gpt2PreTokenizer: [String: Any] { ["type": "ByteLevel", "add_prefix_space": false, "use_regex": true] }
 
     /// Qwen2's pre-tokenizer: a Split on its regex, then ByteLevel without GPT-2's regex.
-    static var qwen2PreTokenizer: [String: Any] { [
-        "type": "Sequence",
-        "pretokenizers": [
-            ["type": "Split", "behavior": "Isolated", "invert": false, "pattern": ["Regex":
-                #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#]],
-            ["type": "ByteLevel", "add_prefix_space": false, "use_regex": false],
-        ],
-    ] }
+    static var qwen2PreTokenizer: [String: Any] {
+        [
+            "type": "Sequence",
+            "pretokenizers": [
+                [
+                    "type": "Split", "behavior": "Isolated", "invert": false,
+                    "pattern": [
+                        "Regex":
+                            #"(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+"#
+                    ],
+                ],
+                ["type": "ByteLevel", "add_prefix_space": false, "use_regex": false],
+            ],
+        ]
+    }
 
     @Test(arguments: [
         BPECase(text: "hello wow", ids: [259, 261, 119]),

@@ -9,8 +9,8 @@ public enum Allocator {
     /// (it changes glibc's M_MMAP_THRESHOLD and M_TRIM_THRESHOLD for the whole process). No-op elsewhere.
     public static func keepFreedMemory() {
         #if os(Linux)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
-        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+            _ = mallopt(M_MMAP_THRESHOLD, 1 << 30)
+            _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
         #endif
     }
 }

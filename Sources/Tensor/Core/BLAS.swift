@@ -42,7 +42,9 @@ public enum BLAS {
             return
         }
         // Each block writes its own rows (or columns) of C: disjoint, so the workers never race.
-        let pa = SharedPointer(a), pb = SharedPointer(b), pc = SharedPointer(c)
+        let pa = SharedPointer(a)
+        let pb = SharedPointer(b)
+        let pc = SharedPointer(c)
         let byRows = m >= n
         let total = byRows ? m : n
         // Twice as many blocks as cores (when blocks stay ≥ 64 wide): blocks are claimed dynamically, so a
@@ -50,14 +52,17 @@ public enum BLAS {
         let blocks = total >= 128 * workers ? 2 * workers : workers
         let per = (total + blocks - 1) / blocks
         DispatchQueue.concurrentPerform(iterations: blocks) { w in
-            let lo = w * per, hi = min(total, lo + per)
+            let lo = w * per
+            let hi = min(total, lo + per)
             guard lo < hi else { return }
             if byRows {
-                kernel(transA, transB, hi - lo, n, k, alpha, pa.p + (transA ? lo : lo * lda), lda, pb.p, ldb, beta,
-                       pc.p + lo * ldc, ldc)
+                kernel(
+                    transA, transB, hi - lo, n, k, alpha, pa.p + (transA ? lo : lo * lda), lda, pb.p, ldb, beta,
+                    pc.p + lo * ldc, ldc)
             } else {
-                kernel(transA, transB, m, hi - lo, k, alpha, pa.p, lda, pb.p + (transB ? lo * ldb : lo), ldb, beta,
-                       pc.p + lo, ldc)
+                kernel(
+                    transA, transB, m, hi - lo, k, alpha, pa.p, lda, pb.p + (transB ? lo * ldb : lo), ldb, beta,
+                    pc.p + lo, ldc)
             }
         }
     }
@@ -95,18 +100,22 @@ public enum BLAS {
             // c[M,1] (stride ldc) = op(A) · b[K,1]: b has stride ldb when B is stored as [K, 1].
             let incB = Int32(transB ? 1 : ldb)
             if transA {  // A stored [K, M]: c = Aᵀ b
-                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, incB, beta, c,
-                            Int32(ldc))
+                cblas_sgemv(
+                    CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, incB, beta, c,
+                    Int32(ldc))
             } else {  // A stored [M, K]
-                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, incB, beta, c,
-                            Int32(ldc))
+                cblas_sgemv(
+                    CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, incB, beta, c,
+                    Int32(ldc))
             }
         }
     }
 
     /// OpenBLAS's own threaded sgemm (C = A B, square n), for comparing peaks in benchmarks only.
-    public static func openBLASThreadedGemm(n: Int, threads: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
-                                            _ c: UnsafeMutablePointer<Float>) {
+    public static func openBLASThreadedGemm(
+        n: Int, threads: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ c: UnsafeMutablePointer<Float>
+    ) {
         _ = pinned
         openblas_set_num_threads(Int32(threads))
         defer { openblas_set_num_threads(1) }

@@ -33,8 +33,10 @@ enum FastMath {
     static func exp(_ src: UnsafePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ n: Int) {
         var i = 0
         while i + 32 <= n {  // four independent vectors per iteration hide the polynomial's latency
-            let s = UnsafeRawPointer(src + i), d = UnsafeMutableRawPointer(dst + i)
-            let a = exp(s.loadUnaligned(as: V.self)), b = exp(s.loadUnaligned(fromByteOffset: 32, as: V.self))
+            let s = UnsafeRawPointer(src + i)
+            let d = UnsafeMutableRawPointer(dst + i)
+            let a = exp(s.loadUnaligned(as: V.self))
+            let b = exp(s.loadUnaligned(fromByteOffset: 32, as: V.self))
             let c = exp(s.loadUnaligned(fromByteOffset: 64, as: V.self))
             let e = exp(s.loadUnaligned(fromByteOffset: 96, as: V.self))
             d.storeBytes(of: a, as: V.self)

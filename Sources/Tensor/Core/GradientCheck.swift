@@ -6,10 +6,15 @@
 public enum GradCheck {
     /// The largest per-input relative error; `maxElements` (if set) checks only that many evenly spaced
     /// elements of each input, for large inputs such as a model's weights.
-    public static func maxRelativeError(_ inputs: [Tensor], eps: Float = 1e-2, maxElements: Int? = nil,
-                                        _ f: ([Tensor]) -> Tensor) -> Double {
+    public static func maxRelativeError(
+        _ inputs: [Tensor], eps: Float = 1e-2, maxElements: Int? = nil,
+        _ f: ([Tensor]) -> Tensor
+    ) -> Double {
         var rng = Xoshiro256(seed: 99)
-        for t in inputs { t.requiresGrad = true; t.zeroGrad() }
+        for t in inputs {
+            t.requiresGrad = true
+            t.zeroGrad()
+        }
         let out = f(inputs)
         let w = Tensor(randomNormal: out.shape, std: 1, rng: &rng)
         (out * w).sum().backward()
@@ -23,7 +28,9 @@ public enum GradCheck {
         var worst = 0.0
         for t in inputs {
             let analytic = t.grad ?? Array(repeating: 0, count: t.count)
-            var diff = 0.0, na = 0.0, nn = 0.0
+            var diff = 0.0
+            var na = 0.0
+            var nn = 0.0
             let stride = max(1, t.count / max(1, maxElements ?? t.count))
             for i in Swift.stride(from: 0, to: t.count, by: stride) {
                 let saved = t.data[i]

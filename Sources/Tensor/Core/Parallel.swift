@@ -26,9 +26,9 @@ public enum Parallel {
 }
 
 #if canImport(Glibc)
-import Glibc
-@usableFromInline func sysconfActiveProcessors() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
+    import Glibc
+    @usableFromInline func sysconfActiveProcessors() -> Int { Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) }
 #else
-import Foundation
-@usableFromInline func sysconfActiveProcessors() -> Int { ProcessInfo.processInfo.activeProcessorCount }
+    import Foundation
+    @usableFromInline func sysconfActiveProcessors() -> Int { ProcessInfo.processInfo.activeProcessorCount }
 #endif

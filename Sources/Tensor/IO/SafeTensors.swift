@@ -22,8 +22,9 @@ public enum SafeTensors {
         var offset = 0
         for (name, t) in tensors {
             let bytes = t.count * 4
-            header.append("\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],"
-                + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            header.append(
+                "\(jsonString(name)):{\"dtype\":\"F32\",\"shape\":[\(t.shape.map(String.init).joined(separator: ","))],"
+                    + "\"data_offsets\":[\(offset),\(offset + bytes)]}")
             offset += bytes
         }
         var json = Array("{\(header.joined(separator: ","))}".utf8)
@@ -64,7 +65,9 @@ public enum SafeTensors {
                 let shape = (info["shape"] as? [NSNumber])?.map(\.intValue),
                 let offsets = (info["data_offsets"] as? [NSNumber])?.map(\.intValue), offsets.count == 2
             else { throw TensorError("\(url.path): malformed header entry for tensor \(name)") }
-            guard shape.allSatisfy({ $0 >= 0 }) else { throw TensorError("\(url.path): tensor \(name) has shape \(shape)") }
+            guard shape.allSatisfy({ $0 >= 0 }) else {
+                throw TensorError("\(url.path): tensor \(name) has shape \(shape)")
+            }
             var count = 1
             for d in shape {
                 let (c, overflow) = count.multipliedReportingOverflow(by: d)
@@ -77,7 +80,8 @@ public enum SafeTensors {
             switch dtype {
             case "F32": width = 4
             case "F16", "BF16": width = 2
-            default: throw TensorError("\(url.path): tensor \(name) has unsupported dtype \(dtype) (F32, F16, BF16 are)")
+            default:
+                throw TensorError("\(url.path): tensor \(name) has unsupported dtype \(dtype) (F32, F16, BF16 are)")
             }
             guard offsets[0] >= 0, offsets[1] - offsets[0] == count * width, start + offsets[1] <= data.count else {
                 throw TensorError("\(url.path): tensor \(name) offsets \(offsets) do not fit shape \(shape) \(dtype)")
@@ -88,7 +92,11 @@ public enum SafeTensors {
                 let p = storage.pointer
                 switch dtype {
                 case "F32":
-                    for i in 0..<count { p[i] = Float(bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))) }
+                    for i in 0..<count {
+                        p[i] = Float(
+                            bitPattern: UInt32(littleEndian: base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self))
+                        )
+                    }
                 case "BF16":
                     for i in 0..<count {
                         let h = UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self))
@@ -96,7 +104,8 @@ public enum SafeTensors {
                     }
                 default:
                     for i in 0..<count {
-                        p[i] = halfToFloat(UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
+                        p[i] = halfToFloat(
+                            UInt16(littleEndian: base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)))
                     }
                 }
             }

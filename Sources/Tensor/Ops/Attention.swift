@@ -25,33 +25,50 @@ extension Tensor {
         mask: AttentionMask = AttentionMask()
     ) -> Tensor {
         precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0, "attention: \(heads) heads, \(kvHeads) kv heads")
-        precondition(q.shape.count == 3 && k.shape.count == 3 && k.shape == v.shape, "attention: q \(q.shape) k \(k.shape) v \(v.shape)")
-        let b = q.shape[0], tq = q.shape[1], hd = q.shape[2] / heads
-        let cap = k.shape[1], len = keyLength ?? cap
-        precondition(q.shape[2] == heads * hd && k.shape[0] == b && k.shape[2] == kvHeads * hd && len <= cap,
-                     "attention: q \(q.shape) k \(k.shape) heads \(heads)/\(kvHeads) keys \(len)")
-        if let valid = mask.keyValid { precondition(valid.count == b * cap, "attention: keyValid has \(valid.count) ≠ \(b)×\(cap)") }
-        let geo = AttentionGeometry(batch: b, tq: tq, len: len, cap: cap, heads: heads, kvHeads: kvHeads, headDim: hd,
-                                    offset: mask.queryOffset)
+        precondition(
+            q.shape.count == 3 && k.shape.count == 3 && k.shape == v.shape,
+            "attention: q \(q.shape) k \(k.shape) v \(v.shape)")
+        let b = q.shape[0]
+        let tq = q.shape[1]
+        let hd = q.shape[2] / heads
+        let cap = k.shape[1]
+        let len = keyLength ?? cap
+        precondition(
+            q.shape[2] == heads * hd && k.shape[0] == b && k.shape[2] == kvHeads * hd && len <= cap,
+            "attention: q \(q.shape) k \(k.shape) heads \(heads)/\(kvHeads) keys \(len)")
+        if let valid = mask.keyValid {
+            precondition(valid.count == b * cap, "attention: keyValid has \(valid.count) ≠ \(b)×\(cap)")
+        }
+        let geo = AttentionGeometry(
+            batch: b, tq: tq, len: len, cap: cap, heads: heads, kvHeads: kvHeads, headDim: hd,
+            offset: mask.queryOffset)
         let out = Storage(uninitialized: b * tq * heads * hd)
         let probs = Storage(uninitialized: b * heads * tq * len)
         let valid = mask.keyValid
-        let pq = SharedPointer(q.data), pk = SharedPointer(k.data), pv = SharedPointer(v.data)
-        let po = SharedPointer(out.pointer), pp = SharedPointer(probs.pointer)
+        let pq = SharedPointer(q.data)
+        let pk = SharedPointer(k.data)
+        let pv = SharedPointer(v.data)
+        let po = SharedPointer(out.pointer)
+        let pp = SharedPointer(probs.pointer)
         geo.forEach(units: b * heads) { unit, par in
-            let bi = unit / heads, h = unit % heads
-            let qp = pq.p + geo.qOffset(bi, h), kp = pk.p + geo.kOffset(bi, h / geo.group)
-            let vp = pv.p + geo.kOffset(bi, h / geo.group), p = pp.p + unit * tq * len
+            let bi = unit / heads
+            let h = unit % heads
+            let qp = pq.p + geo.qOffset(bi, h)
+            let kp = pk.p + geo.kOffset(bi, h / geo.group)
+            let vp = pv.p + geo.kOffset(bi, h / geo.group)
+            let p = pp.p + unit * tq * len
             let op = po.p + geo.qOffset(bi, h)
             if tq <= AttentionGeometry.directQueries {
                 geo.directUnit(q: qp, k: kp, v: vp, probs: p, out: op, batch: bi, valid: valid)
                 return
             }
-            BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, alpha: geo.scale, qp, lda: geo.qStride,
-                      kp, ldb: geo.kStride, beta: 0, p, ldc: len, parallel: par)
+            BLAS.gemm(
+                transA: false, transB: true, m: tq, n: len, k: hd, alpha: geo.scale, qp, lda: geo.qStride,
+                kp, ldb: geo.kStride, beta: 0, p, ldc: len, parallel: par)
             for i in 0..<tq { geo.softmaxRow(p + i * len, query: i, batch: bi, valid: valid) }
-            BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, p, lda: len, vp, ldb: geo.kStride,
-                      beta: 0, op, ldc: geo.qStride, parallel: par)
+            BLAS.gemm(
+                transA: false, transB: false, m: tq, n: hd, k: len, p, lda: len, vp, ldb: geo.kStride,
+                beta: 0, op, ldc: geo.qStride, parallel: par)
         }
         return result([b, tq, heads * hd], out, inputs: [q, k, v]) { o in
             let dO = SharedPointer(o.gradStorage!.pointer)
@@ -62,27 +79,36 @@ extension Tensor {
             withExtendedLifetime((probs, scratch)) {
                 // One unit per (batch row, kv head), so the dK and dV blocks of different units are disjoint.
                 geo.forEach(units: b * kvHeads) { unit, par in
-                    let bi = unit / kvHeads, kh = unit % kvHeads
-                    let kp = pk.p + geo.kOffset(bi, kh), vp = pv.p + geo.kOffset(bi, kh)
-                    let dkp = dk.p + geo.kOffset(bi, kh), dvp = dv.p + geo.kOffset(bi, kh)
+                    let bi = unit / kvHeads
+                    let kh = unit % kvHeads
+                    let kp = pk.p + geo.kOffset(bi, kh)
+                    let vp = pv.p + geo.kOffset(bi, kh)
+                    let dkp = dk.p + geo.kOffset(bi, kh)
+                    let dvp = dv.p + geo.kOffset(bi, kh)
                     let dp = Storage(count: tq * len)
                     for h in kh * geo.group..<(kh + 1) * geo.group {
                         let p = pp.p + (bi * heads + h) * tq * len
-                        let qp = pq.p + geo.qOffset(bi, h), dop = dO.p + geo.qOffset(bi, h)
+                        let qp = pq.p + geo.qOffset(bi, h)
+                        let dop = dO.p + geo.qOffset(bi, h)
                         let dqp = dq.p + geo.qOffset(bi, h)
-                        BLAS.gemm(transA: false, transB: true, m: tq, n: len, k: hd, dop, lda: geo.qStride, vp,
-                                  ldb: geo.kStride, beta: 0, dp.pointer, ldc: len, parallel: par)
-                        BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, p, lda: len, dop, ldb: geo.qStride,
-                                  beta: 1, dvp, ldc: geo.kStride, parallel: par)
+                        BLAS.gemm(
+                            transA: false, transB: true, m: tq, n: len, k: hd, dop, lda: geo.qStride, vp,
+                            ldb: geo.kStride, beta: 0, dp.pointer, ldc: len, parallel: par)
+                        BLAS.gemm(
+                            transA: true, transB: false, m: len, n: hd, k: tq, p, lda: len, dop, ldb: geo.qStride,
+                            beta: 1, dvp, ldc: geo.kStride, parallel: par)
                         for i in 0..<tq {
-                            let pr = p + i * len, dr = dp.pointer + i * len
+                            let pr = p + i * len
+                            let dr = dp.pointer + i * len
                             let dot = FastMath.dot(pr, dr, len)
                             for j in 0..<len { dr[j] = pr[j] * (dr[j] - dot) }
                         }
-                        BLAS.gemm(transA: false, transB: false, m: tq, n: hd, k: len, alpha: geo.scale, dp.pointer,
-                                  lda: len, kp, ldb: geo.kStride, beta: 1, dqp, ldc: geo.qStride, parallel: par)
-                        BLAS.gemm(transA: true, transB: false, m: len, n: hd, k: tq, alpha: geo.scale, dp.pointer,
-                                  lda: len, qp, ldb: geo.qStride, beta: 1, dkp, ldc: geo.kStride, parallel: par)
+                        BLAS.gemm(
+                            transA: false, transB: false, m: tq, n: hd, k: len, alpha: geo.scale, dp.pointer,
+                            lda: len, kp, ldb: geo.kStride, beta: 1, dqp, ldc: geo.qStride, parallel: par)
+                        BLAS.gemm(
+                            transA: true, transB: false, m: len, n: hd, k: tq, alpha: geo.scale, dp.pointer,
+                            lda: len, qp, ldb: geo.qStride, beta: 1, dkp, ldc: geo.kStride, parallel: par)
                     }
                 }
             }
@@ -117,10 +143,14 @@ struct AttentionGeometry: Sendable {
 
     /// Forward of one (batch row, head) for few queries: scores by dot products, masked softmax, then the
     /// probability-weighted sum of value rows. Writes the same `probs` rows as the BLAS path.
-    func directUnit(q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
-                    probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, batch b: Int, valid: [Bool]?) {
+    func directUnit(
+        q: UnsafeMutablePointer<Float>, k: UnsafeMutablePointer<Float>, v: UnsafeMutablePointer<Float>,
+        probs: UnsafeMutablePointer<Float>, out: UnsafeMutablePointer<Float>, batch b: Int, valid: [Bool]?
+    ) {
         for i in 0..<tq {
-            let row = probs + i * len, qi = q + i * qStride, oi = out + i * qStride
+            let row = probs + i * len
+            let qi = q + i * qStride
+            let oi = out + i * qStride
             let limit = min(len, offset + i + 1)
             for j in 0..<limit { row[j] = scale * FastMath.dot(qi, k + j * kStride, headDim) }
             softmaxRow(row, query: i, batch: b, valid: valid)

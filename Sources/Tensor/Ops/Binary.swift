@@ -13,7 +13,9 @@ extension Tensor {
             preconditionFailure("\(op): shapes \(a.shape) and \(b.shape) do not broadcast")
         }
         let out = Storage(uninitialized: bc.count)
-        let pa = a.data, pb = b.data, po = out.pointer
+        let pa = a.data
+        let pb = b.data
+        let po = out.pointer
         switch (bc.indexA, bc.indexB) {
         case (nil, nil): for i in 0..<bc.count { po[i] = f(pa[i], pb[i]) }
         case (nil, let ib?): for i in 0..<bc.count { po[i] = f(pa[i], pb[ib[i]]) }
@@ -25,14 +27,16 @@ extension Tensor {
             if a.requiresGrad {
                 let ga = a.ensureGrad()
                 for i in 0..<bc.count {
-                    let x = pa[bc.indexA?[i] ?? i], y = pb[bc.indexB?[i] ?? i]
+                    let x = pa[bc.indexA?[i] ?? i]
+                    let y = pb[bc.indexB?[i] ?? i]
                     ga[bc.indexA?[i] ?? i] += da(x, y, g[i])
                 }
             }
             if b.requiresGrad {
                 let gb = b.ensureGrad()
                 for i in 0..<bc.count {
-                    let x = pa[bc.indexA?[i] ?? i], y = pb[bc.indexB?[i] ?? i]
+                    let x = pa[bc.indexA?[i] ?? i]
+                    let y = pb[bc.indexB?[i] ?? i]
                     gb[bc.indexB?[i] ?? i] += db(x, y, g[i])
                 }
             }
@@ -44,7 +48,9 @@ extension Tensor {
         guard a.shape == b.shape else { return binary(a, b, "add", +, da: { _, _, g in g }, db: { _, _, g in g }) }
         let n = a.count
         let out = Storage(uninitialized: n)
-        let pa = SharedPointer(a.data), pb = SharedPointer(b.data), po = SharedPointer(out.pointer)
+        let pa = SharedPointer(a.data)
+        let pb = SharedPointer(b.data)
+        let po = SharedPointer(out.pointer)
         Parallel.forEach(n, minChunk: 1 << 16) { r in for i in r { po.p[i] = pa.p[i] + pb.p[i] } }
         return result(a.shape, out, inputs: [a, b]) { o in
             let g = o.gradStorage!.pointer
@@ -89,7 +95,8 @@ extension Tensor {
     /// `condition ? a : b` elementwise, where `condition` is nonzero; a and b broadcast together and
     /// `condition` must have their broadcast shape. No gradient flows into `condition`.
     public static func select(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
-        let ca = a.broadcast(to: condition.shape), cb = b.broadcast(to: condition.shape)
+        let ca = a.broadcast(to: condition.shape)
+        let cb = b.broadcast(to: condition.shape)
         let n = condition.count
         let out = Storage(uninitialized: n)
         let c = condition.data

@@ -5,9 +5,12 @@ extension Tensor {
     public func narrow(axis: Int, start: Int, length: Int) -> Tensor {
         let ax = axis < 0 ? axis + shape.count : axis
         precondition(ax >= 0 && ax < shape.count, "narrow: axis \(axis) out of range for shape \(shape)")
-        precondition(start >= 0 && length >= 0 && start + length <= shape[ax],
-                     "narrow: \(start)..<\(start + length) outside 0..<\(shape[ax]) of axis \(ax)")
-        let outer = shape[..<ax].reduce(1, *), dim = shape[ax], inner = shape[(ax + 1)...].reduce(1, *)
+        precondition(
+            start >= 0 && length >= 0 && start + length <= shape[ax],
+            "narrow: \(start)..<\(start + length) outside 0..<\(shape[ax]) of axis \(ax)")
+        let outer = shape[..<ax].reduce(1, *)
+        let dim = shape[ax]
+        let inner = shape[(ax + 1)...].reduce(1, *)
         var outShape = shape
         outShape[ax] = length
         let out = Storage(uninitialized: outer * length * inner)
@@ -15,9 +18,11 @@ extension Tensor {
             (out.pointer + o * length * inner).update(from: data + (o * dim + start) * inner, count: length * inner)
         }
         return Tensor.result(outShape, out, inputs: [self]) { t in
-            let g = t.gradStorage!.pointer, gx = self.ensureGrad()
+            let g = t.gradStorage!.pointer
+            let gx = self.ensureGrad()
             for o in 0..<outer {
-                let src = g + o * length * inner, dst = gx + (o * dim + start) * inner
+                let src = g + o * length * inner
+                let dst = gx + (o * dim + start) * inner
                 for i in 0..<(length * inner) { dst[i] += src[i] }
             }
         }

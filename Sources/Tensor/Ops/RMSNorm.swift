@@ -9,11 +9,14 @@ extension Tensor {
         let rows = x.count / max(c, 1)
         let out = Storage(uninitialized: x.count)
         let rstd = Storage(count: rows)
-        let px = SharedPointer(x.data), pw = SharedPointer(weight.data)
-        let po = SharedPointer(out.pointer), pr = SharedPointer(rstd.pointer)
+        let px = SharedPointer(x.data)
+        let pw = SharedPointer(weight.data)
+        let po = SharedPointer(out.pointer)
+        let pr = SharedPointer(rstd.pointer)
         Parallel.forEach(rows, minChunk: 64) { range in
             for r in range {
-                let xr = px.p + r * c, yr = po.p + r * c
+                let xr = px.p + r * c
+                let yr = po.p + r * c
                 let ms = FastMath.dot(xr, xr, c) / Float(c)
                 let s = 1 / (ms + eps).squareRoot()
                 pr.p[r] = s
@@ -24,10 +27,13 @@ extension Tensor {
             withExtendedLifetime(rstd) {}  // keeps the saved 1/rms alive for this closure
             let g = o.gradStorage!.pointer
             if x.requiresGrad {
-                let gx = SharedPointer(x.ensureGrad()), pg = SharedPointer(g)
+                let gx = SharedPointer(x.ensureGrad())
+                let pg = SharedPointer(g)
                 Parallel.forEach(rows, minChunk: 64) { range in
                     for r in range {
-                        let xr = px.p + r * c, gr = pg.p + r * c, dx = gx.p + r * c
+                        let xr = px.p + r * c
+                        let gr = pg.p + r * c
+                        let dx = gx.p + r * c
                         let s = pr.p[r]
                         var dot: Float = 0
                         for j in 0..<c { dot += pw.p[j] * gr[j] * xr[j] * s }
@@ -39,7 +45,9 @@ extension Tensor {
             if weight.requiresGrad {
                 let gw = weight.ensureGrad()
                 for r in 0..<rows {
-                    let xr = px.p + r * c, gr = g + r * c, s = pr.p[r]
+                    let xr = px.p + r * c
+                    let gr = g + r * c
+                    let s = pr.p[r]
                     for j in 0..<c { gw[j] += gr[j] * xr[j] * s }
                 }
             }

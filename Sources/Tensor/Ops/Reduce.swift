@@ -6,7 +6,8 @@ extension Tensor {
         out.pointer[0] = Float(FastMath.sum(data, count))
         let n = count
         return Tensor.result([], out, inputs: [self]) { o in
-            let g = o.gradStorage!.pointer[0], gx = self.ensureGrad()
+            let g = o.gradStorage!.pointer[0]
+            let gx = self.ensureGrad()
             for i in 0..<n { gx[i] += g }
         }
     }
@@ -21,22 +22,28 @@ extension Tensor {
     public func sum(axis: Int) -> Tensor {
         let ax = axis < 0 ? axis + shape.count : axis
         precondition(ax >= 0 && ax < shape.count, "sum: axis \(axis) out of range for shape \(shape)")
-        let outer = shape[..<ax].reduce(1, *), len = shape[ax], inner = shape[(ax + 1)...].reduce(1, *)
+        let outer = shape[..<ax].reduce(1, *)
+        let len = shape[ax]
+        let inner = shape[(ax + 1)...].reduce(1, *)
         var outShape = shape
         outShape.remove(at: ax)
         let out = Storage(count: outer * inner)
-        let px = data, po = out.pointer
+        let px = data
+        let po = out.pointer
         for o in 0..<outer {
             for j in 0..<len {
-                let src = px + (o * len + j) * inner, dst = po + o * inner
+                let src = px + (o * len + j) * inner
+                let dst = po + o * inner
                 for i in 0..<inner { dst[i] += src[i] }
             }
         }
         return Tensor.result(outShape, out, inputs: [self]) { t in
-            let g = t.gradStorage!.pointer, gx = self.ensureGrad()
+            let g = t.gradStorage!.pointer
+            let gx = self.ensureGrad()
             for o in 0..<outer {
                 for j in 0..<len {
-                    let dst = gx + (o * len + j) * inner, src = g + o * inner
+                    let dst = gx + (o * len + j) * inner
+                    let src = g + o * inner
                     for i in 0..<inner { dst[i] += src[i] }
                 }
             }

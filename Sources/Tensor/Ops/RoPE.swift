@@ -12,30 +12,42 @@ extension Tensor {
 
     /// As `rope(_:positions:heads:headDim:theta:)` with the angles precomputed (shared by all layers).
     public static func rope(_ x: Tensor, table: RopeTable, heads: Int) -> Tensor {
-        let headDim = table.headDim, rows = table.rows, width = heads * headDim
-        precondition(x.shape.last == width && x.count == rows * width,
-                     "rope: x \(x.shape) is not [\(rows) rows, \(heads)×\(headDim)]")
+        let headDim = table.headDim
+        let rows = table.rows
+        let width = heads * headDim
+        precondition(
+            x.shape.last == width && x.count == rows * width,
+            "rope: x \(x.shape) is not [\(rows) rows, \(heads)×\(headDim)]")
         let out = Storage(uninitialized: x.count)
         rotate(x.data, out.pointer, table: table, rows: rows, heads: heads, headDim: headDim, sign: 1)
         return result(x.shape, out, inputs: [x]) { o in
             let gx = x.ensureGrad()
             let tmp = Storage(uninitialized: x.count)
-            rotate(o.gradStorage!.pointer, tmp.pointer, table: table, rows: rows, heads: heads,
-                   headDim: headDim, sign: -1)
+            rotate(
+                o.gradStorage!.pointer, tmp.pointer, table: table, rows: rows, heads: heads,
+                headDim: headDim, sign: -1)
             for i in 0..<x.count { gx[i] += tmp.pointer[i] }
         }
     }
 
     /// Rotates every head of every row by its position's angles (`sign` −1 rotates backwards).
-    static func rotate(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, table: RopeTable,
-                       rows: Int, heads: Int, headDim: Int, sign: Float) {
-        let half = headDim / 2, width = heads * headDim
+    static func rotate(
+        _ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, table: RopeTable,
+        rows: Int, heads: Int, headDim: Int, sign: Float
+    ) {
+        let half = headDim / 2
+        let width = heads * headDim
         for r in 0..<rows {
-            let cosr = table.cos.pointer + r * half, sinr = table.sin.pointer + r * half
+            let cosr = table.cos.pointer + r * half
+            let sinr = table.sin.pointer + r * half
             for h in 0..<heads {
-                let s = src + r * width + h * headDim, d = dst + r * width + h * headDim
+                let s = src + r * width + h * headDim
+                let d = dst + r * width + h * headDim
                 for i in 0..<half {
-                    let x1 = s[i], x2 = s[i + half], c = cosr[i], sn = sign * sinr[i]
+                    let x1 = s[i]
+                    let x2 = s[i + half]
+                    let c = cosr[i]
+                    let sn = sign * sinr[i]
                     d[i] = x1 * c - x2 * sn
                     d[i + half] = x2 * c + x1 * sn
                 }
@@ -63,7 +75,8 @@ public final class RopeTable {
         let invFreq = (0..<half).map { 1 / Foundation.pow(theta, Double(2 * $0) / Double(2 * half)) }
         var firstRow: [Int32: Int] = [:]  // a batch repeats positions: compute each once, copy the rest
         for (r, p) in positions.enumerated() {
-            let c = cos.pointer + r * half, s = sin.pointer + r * half
+            let c = cos.pointer + r * half
+            let s = sin.pointer + r * half
             if let earlier = firstRow[p] {
                 c.update(from: cos.pointer + earlier * half, count: half)
                 s.update(from: sin.pointer + earlier * half, count: half)

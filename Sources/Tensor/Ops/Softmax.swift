@@ -2,7 +2,8 @@
 extension Tensor {
     /// Shape [..., V] → same: p = exp(z − max) / Σ exp(z − max). Backward: dz = p ⊙ (dp − Σ dp⊙p).
     public func softmax() -> Tensor {
-        let v = shape.last ?? 1, rows = count / max(v, 1)
+        let v = shape.last ?? 1
+        let rows = count / max(v, 1)
         let out = Storage(uninitialized: count)
         Tensor.rowwise(rows, data, out.pointer, v) { z, p in
             let lse = logSumExp(z, v)
@@ -11,9 +12,13 @@ extension Tensor {
         }
         let x = self
         return Tensor.result(shape, out, inputs: [self]) { o in
-            let gx = x.ensureGrad(), g = o.gradStorage!.pointer, p = out.pointer
+            let gx = x.ensureGrad()
+            let g = o.gradStorage!.pointer
+            let p = out.pointer
             for r in 0..<rows {
-                let pr = p + r * v, gr = g + r * v, dr = gx + r * v
+                let pr = p + r * v
+                let gr = g + r * v
+                let dr = gx + r * v
                 let dot = FastMath.dot(pr, gr, v)
                 for j in 0..<v { dr[j] += pr[j] * (gr[j] - dot) }
             }
@@ -22,7 +27,8 @@ extension Tensor {
 
     /// Shape [..., V] → same: z − logΣexp(z). Backward: dz = dy − softmax(z) Σ dy.
     public func logSoftmax() -> Tensor {
-        let v = shape.last ?? 1, rows = count / max(v, 1)
+        let v = shape.last ?? 1
+        let rows = count / max(v, 1)
         let out = Storage(uninitialized: count)
         Tensor.rowwise(rows, data, out.pointer, v) { z, y in
             let lse = logSumExp(z, v)
@@ -30,10 +36,13 @@ extension Tensor {
         }
         let x = self
         return Tensor.result(shape, out, inputs: [self]) { o in
-            let gx = x.ensureGrad(), g = o.gradStorage!.pointer
+            let gx = x.ensureGrad()
+            let g = o.gradStorage!.pointer
             let p = Storage(count: v)
             for r in 0..<rows {
-                let yr = out.pointer + r * v, gr = g + r * v, dr = gx + r * v
+                let yr = out.pointer + r * v
+                let gr = g + r * v
+                let dr = gx + r * v
                 FastMath.exp(yr, p.pointer, v)
                 let total = Float(FastMath.sum(gr, v))
                 for j in 0..<v { dr[j] += gr[j] - p.pointer[j] * total }
@@ -45,13 +54,17 @@ extension Tensor {
     /// Shapes: logits [N, V], targets N ids in 0..<V → [N]; out[i] = z[i,t] − logΣexp(z[i]).
     /// Backward: dz[i,j] = dy[i] (δ_{j,t} − p[i,j]). Never materialises the [N, V] log-probabilities.
     public static func gatherLogProbs(_ logits: Tensor, targets: [Int32]) -> Tensor {
-        precondition(logits.shape.count == 2 && logits.shape[0] == targets.count,
-                     "gatherLogProbs: logits \(logits.shape) for \(targets.count) targets")
-        let n = targets.count, v = logits.shape[1]
+        precondition(
+            logits.shape.count == 2 && logits.shape[0] == targets.count,
+            "gatherLogProbs: logits \(logits.shape) for \(targets.count) targets")
+        let n = targets.count
+        let v = logits.shape[1]
         for t in targets { precondition(t >= 0 && Int(t) < v, "gatherLogProbs: target \(t) outside 0..<\(v)") }
         let out = Storage(uninitialized: n)
         let lse = Storage(count: n)
-        let pz = SharedPointer(logits.data), po = SharedPointer(out.pointer), pl = SharedPointer(lse.pointer)
+        let pz = SharedPointer(logits.data)
+        let po = SharedPointer(out.pointer)
+        let pl = SharedPointer(lse.pointer)
         Parallel.forEach(n, minChunk: 16) { r in
             for i in r {
                 let l = logSumExp(pz.p + i * v, v)
@@ -61,11 +74,14 @@ extension Tensor {
         }
         return result([n], out, inputs: [logits]) { o in
             withExtendedLifetime(lse) {}
-            let g = SharedPointer(o.gradStorage!.pointer), gz = SharedPointer(logits.ensureGrad())
+            let g = SharedPointer(o.gradStorage!.pointer)
+            let gz = SharedPointer(logits.ensureGrad())
             Parallel.forEach(n, minChunk: 16) { r in
                 let p = Storage(count: v)
                 for i in r {
-                    let zr = pz.p + i * v, dr = gz.p + i * v, gi = g.p[i]
+                    let zr = pz.p + i * v
+                    let dr = gz.p + i * v
+                    let gi = g.p[i]
                     for j in 0..<v { p.pointer[j] = zr[j] - pl.p[i] }
                     FastMath.exp(p.pointer, p.pointer, v)
                     for j in 0..<v { dr[j] -= gi * p.pointer[j] }
@@ -78,13 +94,16 @@ extension Tensor {
     /// Entropy of softmax(z) per row: [N..., V] → [N...]; H = logΣexp(z) − Σ p z.
     /// Backward: dz_j = −dy · p_j (log p_j + H).
     public func entropy() -> Tensor {
-        let v = shape.last ?? 1, rows = count / max(v, 1)
+        let v = shape.last ?? 1
+        let rows = count / max(v, 1)
         let out = Storage(count: rows)
-        let pz = SharedPointer(data), po = SharedPointer(out.pointer)
+        let pz = SharedPointer(data)
+        let po = SharedPointer(out.pointer)
         Parallel.forEach(rows, minChunk: 16) { r in
             let p = Storage(count: v)
             for i in r {
-                let zr = pz.p + i * v, l = logSumExp(zr, v)
+                let zr = pz.p + i * v
+                let l = logSumExp(zr, v)
                 for j in 0..<v { p.pointer[j] = zr[j] - l }
                 FastMath.exp(p.pointer, p.pointer, v)
                 po.p[i] = l - FastMath.dot(p.pointer, zr, v)
@@ -92,11 +111,15 @@ extension Tensor {
         }
         let x = self
         return Tensor.result(Array(shape.dropLast()), out, inputs: [self]) { o in
-            let g = SharedPointer(o.gradStorage!.pointer), gz = SharedPointer(x.ensureGrad())
+            let g = SharedPointer(o.gradStorage!.pointer)
+            let gz = SharedPointer(x.ensureGrad())
             Parallel.forEach(rows, minChunk: 16) { r in
                 let p = Storage(count: v)
                 for i in r {
-                    let zr = pz.p + i * v, l = logSumExp(zr, v), h = po.p[i], gi = g.p[i]
+                    let zr = pz.p + i * v
+                    let l = logSumExp(zr, v)
+                    let h = po.p[i]
+                    let gi = g.p[i]
                     for j in 0..<v { p.pointer[j] = zr[j] - l }
                     FastMath.exp(p.pointer, p.pointer, v)
                     let dr = gz.p + i * v
@@ -111,7 +134,8 @@ extension Tensor {
         _ rows: Int, _ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ v: Int,
         _ body: @Sendable (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>) -> Void
     ) {
-        let s = SharedPointer(src), d = SharedPointer(dst)
+        let s = SharedPointer(src)
+        let d = SharedPointer(dst)
         Parallel.forEach(rows, minChunk: 16) { r in
             for i in r { body(s.p + i * v, d.p + i * v) }
         }
@@ -132,9 +156,9 @@ func logSumExp(_ z: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
 }
 
 #if canImport(Glibc)
-import Glibc
-@inline(__always) func _logD(_ x: Double) -> Double { Glibc.log(x) }
+    import Glibc
+    @inline(__always) func _logD(_ x: Double) -> Double { Glibc.log(x) }
 #else
-import Foundation
-@inline(__always) func _logD(_ x: Double) -> Double { Foundation.log(x) }
+    import Foundation
+    @inline(__always) func _logD(_ x: Double) -> Double { Foundation.log(x) }
 #endif

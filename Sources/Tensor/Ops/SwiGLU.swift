@@ -6,12 +6,16 @@ extension Tensor {
         precondition(gate.shape == up.shape, "swiglu: gate \(gate.shape) and up \(up.shape) differ")
         let n = gate.count
         let out = Storage(uninitialized: n)
-        let pg = SharedPointer(gate.data), pu = SharedPointer(up.data), po = SharedPointer(out.pointer)
+        let pg = SharedPointer(gate.data)
+        let pu = SharedPointer(up.data)
+        let po = SharedPointer(out.pointer)
         Parallel.forEach(n / 8 + 1, minChunk: 2048) { r in
             for blk in r {
-                let lo = blk * 8, hi = min(n, lo + 8)
+                let lo = blk * 8
+                let hi = min(n, lo + 8)
                 guard lo < hi else { continue }
-                let x = load8(pg.p, lo, hi), u = load8(pu.p, lo, hi)
+                let x = load8(pg.p, lo, hi)
+                let u = load8(pu.p, lo, hi)
                 let s = 1 / (1 + FastMath.exp(-x))
                 store8(x * s * u, po.p, lo, hi)
             }
@@ -25,9 +29,12 @@ extension Tensor {
             defer { withExtendedLifetime(scratch) {} }
             Parallel.forEach(n / 8 + 1, minChunk: 2048) { r in
                 for blk in r {
-                    let lo = blk * 8, hi = min(n, lo + 8)
+                    let lo = blk * 8
+                    let hi = min(n, lo + 8)
                     guard lo < hi else { continue }
-                    let x = load8(pg.p, lo, hi), u = load8(pu.p, lo, hi), gy = load8(g.p, lo, hi)
+                    let x = load8(pg.p, lo, hi)
+                    let u = load8(pu.p, lo, hi)
+                    let gy = load8(g.p, lo, hi)
                     let s = 1 / (1 + FastMath.exp(-x))
                     store8(load8(dg.p, lo, hi) + gy * u * s * (1 + x * (1 - s)), dg.p, lo, hi)
                     store8(load8(du.p, lo, hi) + gy * x * s, du.p, lo, hi)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #else
-import Foundation
+    import Foundation
 #endif
 
 /// Elementwise unary ops.
@@ -9,14 +9,18 @@ extension Tensor {
     /// out = f(x) elementwise (or `bulk(x, out, count)` when given, for vectorised kernels); backward adds
     /// `df(x, out, g)` into x's gradient.
     @inline(__always)
-    func map(_ op: String, bulk: ((UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)? = nil,
-             _ f: (Float) -> Float, _ df: @escaping (Float, Float, Float) -> Float) -> Tensor {
+    func map(
+        _ op: String, bulk: ((UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void)? = nil,
+        _ f: (Float) -> Float, _ df: @escaping (Float, Float, Float) -> Float
+    ) -> Tensor {
         let n = count
         let out = Storage(uninitialized: n)
-        let px = data, po = out.pointer
+        let px = data
+        let po = out.pointer
         if let bulk { bulk(px, po, n) } else { for i in 0..<n { po[i] = f(px[i]) } }
         return Tensor.result(shape, out, inputs: [self]) { o in
-            let g = o.gradStorage!.pointer, gx = self.ensureGrad()
+            let g = o.gradStorage!.pointer
+            let gx = self.ensureGrad()
             for i in 0..<n { gx[i] += df(px[i], po[i], g[i]) }
         }
     }
@@ -44,10 +48,13 @@ extension Tensor {
     }
     /// SiLU x·σ(x) (Elfwing et al. 2017), the activation of Llama's MLP.
     public func silu() -> Tensor {
-        map("silu", bulk: { x, y, n in
-            Tensor.sigmoidBulk(x, y, n)
-            for i in 0..<n { y[i] *= x[i] }
-        }, { _ in 0 }) { x, y, g in
+        map(
+            "silu",
+            bulk: { x, y, n in
+                Tensor.sigmoidBulk(x, y, n)
+                for i in 0..<n { y[i] *= x[i] }
+            }, { _ in 0 }
+        ) { x, y, g in
             // y = x·σ(x), so σ(x) = y / x away from 0; at x = 0 the derivative is σ(0) = 1/2.
             let sx = x == 0 ? 0.5 : y / x
             return g * sx * (1 + x * (1 - sx))
@@ -65,7 +72,8 @@ extension Tensor {
     /// This tensor stretched to `shape` by broadcasting (gradients are summed back).
     public func broadcast(to shape: [Int]) -> Tensor {
         if shape == self.shape { return self }
-        let out = Tensor.binary(self, Tensor(zeros: shape), "broadcast", { x, _ in x }, da: { _, _, g in g }, db: { _, _, _ in 0 })
+        let out = Tensor.binary(
+            self, Tensor(zeros: shape), "broadcast", { x, _ in x }, da: { _, _, g in g }, db: { _, _, _ in 0 })
         precondition(out.shape == shape, "broadcast: \(self.shape) does not broadcast to \(shape)")
         return out
     }
@@ -75,7 +83,8 @@ extension Tensor {
         precondition(shape.reduce(1, *) == count, "reshaped: \(self.shape) has \(count) elements, not \(shape)")
         let n = count
         return Tensor.result(shape, storage, inputs: [self]) { o in
-            let g = o.gradStorage!.pointer, gx = self.ensureGrad()
+            let g = o.gradStorage!.pointer
+            let gx = self.ensureGrad()
             for i in 0..<n { gx[i] += g[i] }
         }
     }

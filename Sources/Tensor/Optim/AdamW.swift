@@ -45,11 +45,14 @@ public final class AdamW {
     /// One update with learning rate `lr`, using each parameter's current gradient (missing = zero).
     public func update(lr: Float) {
         step += 1
-        let b1 = config.beta1, b2 = config.beta2, eps = config.eps
+        let b1 = config.beta1
+        let b2 = config.beta2
+        let eps = config.eps
         let bc1 = 1 - Float(pow(Double(b1), Double(step)))
         let bc2 = 1 - Float(pow(Double(b2), Double(step)))
         for (i, p) in parameters.enumerated() {
-            let theta = SharedPointer(p.data), m = SharedPointer(expAvg[i].pointer)
+            let theta = SharedPointer(p.data)
+            let m = SharedPointer(expAvg[i].pointer)
             let v = SharedPointer(expAvgSq[i].pointer)
             let g = p.gradStorage.map { SharedPointer($0.pointer) }
             let shrink = decay[i] ? 1 - lr * config.weightDecay : 1

@@ -15,13 +15,16 @@ public struct LRSchedule: Sendable, Codable, Equatable {
     /// Floor of the cosine as a fraction of the peak (0 = HuggingFace's plain cosine).
     public var minRatio: Float
 
-    public init(peak: Float, warmupSteps: Int = 0, totalSteps: Int, decay: Decay = .cosine, minRatio: Float = 0) throws {
+    public init(peak: Float, warmupSteps: Int = 0, totalSteps: Int, decay: Decay = .cosine, minRatio: Float = 0) throws
+    {
         guard peak >= 0, peak.isFinite else { throw TensorError("learning rate must be finite and ≥ 0, got \(peak)") }
         guard warmupSteps >= 0 else { throw TensorError("warmup steps must be ≥ 0, got \(warmupSteps)") }
         guard totalSteps >= warmupSteps else {
             throw TensorError("total steps \(totalSteps) must be at least the warmup steps \(warmupSteps)")
         }
-        guard (0...1).contains(minRatio) else { throw TensorError("minimum lr ratio must be in [0, 1], got \(minRatio)") }
+        guard (0...1).contains(minRatio) else {
+            throw TensorError("minimum lr ratio must be in [0, 1], got \(minRatio)")
+        }
         self.peak = peak
         self.warmupSteps = warmupSteps
         self.totalSteps = totalSteps

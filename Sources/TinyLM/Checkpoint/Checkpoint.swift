@@ -11,15 +11,18 @@ public enum Checkpoint {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(model.config).write(to: dir.appendingPathComponent("config.json"), options: .atomic)
-        try SafeTensors.write(model.namedParameters, metadata: ["format": "pt"],
-                              to: dir.appendingPathComponent("model.safetensors"))
+        try SafeTensors.write(
+            model.namedParameters, metadata: ["format": "pt"],
+            to: dir.appendingPathComponent("model.safetensors"))
     }
 
     /// Reads the config of the checkpoint in `dir`.
     public static func loadConfig(from dir: URL) throws -> LlamaConfig {
         let url = dir.appendingPathComponent("config.json")
         guard let data = try? Data(contentsOf: url) else { throw TinyLMError("cannot read \(url.path)") }
-        do { return try JSONDecoder().decode(LlamaConfig.self, from: data) } catch let e as TinyLMError { throw e } catch {
+        do { return try JSONDecoder().decode(LlamaConfig.self, from: data) } catch let e as TinyLMError {
+            throw e
+        } catch {
             throw TinyLMError("\(url.path) is not a Llama/Qwen2 config: \(error)")
         }
     }
@@ -47,7 +50,9 @@ public enum Checkpoint {
         guard let data = try? Data(contentsOf: index),
             let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
             let map = json["weight_map"] as? [String: String]
-        else { throw TinyLMError("\(dir.path) has neither model.safetensors nor a readable model.safetensors.index.json") }
+        else {
+            throw TinyLMError("\(dir.path) has neither model.safetensors nor a readable model.safetensors.index.json")
+        }
         var all: [String: Tensor] = [:]
         for shard in Set(map.values).sorted() {
             all.merge(try SafeTensors.read(dir.appendingPathComponent(shard)).tensors) { a, _ in a }
@@ -64,7 +69,8 @@ extension Checkpoint {
         let tokenizer: any Tokenizer =
             FileManager.default.fileExists(atPath: url.path) ? try BPETokenizer(contentsOf: url) : ByteTokenizer()
         guard tokenizer.vocabularySize <= config.vocab_size else {
-            throw TinyLMError("\(dir.path): the tokenizer has \(tokenizer.vocabularySize) ids but vocab_size is \(config.vocab_size)")
+            throw TinyLMError(
+                "\(dir.path): the tokenizer has \(tokenizer.vocabularySize) ids but vocab_size is \(config.vocab_size)")
         }
         return tokenizer
     }

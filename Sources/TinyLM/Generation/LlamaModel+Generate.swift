@@ -7,23 +7,29 @@ extension LlamaModel {
     /// each prompt's first real token), prefilled in one pass, then decoded one token per step for the whole
     /// batch. Each sequence draws from its own generator seeded from `rng` in prompt order, so a run is
     /// reproducible from `rng`'s state. `tokenizer` is needed for stop strings and fills `Generation.text`.
-    public func generate(prompts: [[Int32]], config s: SamplingConfig, rng: inout Xoshiro256,
-                         tokenizer: (any Tokenizer)? = nil) throws -> [Generation] {
+    public func generate(
+        prompts: [[Int32]], config s: SamplingConfig, rng: inout Xoshiro256,
+        tokenizer: (any Tokenizer)? = nil
+    ) throws -> [Generation] {
         try s.validate()
         guard !prompts.isEmpty else { return [] }
         if let i = prompts.firstIndex(where: \.isEmpty) { throw TinyLMError("prompt \(i) is empty") }
         for p in prompts { try validate(p) }
         if !s.stopStrings.isEmpty && tokenizer == nil { throw TinyLMError("stop strings need a tokenizer") }
-        let b = prompts.count, p = prompts.map(\.count).max()!
+        let b = prompts.count
+        let p = prompts.map(\.count).max()!
         let capacity = p + s.maxTokens
         guard capacity <= config.max_position_embeddings else {
-            throw TinyLMError("prompt \(p) + max tokens \(s.maxTokens) exceeds max_position_embeddings \(config.max_position_embeddings)")
+            throw TinyLMError(
+                "prompt \(p) + max tokens \(s.maxTokens) exceeds max_position_embeddings \(config.max_position_embeddings)"
+            )
         }
         var rngs = (0..<b).map { _ in Xoshiro256(seed: rng.next()) }
         let sampler = TokenSampler(config: s)
         let pads = prompts.map { p - $0.count }
         let cache = KVCache(config: config, batch: b, capacity: capacity)
-        var tokens: [Int32] = [], positions: [Int32] = []
+        var tokens: [Int32] = []
+        var positions: [Int32] = []
         for (i, prompt) in prompts.enumerated() {
             tokens += Array(repeating: 0, count: pads[i]) + prompt
             positions += (0..<p).map { Int32(max(0, $0 - pads[i])) }
@@ -47,7 +53,9 @@ extension LlamaModel {
                         done[i] = true
                     } else if let tokenizer, !s.stopStrings.isEmpty {
                         let text = tokenizer.decode(out[i].tokens)
-                        if let cut = s.stopStrings.compactMap({ text.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
+                        if let cut = s.stopStrings.compactMap({ text.range(of: $0) }).min(by: {
+                            $0.lowerBound < $1.lowerBound
+                        }) {
                             out[i].text = String(text[..<cut.upperBound])
                             out[i].finishReason = .stop
                             done[i] = true

@@ -13,8 +13,10 @@ public struct SamplingConfig: Sendable, Codable, Equatable {
     /// Generation ends once the decoded completion contains any of these (kept; text cut right after it).
     public var stopStrings: [String] = []
 
-    public init(temperature: Float = 1, topK: Int = 0, topP: Float = 1, maxTokens: Int = 64,
-                stopTokens: [Int32] = [], stopStrings: [String] = []) {
+    public init(
+        temperature: Float = 1, topK: Int = 0, topP: Float = 1, maxTokens: Int = 64,
+        stopTokens: [Int32] = [], stopStrings: [String] = []
+    ) {
         self.temperature = temperature
         self.topK = topK
         self.topP = topP
@@ -25,7 +27,9 @@ public struct SamplingConfig: Sendable, Codable, Equatable {
 
     /// Throws naming the first bad setting.
     public func validate() throws {
-        guard temperature >= 0, temperature.isFinite else { throw TinyLMError("temperature must be ≥ 0, got \(temperature)") }
+        guard temperature >= 0, temperature.isFinite else {
+            throw TinyLMError("temperature must be ≥ 0, got \(temperature)")
+        }
         guard topK >= 0 else { throw TinyLMError("top-k must be ≥ 0 (0 = off), got \(topK)") }
         guard topP > 0, topP <= 1 else { throw TinyLMError("top-p must be in (0, 1], got \(topP)") }
         guard maxTokens >= 1 else { throw TinyLMError("max tokens must be ≥ 1, got \(maxTokens)") }

@@ -7,7 +7,8 @@ struct TokenSampler {
 
     /// Returns the chosen id and its log-probability under softmax(logits / T) (T = 1 when greedy).
     func pick(_ logits: UnsafePointer<Float>, count v: Int, rng: inout Xoshiro256) -> (Int32, Float) {
-        var maxV = -Float.infinity, arg = 0
+        var maxV = -Float.infinity
+        var arg = 0
         for j in 0..<v where logits[j] > maxV {
             maxV = logits[j]
             arg = j
@@ -30,7 +31,8 @@ struct TokenSampler {
         var weights = candidates.map { _exp(Double(z[$0] - maxV) * inv) }
         var mass = weights.reduce(0, +)
         if config.topP < 1 {
-            var keep = 0, cumulative = 0.0
+            var keep = 0
+            var cumulative = 0.0
             while keep < weights.count {
                 cumulative += weights[keep]
                 keep += 1
@@ -49,11 +51,11 @@ struct TokenSampler {
 }
 
 #if canImport(Glibc)
-import Glibc
-@inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
+    import Glibc
+    @inline(__always) func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+    @inline(__always) func _log(_ x: Double) -> Double { Glibc.log(x) }
 #else
-import Foundation
-@inline(__always) func _exp(_ x: Double) -> Double { Foundation.exp(x) }
-@inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
+    import Foundation
+    @inline(__always) func _exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inline(__always) func _log(_ x: Double) -> Double { Foundation.log(x) }
 #endif

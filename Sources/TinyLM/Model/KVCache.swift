@@ -27,7 +27,8 @@ public final class KVCache {
 
     /// Copies new k, v [B, T, width] into slots length..<length+T of `layer`; returns the layer's full buffers.
     func store(layer: Int, k: Tensor, v: Tensor) -> (Tensor, Tensor) {
-        let t = k.shape[1], width = k.shape[2]
+        let t = k.shape[1]
+        let width = k.shape[2]
         precondition(length + t <= capacity, "KV cache of \(capacity) positions overflows at \(length + t)")
         for (src, dst) in [(k, keys[layer]), (v, values[layer])] {
             for b in 0..<batch {
@@ -41,7 +42,8 @@ public final class KVCache {
     public func keep(rows: [Int]) {
         precondition(rows.allSatisfy { $0 >= 0 && $0 < batch }, "KV cache rows \(rows) outside 0..<\(batch)")
         func compact(_ t: Tensor) -> Tensor {
-            let width = t.shape[2], n = capacity * width
+            let width = t.shape[2]
+            let n = capacity * width
             let out = Tensor(zeros: [rows.count, capacity, width])
             for (i, r) in rows.enumerated() { (out.data + i * n).update(from: t.data + r * n, count: n) }
             return out

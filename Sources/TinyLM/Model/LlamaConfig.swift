@@ -61,19 +61,24 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         try check(intermediate_size > 0, "intermediate_size must be positive, got \(intermediate_size)")
         try check(num_hidden_layers >= 0, "num_hidden_layers must be ≥ 0, got \(num_hidden_layers)")
         try check(num_attention_heads > 0, "num_attention_heads must be positive, got \(num_attention_heads)")
-        try check(num_key_value_heads > 0 && num_attention_heads % num_key_value_heads == 0,
-                  "num_attention_heads \(num_attention_heads) is not a multiple of num_key_value_heads \(num_key_value_heads)")
+        try check(
+            num_key_value_heads > 0 && num_attention_heads % num_key_value_heads == 0,
+            "num_attention_heads \(num_attention_heads) is not a multiple of num_key_value_heads \(num_key_value_heads)"
+        )
         try check(head_dim > 0 && head_dim % 2 == 0, "head_dim must be positive and even for RoPE, got \(head_dim)")
         try check(rms_norm_eps > 0, "rms_norm_eps must be positive, got \(rms_norm_eps)")
         try check(rope_theta > 0, "rope_theta must be positive, got \(rope_theta)")
-        try check(max_position_embeddings > 0, "max_position_embeddings must be positive, got \(max_position_embeddings)")
+        try check(
+            max_position_embeddings > 0, "max_position_embeddings must be positive, got \(max_position_embeddings)")
         try check(["llama", "qwen2"].contains(model_type), "model_type \"\(model_type)\" is not llama or qwen2")
         // Bounds far above any CPU-sized model, so sizes cannot overflow and a typo cannot exhaust memory.
-        for (name, value, limit) in [("vocab_size", vocab_size, 1 << 24), ("hidden_size", hidden_size, 1 << 16),
-                                     ("intermediate_size", intermediate_size, 1 << 18),
-                                     ("num_hidden_layers", num_hidden_layers, 1 << 10),
-                                     ("num_attention_heads", num_attention_heads, 1 << 10), ("head_dim", head_dim, 1 << 12),
-                                     ("max_position_embeddings", max_position_embeddings, 1 << 24)] {
+        for (name, value, limit) in [
+            ("vocab_size", vocab_size, 1 << 24), ("hidden_size", hidden_size, 1 << 16),
+            ("intermediate_size", intermediate_size, 1 << 18),
+            ("num_hidden_layers", num_hidden_layers, 1 << 10),
+            ("num_attention_heads", num_attention_heads, 1 << 10), ("head_dim", head_dim, 1 << 12),
+            ("max_position_embeddings", max_position_embeddings, 1 << 24),
+        ] {
             try check(value <= limit, "\(name) \(value) exceeds the supported maximum \(limit)")
         }
         try check(parameterCount <= 1 << 33, "the model has \(parameterCount) parameters, more than 2^33")
@@ -81,7 +86,9 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
 
     /// Number of weights (embeddings counted once when tied).
     public var parameterCount: Int {
-        let d = hidden_size, q = num_attention_heads * head_dim, kv = num_key_value_heads * head_dim
+        let d = hidden_size
+        let q = num_attention_heads * head_dim
+        let kv = num_key_value_heads * head_dim
         let attn = d * q + 2 * d * kv + q * d + (attention_bias ? q + 2 * kv : 0)
         let layer = attn + 3 * d * intermediate_size + 2 * d
         return vocab_size * d * (tie_word_embeddings ? 1 : 2) + num_hidden_layers * layer + d
@@ -116,7 +123,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
                 ?? c.decodeIfPresent(RopeParameters.self, forKey: .rope_parameters)?.rope_theta ?? 10_000,
             max_position_embeddings: try c.decodeIfPresent(Int.self, forKey: .max_position_embeddings) ?? 2048,
             tie_word_embeddings: try c.decodeIfPresent(Bool.self, forKey: .tie_word_embeddings) ?? false,
-            attention_bias: type == "qwen2" ? true : (try c.decodeIfPresent(Bool.self, forKey: .attention_bias) ?? false),
+            attention_bias: type == "qwen2"
+                ? true : (try c.decodeIfPresent(Bool.self, forKey: .attention_bias) ?? false),
             model_type: type, bos_token_id: try? c.decodeIfPresent(Int.self, forKey: .bos_token_id),
             eos_token_id: (try? c.decodeIfPresent(Int.self, forKey: .eos_token_id))
                 ?? (try? c.decodeIfPresent([Int].self, forKey: .eos_token_id))?.first,
@@ -125,7 +133,8 @@ public struct LlamaConfig: Codable, Sendable, Equatable {
         if c.contains(.rope_scaling), try !c.decodeNil(forKey: .rope_scaling) {
             throw TinyLMError("config: rope_scaling is not supported (only plain RoPE)")
         }
-        if let type = try c.decodeIfPresent(RopeParameters.self, forKey: .rope_parameters)?.rope_type, type != "default" {
+        if let type = try c.decodeIfPresent(RopeParameters.self, forKey: .rope_parameters)?.rope_type, type != "default"
+        {
             throw TinyLMError("config: rope_type \"\(type)\" is not supported (only default RoPE)")
         }
         if try c.decodeIfPresent(Bool.self, forKey: .mlp_bias) == true {

@@ -9,7 +9,9 @@ public final class LlamaLayer {
 
     /// Builds the layer's parameters through `make(name, shape, kind)`, names relative to `model.layers.N.`.
     init(_ c: LlamaConfig, make: (String, [Int], ParameterKind) throws -> Tensor) rethrows {
-        let d = c.hidden_size, q = c.num_attention_heads * c.head_dim, kv = c.num_key_value_heads * c.head_dim
+        let d = c.hidden_size
+        let q = c.num_attention_heads * c.head_dim
+        let kv = c.num_key_value_heads * c.head_dim
         let f = c.intermediate_size
         inputNorm = try make("input_layernorm.weight", [d], .norm)
         qProj = try make("self_attn.q_proj.weight", [q, d], .weight)
@@ -35,7 +37,9 @@ public final class LlamaLayer {
             ("mlp.gate_proj.weight", gateProj), ("mlp.up_proj.weight", upProj), ("mlp.down_proj.weight", downProj),
         ]
         if let qBias, let kBias, let vBias {
-            list += [("self_attn.q_proj.bias", qBias), ("self_attn.k_proj.bias", kBias), ("self_attn.v_proj.bias", vBias)]
+            list += [
+                ("self_attn.q_proj.bias", qBias), ("self_attn.k_proj.bias", kBias), ("self_attn.v_proj.bias", vBias),
+            ]
         }
         return list
     }
@@ -52,15 +56,18 @@ public final class LlamaLayer {
         let a: Tensor
         if let cache {
             let (keys, values) = cache.store(layer: index, k: k, v: v)
-            a = Tensor.attention(q: q, k: keys, v: values, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads,
-                                 keyLength: cache.length + x.shape[1],
-                                 mask: AttentionMask(queryOffset: cache.length, keyValid: cache.valid))
+            a = Tensor.attention(
+                q: q, k: keys, v: values, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads,
+                keyLength: cache.length + x.shape[1],
+                mask: AttentionMask(queryOffset: cache.length, keyValid: cache.valid))
         } else {
-            a = Tensor.attention(q: q, k: k, v: v, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, mask: mask)
+            a = Tensor.attention(
+                q: q, k: k, v: v, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, mask: mask)
         }
         let x1 = x + Tensor.linear(a, oProj)
         let h2 = Tensor.rmsNorm(x1, weight: postNorm, eps: eps)
-        let mlp = Tensor.linear(Tensor.swiglu(gate: Tensor.linear(h2, gateProj), up: Tensor.linear(h2, upProj)), downProj)
+        let mlp = Tensor.linear(
+            Tensor.swiglu(gate: Tensor.linear(h2, gateProj), up: Tensor.linear(h2, upProj)), downProj)
         return x1 + mlp
     }
 }

@@ -16,7 +16,9 @@ extension LlamaModel {
         guard temperature > 0, temperature.isFinite else {
             throw TinyLMError("temperature for log-probs must be positive, got \(temperature)")
         }
-        let b = batch.batch, t = batch.length, v = config.vocab_size
+        let b = batch.batch
+        let t = batch.length
+        let v = config.vocab_size
         var logits = forward(tokens: batch.tokens, batch: b, positions: batch.positions, keyValid: batch.keyValid)
         if temperature != 1 { logits = logits * (1 / temperature) }
         let predicting = logits.narrow(axis: 1, start: 0, length: t - 1).reshaped([b * (t - 1), v])

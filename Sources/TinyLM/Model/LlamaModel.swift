@@ -30,7 +30,8 @@ public final class LlamaModel {
     public init(config: LlamaConfig, make: (String, [Int], ParameterKind) throws -> Tensor) throws {
         try config.validate()
         self.config = config
-        let d = config.hidden_size, v = config.vocab_size
+        let d = config.hidden_size
+        let v = config.vocab_size
         embedTokens = try make("model.embed_tokens.weight", [v, d], .weight)
         layers = try (0..<config.num_hidden_layers).map { i in
             try LlamaLayer(config) { name, shape, kind in try make("model.layers.\(i).\(name)", shape, kind) }
@@ -59,12 +60,16 @@ public final class LlamaModel {
     /// (or [B, 1, V] for the last position only when `lastOnly`). `keyValid` (B·T, nil = all real) hides
     /// padding from attention. With a `cache` (inference only) the tokens continue the cached positions and
     /// the cache's own `valid` flags apply; the caller sets them for the new slots before the call.
-    public func forward(tokens: [Int32], batch: Int, positions: [Int32], keyValid: [Bool]? = nil,
-                        cache: KVCache? = nil, lastOnly: Bool = false) -> Tensor {
-        precondition(batch > 0 && tokens.count % batch == 0 && positions.count == tokens.count,
-                     "forward: \(tokens.count) tokens, \(positions.count) positions, batch \(batch)")
-        precondition(cache == nil || !Tensor.isGradEnabled || !embedTokens.requiresGrad,
-                     "a KV cache is for inference: wrap the call in Tensor.withoutGrad")
+    public func forward(
+        tokens: [Int32], batch: Int, positions: [Int32], keyValid: [Bool]? = nil,
+        cache: KVCache? = nil, lastOnly: Bool = false
+    ) -> Tensor {
+        precondition(
+            batch > 0 && tokens.count % batch == 0 && positions.count == tokens.count,
+            "forward: \(tokens.count) tokens, \(positions.count) positions, batch \(batch)")
+        precondition(
+            cache == nil || !Tensor.isGradEnabled || !embedTokens.requiresGrad,
+            "a KV cache is for inference: wrap the call in Tensor.withoutGrad")
         let t = tokens.count / batch
         var x = Tensor.embedding(embedTokens, ids: tokens, shape: [batch, t])
         let mask = AttentionMask(queryOffset: 0, keyValid: keyValid)
@@ -80,7 +85,9 @@ public final class LlamaModel {
 
     /// [B, T, d] → [B, 1, d], the last position of each row (no gradient).
     static func lastRows(_ x: Tensor) -> Tensor {
-        let b = x.shape[0], t = x.shape[1], d = x.shape[2]
+        let b = x.shape[0]
+        let t = x.shape[1]
+        let d = x.shape[2]
         let out = Tensor(zeros: [b, 1, d])
         for i in 0..<b { (out.data + i * d).update(from: x.data + (i * t + t - 1) * d, count: d) }
         return out

@@ -19,7 +19,9 @@ public struct TokenBatch: Sendable {
         batch = sequences.count
         length = sequences.map(\.count).max()!
         lengths = sequences.map(\.count)
-        var tokens: [Int32] = [], valid: [Bool] = [], positions: [Int32] = []
+        var tokens: [Int32] = []
+        var valid: [Bool] = []
+        var positions: [Int32] = []
         for s in sequences {
             tokens += s + Array(repeating: pad, count: length - s.count)
             valid += Array(repeating: true, count: s.count) + Array(repeating: false, count: length - s.count)

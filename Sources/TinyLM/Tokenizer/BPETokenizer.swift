@@ -39,13 +39,17 @@ public struct BPETokenizer: Tokenizer {
         guard (model["type"] as? String) == "BPE" else {
             throw TinyLMError("\(origin): model type \(model["type"] ?? "none") is not BPE")
         }
-        guard let vocabJSON = model["vocab"] as? [String: NSNumber] else { throw TinyLMError("\(origin): no model.vocab") }
+        guard let vocabJSON = model["vocab"] as? [String: NSNumber] else {
+            throw TinyLMError("\(origin): no model.vocab")
+        }
         vocab = vocabJSON.mapValues { Int32($0.intValue) }
         idToToken = Dictionary(vocab.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         var ranks: [Pair: Int] = [:]
         for (rank, m) in ((model["merges"] as? [Any]) ?? []).enumerated() {
             let parts: [String]
-            if let s = m as? String { parts = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init) } else {
+            if let s = m as? String {
+                parts = s.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            } else {
                 parts = (m as? [String]) ?? []
             }
             guard parts.count == 2 else { throw TinyLMError("\(origin): merge \(rank) \(m) is not a pair") }
@@ -61,7 +65,9 @@ public struct BPETokenizer: Tokenizer {
         addedIDs = Dictionary(added.map { ($0.1, $0.0) }, uniquingKeysWith: { a, _ in a })
 
         // Pre-tokenizer: a Split with a regex, a ByteLevel (regex and prefix space), or a Sequence of them.
-        var pattern: String?, useByteLevelRegex = true, prefix = false
+        var pattern: String?
+        var useByteLevelRegex = true
+        var prefix = false
         func visit(_ p: [String: Any]) {
             switch p["type"] as? String {
             case "Sequence": for sub in (p["pretokenizers"] as? [[String: Any]]) ?? [] { visit(sub) }
@@ -84,7 +90,8 @@ public struct BPETokenizer: Tokenizer {
         addPrefixSpace = prefix
         var usesNFC = false
         if let n = root["normalizer"] as? [String: Any] {
-            let types = [n["type"] as? String] + ((n["normalizers"] as? [[String: Any]]) ?? []).map { $0["type"] as? String }
+            let types =
+                [n["type"] as? String] + ((n["normalizers"] as? [[String: Any]]) ?? []).map { $0["type"] as? String }
             usesNFC = types.contains("NFC")
         }
         nfc = usesNFC
@@ -142,10 +149,13 @@ public struct BPETokenizer: Tokenizer {
         while symbols.count > 1 {
             var best: (rank: Int, index: Int)?
             for i in 0..<(symbols.count - 1) {
-                if let r = ranks[Pair(a: symbols[i], b: symbols[i + 1])], best == nil || r < best!.rank { best = (r, i) }
+                if let r = ranks[Pair(a: symbols[i], b: symbols[i + 1])], best == nil || r < best!.rank {
+                    best = (r, i)
+                }
             }
             guard let best else { break }
-            let a = symbols[best.index], b = symbols[best.index + 1]
+            let a = symbols[best.index]
+            let b = symbols[best.index + 1]
             var merged: [String] = []
             var i = 0
             while i < symbols.count {

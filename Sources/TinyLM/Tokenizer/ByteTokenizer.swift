@@ -1,7 +1,9 @@
 /// Ids 0…255 are the UTF-8 bytes of the text; ids from 256 on are special tokens (by default the ones the
 /// built-in tasks use: `<|bos|>`, `<|eos|>`, `<|pad|>`, `<think>`, `</think>`, `<answer>`, `</answer>`).
 public struct ByteTokenizer: Tokenizer {
-    public static let defaultSpecials = ["<|bos|>", "<|eos|>", "<|pad|>", "<think>", "</think>", "<answer>", "</answer>"]
+    public static let defaultSpecials = [
+        "<|bos|>", "<|eos|>", "<|pad|>", "<think>", "</think>", "<answer>", "</answer>",
+    ]
     public let specials: [String]
     private let specialBytes: [[UInt8]]
 
@@ -26,7 +28,8 @@ public struct ByteTokenizer: Tokenizer {
             // Longest special token starting here.
             var best: (id: Int, len: Int)?
             if bytes[i] == UInt8(ascii: "<") {
-                for (k, sb) in specialBytes.enumerated() where sb.count > (best?.len ?? 0) && i + sb.count <= bytes.count {
+                for (k, sb) in specialBytes.enumerated()
+                where sb.count > (best?.len ?? 0) && i + sb.count <= bytes.count {
                     if bytes[i..<(i + sb.count)].elementsEqual(sb) { best = (k, sb.count) }
                 }
             }
@@ -44,7 +47,9 @@ public struct ByteTokenizer: Tokenizer {
     public func decode(_ ids: [Int32]) -> String {
         var bytes: [UInt8] = []
         for id in ids {
-            if id >= 0 && id < 256 { bytes.append(UInt8(id)) } else if id >= 256 && Int(id) < vocabularySize {
+            if id >= 0 && id < 256 {
+                bytes.append(UInt8(id))
+            } else if id >= 256 && Int(id) < vocabularySize {
                 bytes += specialBytes[Int(id) - 256]
             }
         }

@@ -25,18 +25,23 @@ struct EngineBenchCommand: ParsableCommand {
     @Option(name: .customLong("batch"), help: "Training sequences per step.") var batch: Int = 4
     @Option(help: "Measurement rounds (each: sgemm, a training step, both generations); medians are reported.")
     var steps: Int = 5
-    @Option(name: .customLong("gen-batch"), help: "Batch size compared with batch 1 for generation.") var genBatch: Int = 64
+    @Option(name: .customLong("gen-batch"), help: "Batch size compared with batch 1 for generation.") var genBatch:
+        Int = 64
     @Option(name: .customLong("gen-tokens"), help: "Tokens generated per sequence.") var genTokens: Int = 64
     @Option(name: .customLong("prompt-len"), help: "Prompt tokens per sequence for generation.") var promptLen: Int = 16
 
     func validate() throws {
-        for (name, v) in [("hidden", hidden), ("layers", layers), ("heads", heads), ("kv-heads", kvHeads),
-                          ("intermediate", intermediate), ("seq-len", seqLen), ("batch", batch), ("steps", steps),
-                          ("gen-batch", genBatch), ("gen-tokens", genTokens), ("prompt-len", promptLen)] where v < 1 {
+        for (name, v) in [
+            ("hidden", hidden), ("layers", layers), ("heads", heads), ("kv-heads", kvHeads),
+            ("intermediate", intermediate), ("seq-len", seqLen), ("batch", batch), ("steps", steps),
+            ("gen-batch", genBatch), ("gen-tokens", genTokens), ("prompt-len", promptLen),
+        ] where v < 1 {
             throw ValidationError("--\(name) must be at least 1, got \(v).")
         }
         if hidden % heads != 0 { throw ValidationError("--hidden \(hidden) is not a multiple of --heads \(heads).") }
-        if heads % kvHeads != 0 { throw ValidationError("--heads \(heads) is not a multiple of --kv-heads \(kvHeads).") }
+        if heads % kvHeads != 0 {
+            throw ValidationError("--heads \(heads) is not a multiple of --kv-heads \(kvHeads).")
+        }
     }
 
     func run() throws {
@@ -45,8 +50,10 @@ struct EngineBenchCommand: ParsableCommand {
             vocab_size: tok.vocabularySize, hidden_size: hidden, intermediate_size: intermediate,
             num_hidden_layers: layers, num_attention_heads: heads, num_key_value_heads: kvHeads,
             max_position_embeddings: max(seqLen, promptLen + genTokens))
-        print("model: d=\(hidden) layers=\(layers) heads=\(heads)/\(kvHeads) ff=\(intermediate) vocab=\(config.vocab_size) "
-              + "params=\(config.parameterCount); cores=\(Parallel.workers); load average before: \(Self.loadAverage())")
+        print(
+            "model: d=\(hidden) layers=\(layers) heads=\(heads)/\(kvHeads) ff=\(intermediate) vocab=\(config.vocab_size) "
+                + "params=\(config.parameterCount); cores=\(Parallel.workers); load average before: \(Self.loadAverage())"
+        )
 
         // Measurements alternate round by round, so a change in machine load hits both sides of each ratio.
         let gemm = SgemmProbe(n: 2048)
@@ -56,7 +63,10 @@ struct EngineBenchCommand: ParsableCommand {
         try train.step()
         _ = try one.run()
         _ = try many.run()
-        var peak: [Double] = [], step: [Double] = [], gen1: [Double] = [], genB: [Double] = []
+        var peak: [Double] = []
+        var step: [Double] = []
+        var gen1: [Double] = []
+        var genB: [Double] = []
         var cores: [String: [Double]] = [:]
         for _ in 0..<steps {
             peak.append(gemm.gflops())
@@ -70,21 +80,37 @@ struct EngineBenchCommand: ParsableCommand {
             cores["gen1", default: []].append(c1)
             cores["genB", default: []].append(cb)
         }
-        let p = median(peak), s = median(step), g1 = median(gen1), gb = median(genB)
+        let p = median(peak)
+        let s = median(step)
+        let g1 = median(gen1)
+        let gb = median(genB)
         func busy(_ key: String) -> String { String(format: "%.2f", median(cores[key] ?? [0])) }
         let achieved = train.flopsPerStep / s / 1e9
-        print(table([
-            ["measurement (median of \(steps) alternating rounds)", "value", "unit", "cores busy"],
-            ["sgemm peak (2048³; best of core split / OpenBLAS threads)", String(format: "%.1f", p), "GFLOP/s", ""],
-            ["training step (B=\(batch), T=\(seqLen), AdamW)", String(format: "%.1f", s * 1000), "ms", busy("train")],
-            ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s", ""],
-            ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
-            ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%", ""],
-            ["generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s", busy("gen1")],
-            ["generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb), "tokens/s",
-             busy("genB")],
-            ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×", ""],
-        ]))
+        print(
+            table([
+                ["measurement (median of \(steps) alternating rounds)", "value", "unit", "cores busy"],
+                [
+                    "sgemm peak (2048³; best of core split / OpenBLAS threads)", String(format: "%.1f", p), "GFLOP/s",
+                    "",
+                ],
+                [
+                    "training step (B=\(batch), T=\(seqLen), AdamW)", String(format: "%.1f", s * 1000), "ms",
+                    busy("train"),
+                ],
+                ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s", ""],
+                ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
+                ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%", ""],
+                [
+                    "generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s",
+                    busy("gen1"),
+                ],
+                [
+                    "generation batch \(genBatch) (KV cache, \(genTokens) tokens)", String(format: "%.0f", gb),
+                    "tokens/s",
+                    busy("genB"),
+                ],
+                ["per-token speedup batch \(genBatch) / batch 1", String(format: "%.1f", gb / g1), "×", ""],
+            ]))
         print("load average after: \(Self.loadAverage())")
     }
 }
@@ -92,7 +118,8 @@ struct EngineBenchCommand: ParsableCommand {
 extension EngineBenchCommand {
     /// The first field of /proc/loadavg (other processes competing for the cores), or "?".
     static func loadAverage() -> String {
-        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init) ?? "?"
+        (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init)
+            ?? "?"
     }
 }
 
@@ -114,10 +141,13 @@ struct SgemmProbe {
 
     func gflops() -> Double {
         let split = seconds {
-            BLAS.gemm(transA: false, transB: false, m: n, n: n, k: n, a.pointer, lda: n, b.pointer, ldb: n,
-                      beta: 0, c.pointer, ldc: n)
+            BLAS.gemm(
+                transA: false, transB: false, m: n, n: n, k: n, a.pointer, lda: n, b.pointer, ldb: n,
+                beta: 0, c.pointer, ldc: n)
         }
-        let threaded = seconds { BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer) }
+        let threaded = seconds {
+            BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer)
+        }
         // OpenBLAS's idle workers spin (sched_yield) for a while after a threaded call; let them go to sleep
         // so they do not take a core from the measurements that follow.
         Thread.sleep(forTimeInterval: 0.5)
@@ -139,7 +169,8 @@ struct TrainingProbe {
         optimizer = AdamW(parameters: model.parameters, config: AdamW.Config(weightDecay: 0.1))
         var rng = Xoshiro256(seed: 2)
         batch = try TokenBatch((0..<b).map { _ in (0..<t).map { _ in Int32(rng.next() % UInt64(c.vocab_size)) } })
-        let linear = c.parameterCount - c.vocab_size * c.hidden_size * (c.tie_word_embeddings ? 0 : 1)
+        let linear =
+            c.parameterCount - c.vocab_size * c.hidden_size * (c.tie_word_embeddings ? 0 : 1)
             - c.hidden_size * (2 * c.num_hidden_layers + 1)
         let attention = 12 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * t)
         flopsPerStep = (6 * Double(linear) + attention) * Double(b * t)
@@ -168,7 +199,9 @@ final class GenerationProbe {
         config = SamplingConfig(temperature: 1, maxTokens: tokens)
     }
 
-    func run() throws -> Int { try model.generate(prompts: prompts, config: config, rng: &rng).reduce(0) { $0 + $1.tokens.count } }
+    func run() throws -> Int {
+        try model.generate(prompts: prompts, config: config, rng: &rng).reduce(0) { $0 + $1.tokens.count }
+    }
 
     /// Tokens per second and the cores busy meanwhile (CPU seconds / wall seconds).
     func tokensPerSecond() throws -> (Double, Double) {

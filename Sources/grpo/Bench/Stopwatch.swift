@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Wall-clock seconds of one run of `body`.
@@ -16,11 +16,11 @@ func timed(_ body: () throws -> Void) rethrows -> (wall: Double, cpu: Double) {
 /// CPU time of this process (all threads), in seconds.
 func processCPUSeconds() -> Double {
     #if canImport(Glibc)
-    var t = timespec()
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
-    return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
     #else
-    return 0
+        return 0
     #endif
 }
 
@@ -32,7 +32,8 @@ func table(_ rows: [[String]]) -> String {
     let widths = (0..<(rows.first?.count ?? 0)).map { c in rows.map { $0[c].count }.max() ?? 0 }
     func line(_ r: [String]) -> String {
         zip(r, widths).enumerated().map { i, p in
-            i == 0 ? p.0.padding(toLength: p.1, withPad: " ", startingAt: 0)
+            i == 0
+                ? p.0.padding(toLength: p.1, withPad: " ", startingAt: 0)
                 : String(repeating: " ", count: p.1 - p.0.count) + p.0
         }.joined(separator: "  ")
     }
