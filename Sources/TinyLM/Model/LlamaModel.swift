@@ -78,7 +78,10 @@ public final class LlamaModel {
             x = layer.forward(x, config, rope: rope, mask: mask, cache: cache, index: i)
         }
         cache?.advance(by: t)
-        if lastOnly && t > 1 { x = Self.lastRows(x) }
+        if lastOnly && t > 1 {
+            precondition(!x.requiresGrad, "lastOnly is for inference: wrap the call in Tensor.withoutGrad")
+            x = Self.lastRows(x)
+        }
         x = Tensor.rmsNorm(x, weight: norm, eps: Float(config.rms_norm_eps))
         return Tensor.linear(x, lmHead ?? embedTokens)
     }
