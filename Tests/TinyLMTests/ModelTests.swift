@@ -52,6 +52,17 @@ struct ModelTests {
         }
     }
 
+    @Test func cloneIsIndependent() throws {
+        let m = try Tiny.model(Tiny.variants[2].config)
+        let ref = try m.clone()
+        let seq = [Tiny.ids(5, vocab: m.config.vocab_size, seed: 6)]
+        #expect(try ref.logProbs(of: seq) == m.logProbs(of: seq))
+        #expect(ref.parameters.allSatisfy { !$0.requiresGrad })
+        m.embedTokens.data[0] += 1
+        m.layers[0].qProj.data[3] -= 0.5
+        #expect(try ref.logProbs(of: seq) != m.logProbs(of: seq), "changing the original leaves the copy alone")
+    }
+
     @Test func badInputsThrowNamingTheValue() throws {
         let m = try LlamaModel(config: Tiny.variants[0].config, seed: 1)
         #expect(throws: TinyLMError.self) { try m.logProbs(of: [[1, 99]]) }

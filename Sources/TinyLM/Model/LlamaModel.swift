@@ -96,3 +96,16 @@ public final class LlamaModel {
         return out
     }
 }
+
+extension LlamaModel {
+    /// An independent copy of the weights (e.g. the frozen reference policy of a KL penalty); its parameters
+    /// require gradients only when `trainable`.
+    public func clone(trainable: Bool = false) throws -> LlamaModel {
+        let source = Dictionary(uniqueKeysWithValues: namedParameters)
+        return try LlamaModel(config: config) { name, _, _ in
+            let copy = source[name]!.detached()
+            copy.requiresGrad = trainable
+            return copy
+        }
+    }
+}
