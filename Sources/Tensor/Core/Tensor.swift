@@ -59,7 +59,13 @@ public final class Tensor {
     /// Normal(0, std²) values drawn from `rng`.
     public convenience init(randomNormal shape: [Int], std: Float, rng: inout Xoshiro256, requiresGrad: Bool = false) {
         self.init(zeros: shape, requiresGrad: requiresGrad)
-        for i in 0..<count { storage.pointer[i] = Float(rng.nextNormal()) * std }
+        var i = 0
+        while i < count {  // Box–Muller yields two independent normals per pair of uniforms
+            let (a, b) = rng.nextNormalPair()
+            storage.pointer[i] = Float(a) * std
+            if i + 1 < count { storage.pointer[i + 1] = Float(b) * std }
+            i += 2
+        }
     }
 
     /// First value; valid while `self` is alive.

@@ -45,10 +45,14 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     public mutating func nextUniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     /// Standard normal by the Box–Muller transform.
-    public mutating func nextNormal() -> Double {
+    public mutating func nextNormal() -> Double { nextNormalPair().0 }
+
+    /// Two independent standard normals from one Box–Muller transform: r·cos θ and r·sin θ.
+    public mutating func nextNormalPair() -> (Double, Double) {
         let u1 = max(nextUniform(), 0x1.0p-60)
         let u2 = nextUniform()
-        return (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        let r = (-2 * _log(u1)).squareRoot(), theta = 2 * Double.pi * u2
+        return (r * _cos(theta), r * _sin(theta))
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
@@ -58,8 +62,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     import Glibc
     private func _log(_ x: Double) -> Double { Glibc.log(x) }
     private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
 #else
     import Foundation
     private func _log(_ x: Double) -> Double { Foundation.log(x) }
     private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
+private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
 #endif
