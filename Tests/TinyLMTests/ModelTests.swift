@@ -24,7 +24,8 @@ struct ModelTests {
         #expect(lp.values.allSatisfy { $0 <= 0 && $0.isFinite })
     }
 
-    /// Finite differences through the whole model: loss = Σ masked token log-probs.
+    /// Finite differences through the whole model: loss = Σ masked token log-probs, checked along random
+    /// directions over all parameters at once.
     @Test(arguments: Tiny.variants)
     func wholeModelGradientCheck(_ v: Tiny.Variant) throws {
         let m = try Tiny.model(v.config, std: 0.5)
@@ -33,11 +34,12 @@ struct ModelTests {
             Tiny.ids(4, vocab: v.config.vocab_size, seed: 5),
         ])
         let mask = Tensor(shape: [2, 5], values: batch.targetMask.map { $0 ? 1 : 0 })
-        let err = GradCheck.maxRelativeError(m.parameters, eps: 1e-2, maxElements: 12) { _ in
+        let err = GradCheck.maxDirectionalError(m.parameters, directions: 4, eps: 3e-2) { _ in
             (try! m.tokenLogProbs(batch).logprobs * mask).sum()
         }
-        print("whole-model gradcheck \(v.id): max relative error \(err)")
-        #expect(err < 1e-2)
+        print("whole-model gradcheck \(v.id): max relative error along 4 random directions \(err)")
+        // ε = 0.03 balances float32 rounding (grows as ε shrinks) against truncation (grows as ε²).
+        #expect(err < 2e-3)
     }
 
     /// Padding must not change the real positions' outputs: a padded batch equals each sequence alone.
