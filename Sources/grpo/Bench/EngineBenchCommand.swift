@@ -98,7 +98,7 @@ struct EngineBenchCommand: ParsableCommand {
                     busy("train"),
                 ],
                 ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s", ""],
-                ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
+                ["training achieved (6N + 6·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
                 ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%", ""],
                 [
                     "generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s",

@@ -7,7 +7,8 @@ struct TrainingProbe {
     let optimizer: AdamW
     let batch: TokenBatch
     /// Model FLOPs of one step: 6 per matmul weight per token (embedding lookup excluded, lm_head included)
-    /// plus 12·L·H·d·T per token for attention (PaLM, Chowdhery et al. 2022, appendix B).
+    /// plus attention: PaLM's 12·L·H·d·T per token (Chowdhery et al. 2022, appendix B) halved, because the
+    /// causal blocks skip the masked half of the score matrix.
     let flopsPerStep: Double
 
     init(_ c: LlamaConfig, batch b: Int, seqLen t: Int) throws {
@@ -18,7 +19,7 @@ struct TrainingProbe {
         let linear =
             c.parameterCount - c.vocab_size * c.hidden_size * (c.tie_word_embeddings ? 0 : 1)
             - c.hidden_size * (2 * c.num_hidden_layers + 1)
-        let attention = 12 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * t)
+        let attention = 6 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * t)
         flopsPerStep = (6 * Double(linear) + attention) * Double(b * t)
     }
 
