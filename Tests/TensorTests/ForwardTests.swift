@@ -57,6 +57,12 @@ struct ForwardTests {
         AttentionCase(
             id: "decode from cache", b: 3, tq: 1, s: 9, len: 6, heads: 4, kvHeads: 2, hd: 4, offset: 5, valid: nil),
         AttentionCase(
+            id: "three causal blocks of queries", b: 2, tq: 150, s: 150, len: 150, heads: 2, kvHeads: 1, hd: 4,
+            offset: 0, valid: nil),
+        AttentionCase(
+            id: "two blocks after a cached prefix", b: 1, tq: 70, s: 80, len: 75, heads: 2, kvHeads: 2, hd: 4,
+            offset: 5, valid: nil),
+        AttentionCase(
             id: "many units (parallel path)", b: 4, tq: 6, s: 6, len: 6, heads: 4, kvHeads: 4, hd: 8, offset: 0,
             valid: nil),
     ])

@@ -67,6 +67,9 @@ let gradCases: [GradCase] = [
             q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 2, keyLength: 4,
             mask: AttentionMask(queryOffset: 2))
     },
+    GradCase(id: "attention over several causal blocks", shapes: [[1, 70, 4], [1, 70, 2], [1, 70, 2]]) {
+        Tensor.attention(q: $0[0], k: $0[1], v: $0[2], heads: 2, kvHeads: 1)
+    },
     GradCase(id: "narrow middle axis", shapes: [[2, 5, 3]]) { $0[0].narrow(axis: 1, start: 1, length: 3) },
     GradCase(id: "softmax", shapes: [[3, 6]]) { $0[0].softmax() },
     GradCase(id: "log softmax", shapes: [[3, 6]]) { $0[0].logSoftmax() },

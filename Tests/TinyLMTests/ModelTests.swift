@@ -54,6 +54,15 @@ struct ModelTests {
         }
     }
 
+    @Test func targetMasksCoverRealAndCompletionTokens() throws {
+        let batch = try TokenBatch([[5, 6, 7, 8], [9, 10]], pad: 0)
+        #expect(batch.tokens == [5, 6, 7, 8, 9, 10, 0, 0])
+        #expect(batch.keyValid == [true, true, true, true, true, true, false, false])
+        #expect(batch.targetMask == [true, true, true, true, false, false])
+        // Completions start at token 2 of row 0 and token 1 of row 1.
+        #expect(batch.targetMask(from: [2, 1]) == [false, true, true, true, false, false])
+    }
+
     @Test func cloneIsIndependent() throws {
         let m = try Tiny.model(Tiny.variants[2].config)
         let ref = try m.clone()

@@ -33,7 +33,12 @@ public struct TokenBatch: Sendable {
     }
 
     /// B·(T−1) flags: whether target position i+1 of each row is a real token (the mask of `tokenLogProbs`).
-    public var targetMask: [Bool] {
-        (0..<batch).flatMap { b in (1..<length).map { $0 < lengths[b] } }
+    public var targetMask: [Bool] { targetMask(from: Array(repeating: 0, count: batch)) }
+
+    /// B·(T−1) flags: whether target i+1 of row b is a real token at or after `starts[b]`, e.g. the first
+    /// completion token after a prompt, so a policy loss covers only generated tokens.
+    public func targetMask(from starts: [Int]) -> [Bool] {
+        precondition(starts.count == batch, "targetMask: \(starts.count) starts for \(batch) rows")
+        return (0..<batch).flatMap { b in (1..<length).map { $0 >= starts[b] && $0 < lengths[b] } }
     }
 }

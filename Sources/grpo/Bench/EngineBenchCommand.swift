@@ -98,7 +98,7 @@ struct EngineBenchCommand: ParsableCommand {
                     busy("train"),
                 ],
                 ["training throughput", String(format: "%.0f", Double(batch * seqLen) / s), "tokens/s", ""],
-                ["training achieved (6N + 12·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
+                ["training achieved (6N + 6·L·H·d·T per token)", String(format: "%.1f", achieved), "GFLOP/s", ""],
                 ["training / sgemm peak", String(format: "%.1f", 100 * achieved / p), "%", ""],
                 [
                     "generation batch 1 (KV cache, \(genTokens) tokens)", String(format: "%.0f", g1), "tokens/s",
@@ -120,93 +120,5 @@ extension EngineBenchCommand {
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init)
             ?? "?"
-    }
-}
-
-/// Square sgemm rate, the better of this module's core split and OpenBLAS's own threads.
-struct SgemmProbe {
-    let n: Int
-    let a: Storage, b: Storage, c: Storage
-
-    init(n: Int) {
-        self.n = n
-        a = Storage(count: n * n)
-        b = Storage(count: n * n)
-        c = Storage(count: n * n)
-        for i in 0..<(n * n) {
-            a.pointer[i] = Float(i % 7) * 0.1
-            b.pointer[i] = Float(i % 5) * 0.1
-        }
-    }
-
-    func gflops() -> Double {
-        let split = seconds {
-            BLAS.gemm(
-                transA: false, transB: false, m: n, n: n, k: n, a.pointer, lda: n, b.pointer, ldb: n,
-                beta: 0, c.pointer, ldc: n)
-        }
-        let threaded = seconds {
-            BLAS.openBLASThreadedGemm(n: n, threads: Parallel.workers, a.pointer, b.pointer, c.pointer)
-        }
-        // OpenBLAS's idle workers spin (sched_yield) for a while after a threaded call; let them go to sleep
-        // so they do not take a core from the measurements that follow.
-        Thread.sleep(forTimeInterval: 0.5)
-        return 2 * Double(n * n * n) / min(split, threaded) / 1e9
-    }
-}
-
-/// One AdamW step on random tokens: forward, mean token log-prob loss, backward, clipping, update.
-struct TrainingProbe {
-    let model: LlamaModel
-    let optimizer: AdamW
-    let batch: TokenBatch
-    /// Model FLOPs of one step: 6 per matmul weight per token (embedding lookup excluded, lm_head included)
-    /// plus 12·L·H·d·T per token for attention (PaLM, Chowdhery et al. 2022, appendix B).
-    let flopsPerStep: Double
-
-    init(_ c: LlamaConfig, batch b: Int, seqLen t: Int) throws {
-        model = try LlamaModel(config: c, seed: 1)
-        optimizer = AdamW(parameters: model.parameters, config: AdamW.Config(weightDecay: 0.1))
-        var rng = Xoshiro256(seed: 2)
-        batch = try TokenBatch((0..<b).map { _ in (0..<t).map { _ in Int32(rng.next() % UInt64(c.vocab_size)) } })
-        let linear =
-            c.parameterCount - c.vocab_size * c.hidden_size * (c.tie_word_embeddings ? 0 : 1)
-            - c.hidden_size * (2 * c.num_hidden_layers + 1)
-        let attention = 12 * Double(c.num_hidden_layers * c.num_attention_heads * c.head_dim * t)
-        flopsPerStep = (6 * Double(linear) + attention) * Double(b * t)
-    }
-
-    func step() throws {
-        optimizer.zeroGrad()
-        let loss = try model.tokenLogProbs(batch).logprobs.mean() * -1
-        loss.backward()
-        GradClip.clipGlobalNorm(model.parameters, maxNorm: 1)
-        optimizer.update(lr: 1e-4)
-    }
-}
-
-/// Sampling of `batch` sequences with the KV cache.
-final class GenerationProbe {
-    let model: LlamaModel
-    let prompts: [[Int32]]
-    let config: SamplingConfig
-    var rng = Xoshiro256(seed: 3)
-
-    init(_ c: LlamaConfig, batch: Int, promptLen: Int, tokens: Int) throws {
-        model = try LlamaModel(config: c, seed: 1)
-        var r = Xoshiro256(seed: 4)
-        prompts = (0..<batch).map { _ in (0..<promptLen).map { _ in Int32(r.next() % 256) } }
-        config = SamplingConfig(temperature: 1, maxTokens: tokens)
-    }
-
-    func run() throws -> Int {
-        try model.generate(prompts: prompts, config: config, rng: &rng).reduce(0) { $0 + $1.tokens.count }
-    }
-
-    /// Tokens per second and the cores busy meanwhile (CPU seconds / wall seconds).
-    func tokensPerSecond() throws -> (Double, Double) {
-        var produced = 0
-        let t = try timed { produced = try run() }
-        return (Double(produced) / t.wall, t.cpu / t.wall)
     }
 }
