@@ -159,6 +159,8 @@ struct BenchServe: AsyncParsableCommand {
         if let first = memory.first, let last = memory.last, let peak = memory.max() {
             print("server RSS: start \(first / 1024) MiB, end \(last / 1024) MiB, peak \(peak / 1024) MiB "
                   + "(\(memory.count) samples, 1 per second)")
+            let marks = (0...10).map { memory[min(memory.count - 1, $0 * (memory.count - 1) / 10)] / 1024 }
+            print("server RSS MiB at 0%, 10%, … 100% of the run: \(marks.map(String.init).joined(separator: " "))")
         }
         print("server exit on SIGTERM: status \(exitStatus)")
     }
