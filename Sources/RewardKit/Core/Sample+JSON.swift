@@ -6,7 +6,8 @@ extension Sample {
     /// Builds a sample from one input object.
     ///
     /// - `completion`: a string, or an array of `{role, content}` messages (aliases `response`, `output`).
-    /// - reference: the first of `referenceKeys` present (strings as they are; numbers and lists as JSON text).
+    /// - reference: the first of `referenceKeys` present and not empty (strings as they are; numbers and lists as
+    ///   JSON text).
     /// - `prompt`: a string or messages (the last user message is used); optional; aliases `question` (GSM8K)
     ///   and `problem` (MATH).
     /// - `completion_token_ids`: optional array of integers.
@@ -27,7 +28,8 @@ extension Sample {
 
         var reference: String?
         for key in Self.referenceKeys {
-            if let v = object.value(atPath: key), !v.isNull {
+            // An empty string is no reference (two MATH train rows have `"answer": ""` beside a full solution).
+            if let v = object.value(atPath: key), !v.isNull, v.stringValue?.isEmpty != true {
                 reference = v.answerText
                 break
             }
