@@ -93,8 +93,10 @@ struct Canonicalizer {
     private func dropUnit(_ e: Expr) -> Expr {
         switch e {
         case .mul(let factors):
+            // Units follow their number: `\text{June} 20` keeps its word (and is not 20).
+            guard let first = factors.firstIndex(where: { !isUnit($0) }), first == 0 else { return e }
             let kept = factors.filter { !isUnit($0) }
-            if kept.isEmpty || kept.count == factors.count { return e }
+            if kept.count == factors.count { return e }
             return kept.count == 1 ? kept[0] : .mul(kept)
         case .div(let a, let b) where isUnit(b) && !isUnit(a):
             return a

@@ -283,6 +283,9 @@ struct AnswerExtractor {
             if s.hasPrefix("$") && !s.dropFirst().contains("$") { s.removeFirst() }
             if s.hasSuffix("$") && !s.dropLast().contains("$") { s.removeLast() }
             if s.contains("\\boxed") || s.contains("\\fbox"), let m = lastBoxed(in: Array(s.utf8)) { s = m.text }
+            for lead in ["answer:", "answer ", "answer\n"] where s.lowercased().hasPrefix(lead) {
+                s = String(s.dropFirst(lead.count))  // `Answer \[ 9 \]`
+            }
             if s.lowercased().hasSuffix("i hope it is correct") { s = String(s.dropLast(20)) }
             s = s.trimmingSpaces
             changed = s != before
