@@ -50,6 +50,7 @@ let unitCases: [EquivalenceCase] = [
     .init("list-text-comma-and", "6, 8\\text{, and }10", "6, 8, 10", true),
     .init("date-not-number", "\\text{June 20}", "20", false),
     .init("date-same", "\\text{June 20}", "June 20", true),
+    .init("leading-words", "5", "\\boxed{\\text{The answer is } 5}", true),
     .init("yes-no", "\\text{Yes}", "yes", true),
 ]
 

@@ -36,7 +36,7 @@ struct Comparer {
         case (.list(let xs), .list(let ys)), (.set(let xs), .set(let ys)), (.list(let xs), .set(let ys)),
              (.set(let xs), .list(let ys)):
             return try unordered(xs, ys)
-        case (.union(let xs), .union(let ys)):
+        case (.union(let xs), .union(let ys)), (.union(let xs), .list(let ys)), (.list(let xs), .union(let ys)):
             return try unordered(xs, ys)
         case (.tuple(let xs), .tuple(let ys)):
             return try ordered(xs, ys)
