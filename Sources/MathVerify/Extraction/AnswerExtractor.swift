@@ -37,12 +37,66 @@ struct AnswerExtractor {
         if options.extractionOrder.contains(.bold), let m = lastMatch(.bold, in: bytes) { return m }
         if bytes.count <= options.wholeTextMaxLength + 16 {
             let whole = clean(ArraySlice(bytes))
-            if !whole.isEmpty && whole.utf8.count <= options.wholeTextMaxLength && AnswerExtractor.looksLikeAnswer(whole) {
+            // Prose around a formula (`So, $x = 3$.`) is not a bare answer: the formula fallback below reads it.
+            let hasFormula = whole.utf8.contains(UInt8(ascii: "$")) || whole.contains("\\(") || whole.contains("\\[")
+            if !whole.isEmpty && !hasFormula && whole.utf8.count <= options.wholeTextMaxLength
+                && AnswerExtractor.looksLikeAnswer(whole) {
                 return Match(text: whole, end: bytes.count, extractor: nil)
             }
         }
-        if options.lastNumberFallback, let n = lastNumber(in: bytes) { return Match(text: n, end: bytes.count, extractor: nil) }
-        return nil
+        guard options.lastNumberFallback else { return nil }
+        // The last inline formula if it is where the last number is (`So, $x = 3$.`, `$(2, 3)$`), else that number.
+        let number = lastNumber(in: bytes)
+        if let math = lastMath(in: bytes), number == nil || math.end >= number!.end {
+            return Match(text: math.text, end: math.end, extractor: nil)
+        }
+        return number.map { Match(text: $0.text, end: $0.end, extractor: nil) }
+    }
+
+    /// The last `$...$`, `\(...\)` or `\[...\]` formula (with the ones before it joined when only ",", "and" or
+    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span ending in a space is taken for currency and skipped.
+    func lastMath(in bytes: [UInt8]) -> (text: String, end: Int)? {
+        var spans: [(start: Int, end: Int, content: ArraySlice<UInt8>)] = []
+        var i = max(0, bytes.count - 4_000)  // formulas near the end only: bounded work on long completions
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "$") {
+                let double = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "$")
+                let open = i + (double ? 2 : 1)
+                var j = open
+                while j < bytes.count && bytes[j] != UInt8(ascii: "$") {
+                    if bytes[j] == UInt8(ascii: "\\") { j += 1 }
+                    j += 1
+                }
+                guard j < bytes.count else { break }
+                let content = bytes[open..<j]
+                let close = j + (double ? 2 : 1)
+                if let last = content.last, !ByteSearch.isSpace(last), !content.isEmpty {
+                    spans.append((i, min(close, bytes.count), content))
+                }
+                i = close
+            } else if b == UInt8(ascii: "\\"), i + 1 < bytes.count,
+                      bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
+                let closer = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+                var j = i + 2
+                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) { j += 1 }
+                guard j + 1 < bytes.count else { break }
+                spans.append((i, j + 2, bytes[(i + 2)..<j]))
+                i = j + 2
+            } else {
+                i += 1
+            }
+        }
+        guard var last = spans.popLast() else { return nil }
+        var parts = [last.content]
+        while let previous = spans.popLast() {
+            let gap = ByteSearch.string(bytes[previous.end..<last.start]).trimmingSpaces.lowercased()
+            guard ["", ",", "and", "or", ", and", ", or"].contains(gap) else { break }
+            parts.insert(previous.content, at: 0)
+            last = (previous.start, last.end, last.content)
+        }
+        let text = parts.map { clean($0) }.joined(separator: ", ")
+        return text.isEmpty ? nil : (text, last.end)
     }
 
     /// The gold answer: the last `\boxed{}`, a GSM8K `#### n` line or an `<answer>` tag if present, else the whole
@@ -238,8 +292,8 @@ struct AnswerExtractor {
         return nil
     }
 
-    /// The last number in the text (`-1,234.5`, `3/4`), with its sign.
-    func lastNumber(in bytes: [UInt8]) -> String? {
+    /// The last number in the text (`-1,234.5`, `3/4`, `25%`), with its sign, and where it ends.
+    func lastNumber(in bytes: [UInt8]) -> (text: String, end: Int)? {
         var j = bytes.count - 1
         while j >= 0 && !ByteSearch.isDigit(bytes[j]) { j -= 1 }
         guard j >= 0 else { return nil }
@@ -257,7 +311,9 @@ struct AnswerExtractor {
             }
         }
         if i > 0 && (bytes[i - 1] == UInt8(ascii: "-")) { i -= 1 }
-        return ByteSearch.string(bytes[i..<end])
+        var stop = end
+        if stop < bytes.count && bytes[stop] == UInt8(ascii: "%") { stop += 1 }
+        return (ByteSearch.string(bytes[i..<stop]), stop)
     }
 
     // MARK: Cleaning
