@@ -73,7 +73,7 @@ extension MathVerify {
         /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is "not equal").
         public var maxAnswerBytes: Int = 2_000
         /// Work allowance of one check: lexing, parsing, evaluation and comparison steps together.
-        public var maxSteps: Int = 200_000
+        public var maxSteps: Int = 100_000
         /// Deepest nesting of parentheses, braces and operators the parser and evaluator follow.
         public var maxDepth: Int = 100
         /// Largest exact number (numerator plus denominator bits); larger values are over budget.
