@@ -18,6 +18,8 @@ let numberCases: [EquivalenceCase] = [
     .init("thousands-not-long-list", "100, 101, 102, 103, 104, 105", "105,104,103,102,101,100", true),
     .init("thousands-list-inside", "9, 10, 100, 1000", "9,10,100,1000", true),
     .init("thousands-then-list-item", "1, 234, 5", "1,234,5", true),
+    .init("decimal-point-matters", "3.5", "35", false),
+    .init("digit-space-matters", "12", "1 2", false),
     .init("thousands-wrong", "1080", "1,081", false),
     .init("decimal-same", "3.21", "3.21", true),
     .init("decimal-trailing-zero", "3.2", "3.20", true),
