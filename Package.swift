@@ -4,22 +4,48 @@ import PackageDescription
 
 let package = Package(
     name: "Arbiter",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "MathVerify", targets: ["MathVerify"]),
         .library(name: "RewardKit", targets: ["RewardKit"]),
+        .library(name: "Sandbox", targets: ["Sandbox"]),
+        .library(name: "CodeRewards", targets: ["CodeRewards"]),
+        .library(name: "GRPO", targets: ["GRPO"]),
         .executable(name: "reward", targets: ["reward"]),
+        .executable(name: "grpo", targets: ["grpo"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // MARK: Reward side
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
+        .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
+        .target(name: "Sandbox", dependencies: ["CSandbox"]),
+        .target(
+            name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
+            resources: [.embedInCode("Python/driver.py"), .embedInCode("Python/grader.py")]
+        ),
+        .target(
+            name: "RewardService",
+            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
+        ),
         .executableTarget(
             name: "reward",
             dependencies: [
+                "RewardKit", "CodeRewards", "Sandbox", "RewardService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // MARK: Trainer side
+        .target(name: "GRPO", dependencies: ["RewardKit"]),
+        .executableTarget(
+            name: "grpo",
+            dependencies: [
+                "GRPO",
                 "RewardKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -28,6 +54,13 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards"]),
+        .testTarget(
+            name: "RewardServiceTests",
+            dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
+        ),
+        .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
     ]
 )

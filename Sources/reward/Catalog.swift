@@ -1,12 +1,15 @@
 import ArgumentParser
 import Foundation
+import CodeRewards
 import RewardKit
+import RewardService
+import Sandbox
 
 /// The recipes and terms this build of `reward` knows, plus recipes from a folder or a file.
 enum Catalog {
     /// Built-in terms and recipes of every reward module linked into the binary.
     static func book(extraRecipeFolder: String? = nil) throws -> RecipeBook {
-        var book = RecipeBook(registry: .standard, recipes: RecipeBook.builtin)
+        var book = RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
         if let folder = extraRecipeFolder {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
             for file in names {
@@ -28,6 +31,12 @@ enum Catalog {
         } catch {
             throw ValidationError("\(path): \(error)")
         }
+    }
+
+    /// The sandbox behind `/run_code`, over the profiles of `Sandboxes/`.
+    static func codeExecutor(sandboxes: String?, allowWeakerIsolation: Bool) throws -> any CodeExecutor {
+        let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
+        return SandboxExecutor(profiles: profiles, sandbox: Sandbox(options: .init(allowWeakerIsolation: allowWeakerIsolation)))
     }
 
     /// `--recipe` takes a recipe name or a path to a recipe JSON file.

@@ -16,7 +16,7 @@ struct Check: AsyncParsableCommand {
             not a sample, or not scorable); 64 for a usage or recipe error, before any line is read.
             """)
 
-    @Argument(help: "JSONL input file; '-' or nothing reads stdin.")
+    @Argument(help: "JSONL input file (.gz read as gzip); '-' or nothing reads stdin.")
     var input: String = "-"
 
     @Option(help: "Recipe for lines that name none: a built-in name (see `reward recipes`) or a recipe .json file.")
@@ -44,13 +44,7 @@ struct Check: AsyncParsableCommand {
         do { scorer = try RecordScorer(book: book, defaultRecipe: chosen) } catch {
             throw ValidationError("recipe \(chosen.name): \(error)")
         }
-        let handle: FileHandle
-        if input == "-" {
-            handle = .standardInput
-        } else {
-            guard let h = FileHandle(forReadingAtPath: input) else { throw ValidationError("cannot open input file \(input)") }
-            handle = h
-        }
+        let handle = try InputFile.open(input)
         let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet).run(handle)
         if summary.errors > 0 { throw ExitCode(1) }
     }

@@ -7,7 +7,8 @@ extension Sample {
     ///
     /// - `completion`: a string, or an array of `{role, content}` messages (aliases `response`, `output`).
     /// - reference: the first of `referenceKeys` present (strings as they are; numbers and lists as JSON text).
-    /// - `prompt`: a string or messages (the last user message is used); optional.
+    /// - `prompt`: a string or messages (the last user message is used); optional; aliases `question` (GSM8K)
+    ///   and `problem` (MATH).
     /// - `completion_token_ids`: optional array of integers.
     /// Throws `SampleError` naming the field and the value when a present field has the wrong type.
     public init(json object: JSONObject) throws(SampleError) {
@@ -17,7 +18,7 @@ extension Sample {
         let completion = try Self.readCompletion(rawCompletion, field: "completion")
 
         var prompt = ""
-        if let p = object["prompt"], !p.isNull {
+        if let p = object["prompt"] ?? object["question"] ?? object["problem"], !p.isNull {
             switch try Self.readCompletion(p, field: "prompt") {
             case .text(let s): prompt = s
             case .messages(let ms): prompt = (ms.last(where: { $0.role == "user" }) ?? ms.last)?.content ?? ""

@@ -1,0 +1,88 @@
+// Private structures of CSandbox, shared by its .c files.
+#ifndef CSANDBOX_INTERNAL_H
+#define CSANDBOX_INTERNAL_H
+
+#define _GNU_SOURCE 1
+#include "csandbox.h"
+#include <linux/filter.h>
+#include <stdarg.h>
+
+/// Inside uid/gid of the program; init runs as inside 0.
+#define CSB_INSIDE_ID 1000
+/// Outside uid/gid for the box: base + 2*init pid (inside 0) and +1 (inside 1000): unique per live box, so
+/// RLIMIT_NPROC and signal permissions never mix two boxes, and never a real user of the host.
+#define CSB_OUTSIDE_BASE 0x40000000u
+/// Where the new root is assembled, in the child's private mount namespace (hidden from the host).
+#define CSB_NEWROOT "/tmp"
+
+struct csb_filter {
+    void *ctx;                  // scmp_filter_ctx until finished
+    struct sock_filter *code;   // compiled BPF
+    unsigned short len;
+};
+
+struct csb_mount {
+    char *source, *target;
+    int flags;
+};
+
+struct csb_config {
+    char *executable;
+    char **argv; size_t argc;
+    char **envp; size_t envc;
+    struct csb_mount *mounts; size_t nmounts;
+    uint64_t work_bytes, tmp_bytes, shm_bytes;
+    uint64_t cpu_seconds, as_bytes, fsize_bytes, nofile, nproc, stack_bytes;
+    uint64_t memory_bytes, pids_max;
+    const csb_filter *filter;
+    unsigned options;
+    int stdin_fd, stdout_fd, stderr_fd;
+};
+
+/// Messages from the box to the supervisor (fixed size, one atomic pipe write each).
+enum csb_msg_kind { CSB_MSG_READY = 1, CSB_MSG_ERROR = 2, CSB_MSG_EXITED = 3 };
+struct csb_msg {
+    int kind;
+    int status;             // wait status of the program (EXITED)
+    uint64_t user_us, sys_us, max_rss_kb;
+    csb_error error;        // ERROR
+};
+
+struct csb_cgroup {
+    int active;
+    int v2;
+    char memory[512];       // v1: memory controller dir; v2: the single dir
+    char pids[512];         // v1 only
+    int base_oom, base_pids;  // event counters when handed to this box (reused cgroups keep counting)
+};
+
+struct csb_box {
+    pid_t pid;              // host pid of the box's init
+    int msg_fd;             // box → supervisor messages
+    int ctl_fd;             // supervisor → box: 'g' starts the program; EOF ends the box
+    int stdin_fd, stdout_fd, stderr_fd;  // supervisor ends of managed pipes, or -1
+    int work_fd;            // O_PATH fd of /work inside the box (via /proc/pid/root)
+    int reaped;
+    struct csb_cgroup cg;
+};
+
+void csb_set_error(csb_error *e, const char *step, int err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err);
+int csb_cgroup_attach(struct csb_cgroup *cg, pid_t pid, csb_error *err);
+/// Reads the OOM-kill count, pids.max hits and memory peak.
+void csb_cgroup_stats(struct csb_cgroup *cg, int *oom_kills, int *pids_hits, uint64_t *peak);
+/// The same counted since this box got the cgroup.
+void csb_cgroup_box_stats(struct csb_cgroup *cg, int *oom_kills, int *pids_hits, uint64_t *peak);
+/// Returns an empty cgroup to the pool of this process (or removes it when the pool is full).
+void csb_cgroup_release(struct csb_cgroup *cg);
+void csb_cgroup_remove(struct csb_cgroup *cg);
+int csb_cgroup_available(int *v2, char *why, size_t whylen);
+
+/// The child side: runs every set-up step and then supervises the program as the pid namespace's init.
+/// Never returns. `fds`: msg write end, ctl read end, stdin, stdout, stderr for the program.
+__attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int msg_fd, int ctl_fd,
+                                              int in_fd, int out_fd, int err_fd, int root_mode);
+
+#endif

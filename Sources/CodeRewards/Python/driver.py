@@ -1,0 +1,132 @@
+# Candidate-side driver: runs in the candidate's box, next to solution.py. Loads the solution, then answers one
+# call per request line with the result as plain data (tagged JSON of builtins only). It never sees a test or an
+# expected output, and its answers are compared by a grader outside this process, so exit codes, printed markers
+# or objects with a custom __eq__ cannot pass a test. It imports nothing beyond the interpreter's start-up
+# modules, to start fast.
+import builtins, os, sys
+
+_PIPE_IN = os.fdopen(os.dup(0), "r", encoding="utf-8", errors="replace")
+_PIPE_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="surrogatepass")
+_null = os.open("/dev/null", os.O_RDONLY)
+os.dup2(_null, 0)
+os.dup2(2, 1)  # the candidate's prints go to stderr, never into the protocol
+sys.stdin = open(0, "r")
+sys.stdout = open(1, "w", buffering=1)
+_INF = float("inf")
+
+
+class Unsupported(Exception):
+    pass
+
+
+def _str(s):
+    out = ['"']
+    for ch in s:
+        o = ord(ch)
+        if ch == '"' or ch == "\\":
+            out.append("\\" + ch)
+        elif o < 0x20 or 0xD800 <= o <= 0xDFFF:
+            out.append("\\u%04x" % o)
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def enc(v, depth=0):
+    """Tagged JSON text of a plain value; anything else raises Unsupported (the grader then fails the test)."""
+    if depth > 200:
+        raise Unsupported("nesting deeper than 200")
+    t = type(v)
+    if v is None:
+        return "null"
+    if t is bool:
+        return "true" if v else "false"
+    if t is str:
+        return _str(v)
+    if t is int:
+        return str(v) if -(2**53) < v < 2**53 else '{"__int__": "%s"}' % v
+    if t is float:
+        return repr(v) if -_INF < v < _INF else '{"__float__": "%r"}' % v
+    d = depth + 1
+    if t is list:
+        return "[" + ", ".join(enc(x, d) for x in v) + "]"
+    if t is tuple or (issubclass(t, tuple) and hasattr(t, "_fields")):
+        return '{"__tuple__": [' + ", ".join(enc(x, d) for x in tuple.__iter__(v)) + "]}"
+    if t is dict or (issubclass(t, dict) and t.__module__ == "collections"):  # Counter, OrderedDict, defaultdict
+        return '{"__dict__": [' + ", ".join("[%s, %s]" % (enc(k, d), enc(x, d)) for k, x in dict.items(v)) + "]}"
+    if t is set or t is frozenset:
+        tag = "__set__" if t is set else "__frozenset__"
+        return '{"%s": [' % tag + ", ".join(enc(x, d) for x in v) + "]}"
+    if t is bytes:
+        return '{"__bytes__": "%s"}' % v.hex()
+    if t is complex:
+        return '{"__complex__": [%s, %s]}' % (enc(v.real, d), enc(v.imag, d))
+    raise Unsupported("a %s is not plain data" % t.__name__)
+
+
+_JSON = {"__builtins__": {}, "true": True, "false": False, "null": None}
+
+
+def dec(v, ns):
+    if isinstance(v, list):
+        return [dec(x, ns) for x in v]
+    if isinstance(v, dict):
+        (tag, x), = v.items()
+        if tag == "__tuple__": return tuple(dec(y, ns) for y in x)
+        if tag == "__dict__": return {dec(k, ns): dec(y, ns) for k, y in x}
+        if tag == "__set__": return set(dec(y, ns) for y in x)
+        if tag == "__frozenset__": return frozenset(dec(y, ns) for y in x)
+        if tag == "__bytes__": return bytes.fromhex(x)
+        if tag == "__complex__": return complex(x[0], x[1])
+        if tag == "__float__": return float(x)
+        if tag == "__int__": return int(x)
+        if tag == "__ref__": return ns[x]
+        raise ValueError("bad tag " + tag)
+    return v
+
+
+def send(text):
+    _PIPE_OUT.write(text + "\n")
+    _PIPE_OUT.flush()
+
+
+def kind(v):
+    if type(v) is type(sys):
+        return "module:" + str(getattr(v, "__name__", ""))
+    return "call" if callable(v) else "value"
+
+
+def main():
+    ns = {"__name__": "solution", "__builtins__": builtins}
+    try:
+        with open("solution.py", encoding="utf-8") as f:
+            exec(compile(f.read(), "solution.py", "exec"), ns)
+        if os.path.exists("setup.py"):
+            with open("setup.py", encoding="utf-8") as f:
+                exec(compile(f.read(), "setup.py", "exec"), ns)
+    except BaseException as e:
+        send('{"load": "error", "error": %s}' % _str("%s: %s" % (type(e).__name__, str(e)[:300])))
+        return
+    names = ", ".join("%s: %s" % (_str(k), _str(kind(v))) for k, v in list(ns.items()) if not k.startswith("__"))
+    send('{"load": "ok", "names": {%s}}' % names)
+    for line in _PIPE_IN:
+        try:
+            req = eval(line, _JSON)  # requests come from the trusted grader: JSON is a Python literal here
+            fn = ns[req["call"]]
+            args = dec(req.get("args", []), ns)
+        except BaseException as e:
+            send('{"exc": "DriverError", "msg": %s}' % _str("%s: %s" % (type(e).__name__, str(e)[:300])))
+            continue
+        try:
+            result = fn(*args)
+        except BaseException as e:
+            send('{"exc": %s, "msg": %s}' % (_str(type(e).__name__), _str(str(e)[:300])))
+            continue
+        try:
+            send('{"ok": %s}' % enc(result))
+        except BaseException as e:
+            send('{"exc": "UnsupportedResult", "msg": %s}' % _str(str(e)[:300]))
+
+
+main()

@@ -1,0 +1,83 @@
+import Foundation
+import RewardKit
+import Sandbox
+
+/// `reward bench sandbox`: the sandbox's cost over a bare interpreter start, and HumanEval graded end to end.
+public struct SandboxBenchmark: Sendable {
+    public struct Row: Sendable {
+        public var name: String
+        public var median: Double   // seconds per execution
+        public var perSecond: Double
+    }
+
+    public var profile: Profile
+    public var runs: Int
+    public var workers: Int
+    public var sandbox: Sandbox
+
+    public init(profile: Profile, runs: Int, workers: Int, sandbox: Sandbox = Sandbox()) {
+        self.profile = profile
+        self.runs = runs
+        self.workers = workers
+        self.sandbox = sandbox
+    }
+
+    /// The profile's run command on an empty program (`pass`), bare and boxed, sequential (median latency) and
+    /// with `workers` in parallel (throughput). Bare and boxed runs alternate so machine load hits both alike.
+    public func measureStarts() async throws -> [Row] {
+        let source = profile.source
+        var bare: [Double] = [], boxed: [Double] = []
+        var boxedPass = Execution(profile: profile)
+        boxedPass.files[source] = Array("pass\n".utf8)
+        let execution = boxedPass
+        // Outside the box the program file lives in a temporary directory; the command names it by absolute path.
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent(source).path
+        try "pass\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let bareCommand = profile.run.map { $0 == source ? file : $0 }
+        for _ in 0..<runs {
+            bare.append(try Sandbox.runUnsandboxed(bareCommand))
+            let t0 = Date()
+            let r = try await sandbox.run(execution)
+            guard r.verdict == .ok else { throw CodeRewardsError("boxed `pass` ended \(r.verdict): \(r.stderrText)") }
+            boxed.append(Date().timeIntervalSince(t0))
+        }
+        let bareRate = try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) }
+        let boxedRate = try await throughput { _ = try await sandbox.run(execution) }
+        return [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare), perSecond: bareRate),
+                Row(name: "sandboxed (\(profile.name) profile)", median: median(boxed), perSecond: boxedRate)]
+    }
+
+    /// Executions per second with `workers` running at once.
+    func throughput(_ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
+        let t0 = Date()
+        let total = runs, workers = self.workers
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for w in 0..<workers {
+                group.addTask {
+                    for _ in stride(from: w, to: total, by: workers) { try await body() }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(total) / Date().timeIntervalSince(t0)
+    }
+
+    /// Grades HumanEval's canonical solutions with `workers`; returns (seconds, passed, total).
+    public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Int, Int) {
+        let samples = rows.map { row in
+            Sample(prompt: row["prompt"]?.stringValue ?? "",
+                   completion: .text(row["canonical_solution"]?.stringValue ?? ""), language: "python", fields: row)
+        }
+        let t0 = Date()
+        let scores = await CodeReward(grader: grader, mode: .allPass, workers: workers).score(samples)
+        return (Date().timeIntervalSince(t0), scores.filter { $0.value == 1 }.count, rows.count)
+    }
+
+    func median(_ xs: [Double]) -> Double {
+        let s = xs.sorted()
+        return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+    }
+}

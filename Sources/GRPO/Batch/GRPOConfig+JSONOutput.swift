@@ -1,0 +1,24 @@
+import RewardKit
+
+extension GRPOConfig {
+    /// Every field in the JSON spelling `init(json:)` reads (no preset), so `GRPOConfig(json: c.json) == c`.
+    /// For a run folder's `config.json`.
+    public var json: JSONObject {
+        func optional(_ d: Double?) -> JSON { d.map(JSON.double) ?? .null }
+        return JSONObject([
+            ("epsilon_low", .double(epsilonLow)), ("epsilon_high", .double(epsilonHigh)),
+            ("dual_clip", optional(dualClip)), ("delta", optional(delta)),
+            ("importance_sampling", .string(importanceSampling.rawValue)), ("beta", .double(beta)),
+            ("kl_estimator", .string(klEstimator.rawValue)), ("entropy_coef", .double(entropyCoef)),
+            ("scale_rewards", .string(scaleRewards.rawValue)), ("advantage_epsilon", .double(advantageEpsilon)),
+            ("singleton_groups", .string(singletonGroups.rawValue)), ("null_rewards", .string(nullRewards.rawValue)),
+            ("loss_aggregation", .string(lossAggregation.rawValue)), ("normalizers", .string(normalizers.rawValue)),
+            ("max_completion_length", maxCompletionLength.map { .int(Int64($0)) } ?? .null),
+            ("log_ratio_clamp", optional(logRatioClamp)), ("sequence_log_ratio_max", optional(sequenceLogRatioMax)),
+            ("kl_clamp", optional(klClamp)), ("temperature", .double(temperature)),
+            ("num_iterations", .int(Int64(iterations))), ("mask_truncated", .bool(maskTruncated)),
+            ("dynamic_sampling", .bool(dynamicSampling)), ("max_generation_batches", .int(Int64(maxGenerationBatches))),
+            ("on_exhaustion", .string(onExhaustion.rawValue)),
+        ])
+    }
+}

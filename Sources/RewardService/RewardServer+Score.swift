@@ -1,0 +1,110 @@
+import Hummingbird
+import RewardKit
+
+extension RewardServer {
+    /// `POST /v1/score`: `{"samples": [sample…], "recipe": name | {recipe}}`, or a bare array of samples.
+    /// Answers `{"recipe": name, "results": [result…]}`, one result per sample in order, each exactly as a
+    /// `reward check` output line; a bad sample gets its own `error` and the rest are scored.
+    func score(_ json: JSON) async throws(ServiceError) -> Response {
+        let samples: [JSON]
+        var recipeField: JSON?
+        switch json {
+        case .array(let a):
+            samples = a
+        case .object(let o):
+            for key in o.keys where key != "samples" && key != "recipe" {
+                throw .badRequest("unknown field \"\(key)\"; a request has \"samples\" and an optional \"recipe\"")
+            }
+            guard let a = o["samples"]?.arrayValue else {
+                throw .badRequest("field \"samples\" must be a list of samples, got \(o["samples"]?.jsonText.prefix(80) ?? "nothing")")
+            }
+            samples = a
+            recipeField = o["recipe"]
+        default:
+            throw .badRequest("expected an object with \"samples\" or a list of samples, got \(json.kindDescription)")
+        }
+        let scorer = try scorer(for: recipeField)
+        let inputs: [RecordScorer.Input] = samples.map { s in
+            if let o = s.objectValue { return .object(o) }
+            return .invalid("expected a sample object, got \(s.kindDescription)")
+        }
+        let results = await scorer.score(inputs)
+        metrics.recordSamples(results.count)
+        return JSONResponse.make(.object(JSONObject([
+            ("recipe", .string(scorer.defaultRecipeName)), ("results", .array(results.map { .object($0.json) })),
+        ])))
+    }
+
+    /// The scorer for a request's `recipe` field: absent → the default, a name → that recipe, an object → inline.
+    func scorer(for field: JSON?) throws(ServiceError) -> RecordScorer {
+        switch field {
+        case nil, .null?:
+            return scorers[configuration.defaultRecipe]!
+        case .string(let name)?:
+            if let s = scorers[name] { return s }
+            do { _ = try configuration.book.reward(named: name) } catch { throw .badRequest("recipe: \(error)") }
+            throw .badRequest("recipe \"\(name)\" cannot be built in this service")
+        case .object?:
+            do {
+                let recipe = try Recipe(json: field!)
+                return try RecordScorer(book: configuration.book, defaultRecipe: recipe)
+            } catch { throw .badRequest("recipe: \(error)") }
+        case let other?:
+            throw .badRequest("field \"recipe\" must be a recipe name or a recipe object, got \(other.jsonText.prefix(80))")
+        }
+    }
+
+    /// `POST /get_reward` (OpenRLHF `--remote_rm_url`): `{"query": [text…], "prompts": [text…], "labels": [ref…]}`.
+    /// `query[i]` is prompt + response; the prompt is stripped when `query[i]` starts with `prompts[i]`.
+    /// Answers `{"rewards": […], "scores": […], "extra_logs": {component: […]}, "errors": [null | text…]}`.
+    /// OpenRLHF needs a number per sample, so an unscorable sample gets reward 0 and its reason in `errors`.
+    func openRLHF(_ json: JSON) async throws(ServiceError) -> Response {
+        guard let o = json.objectValue else { throw .badRequest("expected an object with \"query\", got \(json.kindDescription)") }
+        guard let queries = o["query"]?.arrayValue else {
+            throw .badRequest("field \"query\" must be a list of strings, got \(o["query"]?.jsonText.prefix(80) ?? "nothing")")
+        }
+        let prompts = o["prompts"]?.arrayValue
+        let labels = o["labels"]?.arrayValue
+        if let prompts, prompts.count != queries.count {
+            throw .badRequest("\"prompts\" has \(prompts.count) entries but \"query\" has \(queries.count)")
+        }
+        if let labels, labels.count != queries.count {
+            throw .badRequest("\"labels\" has \(labels.count) entries but \"query\" has \(queries.count)")
+        }
+        let inputs: [RecordScorer.Input] = queries.indices.map { i in
+            guard let query = queries[i].stringValue else { return .invalid("query[\(i)] must be a string") }
+            let prompt = prompts?[i].stringValue ?? ""
+            let response = !prompt.isEmpty && query.hasPrefix(prompt) ? String(query.dropFirst(prompt.count)) : query
+            var sample = JSONObject([("prompt", .string(prompt)), ("completion", .string(response))])
+            if let label = labels?[i], !label.isNull { sample["answer"] = label }
+            return .object(sample)
+        }
+        let results = await scorers[configuration.openRLHFRecipe]!.score(inputs)
+        metrics.recordSamples(results.count)
+        let rewards = results.map { JSON.double($0.score.isError ? 0 : $0.score.value) }
+        var logs = JSONObject()
+        for key in Set(results.flatMap { $0.score.components.keys }).sorted() {
+            logs[key] = .array(results.map { r in r.score.components[key].map(JSON.double) ?? .null })
+        }
+        return JSONResponse.make(.object(JSONObject([
+            ("rewards", .array(rewards)), ("scores", .array(rewards)), ("extra_logs", .object(logs)),
+            ("errors", .array(results.map { $0.score.error.map(JSON.string) ?? .null })),
+        ])))
+    }
+
+    /// `POST /run_code` (SandboxFusion): runs the program and reports exit codes as SandboxFusion does.
+    /// Exit codes can be forged by the program (`sys.exit(0)`); `/v1/score` with the code recipes grades
+    /// through trusted graders instead.
+    func runCode(_ json: JSON) async throws(ServiceError) -> Response {
+        let request = try RunCodeRequest(json: json)
+        guard let executor = configuration.codeExecutor else {
+            throw ServiceError(.serviceUnavailable, "no sandbox is configured in this service")
+        }
+        guard executor.languages.contains(request.language) else {
+            throw ServiceError(.unprocessableContent, "unknown language \"\(request.language)\"; supported: \(executor.languages.joined(separator: ", "))")
+        }
+        let response = await executor.run(request)
+        metrics.recordSandbox(verdict: response.verdict)
+        return JSONResponse.make(response.json)
+    }
+}

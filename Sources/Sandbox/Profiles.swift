@@ -1,0 +1,53 @@
+import Foundation
+
+/// The runtime profiles of a `Sandboxes/` directory (every `*.conf` but `common.conf`).
+public struct Profiles: Sendable {
+    public let directory: String
+    public let all: [Profile]
+
+    /// Loads every profile of `directory`.
+    public init(directory: String) throws {
+        self.directory = directory
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else {
+            throw SandboxError(.profile, step: directory, detail: "cannot list the profile directory")
+        }
+        all = try names.filter { $0.hasSuffix(".conf") && $0 != "common.conf" }.sorted().map {
+            try ProfileParser.load(name: String($0.dropLast(".conf".count)), directory: directory)
+        }
+    }
+
+    /// Loads the profiles of the default directory (see `defaultDirectory`).
+    public init() throws {
+        try self.init(directory: try Profiles.defaultDirectory())
+    }
+
+    /// The profile for a sample's `language` (name or alias, case-insensitive).
+    public func profile(for language: String) throws -> Profile {
+        guard let found = all.first(where: { $0.matches(language: language) }) else {
+            throw SandboxError(.profile, step: "language", detail:
+                "no profile for language '\(language)' in \(directory) (have: \(all.map(\.language).joined(separator: ", ")))")
+        }
+        return found
+    }
+
+    /// `$ARBITER_SANDBOXES`, else the first `Sandboxes/` holding `python.conf` found walking up from the current
+    /// directory and from the running executable.
+    public static func defaultDirectory() throws -> String {
+        if let env = ProcessInfo.processInfo.environment["ARBITER_SANDBOXES"], !env.isEmpty { return env }
+        let starts = [FileManager.default.currentDirectoryPath,
+                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+                          .deletingLastPathComponent().path]
+        for start in starts {
+            var url = URL(fileURLWithPath: start)
+            for _ in 0..<8 {
+                let candidate = url.appendingPathComponent("Sandboxes")
+                if FileManager.default.fileExists(atPath: candidate.appendingPathComponent("python.conf").path) {
+                    return candidate.path
+                }
+                url.deleteLastPathComponent()
+            }
+        }
+        throw SandboxError(.profile, step: "Sandboxes", detail:
+            "no Sandboxes/ directory found above \(starts.joined(separator: " or ")); set ARBITER_SANDBOXES")
+    }
+}

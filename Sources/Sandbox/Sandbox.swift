@@ -1,0 +1,67 @@
+import CSandbox
+import Foundation
+
+/// Runs programs in boxes. Stateless apart from options; any number of runs may go on concurrently (each box is
+/// supervised on its own thread, outside Swift's cooperative pool).
+public struct Sandbox: Sendable {
+    public struct Options: Sendable, Hashable {
+        /// Run even when the machine cannot provide a cgroup (limits then hold per process, not per tree).
+        /// Off by default: the sandbox refuses to run with weaker isolation.
+        public var allowWeakerIsolation: Bool
+        /// Boxes of the same shape (command, mounts, limits) kept started ahead of time, so that a run skips the
+        /// set-up (namespaces, mounts, and the cgroup attach, which waits for an RCU grace period). 0 = off.
+        public var prestartedBoxes: Int
+        public init(allowWeakerIsolation: Bool = false, prestartedBoxes: Int = 2) {
+            self.allowWeakerIsolation = allowWeakerIsolation
+            self.prestartedBoxes = prestartedBoxes
+        }
+    }
+
+    public var options: Options
+
+    public init(options: Options = Options()) { self.options = options }
+
+    /// Runs one execution: start the box, write the files, run, collect files, destroy.
+    public func run(_ execution: Execution) async throws -> RunResult {
+        let options = self.options
+        return try await Sandbox.onThread {
+            try Sandbox.runBlocking(execution, options: options)
+        }
+    }
+
+    /// Blocking form of `run`, for callers already on their own thread.
+    public static func runBlocking(_ execution: Execution, options: Options) throws -> RunResult {
+        var stdinBytes: [UInt8]? = nil
+        var stdinFD: Int32 = -2
+        switch execution.stdin {
+        case .null: break
+        case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
+        case .descriptor(let fd), .ownedDescriptor(let fd): stdinFD = fd
+        }
+        if stdinFD != -1 && stdinFD != -2 || options.prestartedBoxes == 0 {
+            // fall through to a box of its own below
+        } else {
+            return try finish(try BoxPool.shared.take(execution, options: options), stdin: stdinBytes ?? [])
+        }
+        let box: Box
+        do {
+            box = try Box(execution, options: options, stdinFD: stdinFD)
+        } catch {
+            if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
+            throw error
+        }
+        if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
+        return try finish(box, stdin: stdinBytes)
+    }
+
+    /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try body() })
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+}

