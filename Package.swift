@@ -35,7 +35,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "RewardKit", "CodeRewards", "Sandbox", "RewardService",
+                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
