@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "CodeRewards", targets: ["CodeRewards"]),
         .library(name: "GRPO", targets: ["GRPO"]),
         .executable(name: "reward", targets: ["reward"]),
+        .library(name: "Tensor", targets: ["Tensor"]),
+        .library(name: "TinyLM", targets: ["TinyLM"]),
         .executable(name: "grpo", targets: ["grpo"]),
     ],
     dependencies: [
@@ -42,11 +44,20 @@ let package = Package(
 
         // MARK: Trainer side
         .target(name: "GRPO", dependencies: ["RewardKit"]),
+
+        // MARK: Engine
+        .systemLibrary(
+            name: "COpenBLAS",
+            path: "Sources/COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        .target(name: "TinyLM", dependencies: ["Tensor"]),
         .executableTarget(
             name: "grpo",
             dependencies: [
-                "GRPO",
-                "RewardKit",
+                "GRPO", "RewardKit", "MathVerify", "CodeRewards", "Sandbox", "Tensor", "TinyLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -62,5 +73,7 @@ let package = Package(
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
+        .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]
 )

@@ -11,12 +11,16 @@ import RewardKit
 public struct RewardServer: Sendable {
     public let configuration: ServiceConfiguration
     public let metrics = ServiceMetrics()
-    let admission: Admission
+    /// Slots for scoring requests (`/v1/score`, `/get_reward`).
+    let scoring: Admission
+    /// Slots for sandboxed runs (`/run_code`), kept apart so that slow programs never queue math batches.
+    let sandbox: Admission
     let scorers: [String: RecordScorer]
 
     public init(_ configuration: ServiceConfiguration) throws {
         self.configuration = configuration
-        admission = Admission(concurrency: configuration.concurrency, queueLimit: configuration.queueLimit)
+        scoring = Admission(concurrency: configuration.concurrency, queueLimit: configuration.queueLimit)
+        sandbox = Admission(concurrency: configuration.sandboxSlots, queueLimit: configuration.queueLimit)
         var scorers: [String: RecordScorer] = [:]
         for (name, recipe) in configuration.book.recipes {
             // A recipe whose terms this build lacks is left out here and reported when a request names it.
@@ -26,8 +30,8 @@ public struct RewardServer: Sendable {
             throw RecipeError("recipe \"\(name)\" cannot be built: \(Self.buildError(name, configuration.book))")
         }
         self.scorers = scorers
-        let admission = self.admission
-        metrics.queueDepth = { await admission.queued }
+        let (scoring, sandbox) = (self.scoring, self.sandbox)
+        metrics.queueDepth = { await scoring.queued + sandbox.queued }
     }
 
     private static func buildError(_ name: String, _ book: RecipeBook) -> String {
@@ -49,24 +53,26 @@ public struct RewardServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: await metrics.render())))
         }
-        router.post("v1/score") { request, _ in await guarded(request, score) }
-        router.post("get_reward") { request, _ in await guarded(request, openRLHF) }
-        router.post("run_code") { request, _ in await guarded(request, runCode) }
+        router.post("v1/score") { request, _ in await guarded(request, in: scoring, score) }
+        router.post("get_reward") { request, _ in await guarded(request, in: scoring, openRLHF) }
+        router.post("run_code") { request, _ in await guarded(request, in: sandbox, runCode) }
         return router
     }
 
     /// The application, bound as configured; `runService()` serves until SIGTERM/SIGINT, then finishes the
-    /// requests in flight before exiting.
-    public func application() -> some ApplicationProtocol {
+    /// requests in flight before exiting. `onRunning` gets the bound port (useful with port 0).
+    public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"))
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) })
     }
 
     // MARK: - Request handling
 
-    /// Reads and parses the body, takes a slot (or answers 429), and runs `work` under the deadline.
-    func guarded(_ request: Request, _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response) async -> Response {
+    /// Reads and parses the body, takes a slot of `admission` (or answers 429), and runs `work` under the deadline.
+    func guarded(_ request: Request, in admission: Admission,
+                 _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response) async -> Response {
         let json: JSON
         do {
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
@@ -80,11 +86,10 @@ public struct RewardServer: Sendable {
         }
         guard await admission.enter() else {
             metrics.recordRejection()
-            var e = ServiceError(.tooManyRequests, "busy: \(configuration.concurrency) requests running and \(configuration.queueLimit) waiting")
+            var e = ServiceError(.tooManyRequests, "busy: \(admission.concurrency) requests running and \(admission.queueLimit) waiting")
             e.headers[.retryAfter] = "1"
             return e.response
         }
-        let admission = self.admission
         let timeout = configuration.requestTimeout
         return await withDeadline(
             seconds: timeout,

@@ -8,7 +8,9 @@ public struct ServiceConfiguration: Sendable {
     public var port = 8000
     /// Requests scored at once (each may itself use every core for its batch).
     public var concurrency = 4
-    /// Requests that may wait for a slot; beyond this the service answers 429 with Retry-After.
+    /// `/run_code` programs run at once (the sandbox pool); they queue apart from scoring requests.
+    public var sandboxSlots = 4
+    /// Requests that may wait for a slot (per pool); beyond this the service answers 429 with Retry-After.
     public var queueLimit = 64
     /// Seconds a request may take from arrival to answer (waiting included); then 503.
     public var requestTimeout = 60.0

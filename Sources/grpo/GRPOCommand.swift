@@ -1,11 +1,17 @@
 import ArgumentParser
+import Tensor
 
-/// `grpo`: train language models with GRPO on verifiable rewards.
+/// `grpo`: train, inspect and cross-check small language models with GRPO on verifiable rewards.
 @main
 struct GRPOCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grpo",
-        abstract: "GRPO for language models on verifiable rewards: loss cross-checks against TRL and verl.",
-        subcommands: [LossCommand.self]
+        abstract: "Train and inspect small language models with GRPO on verifiable rewards.",
+        subcommands: [LossCommand.self, LogProbsCommand.self, BenchCommand.self]
     )
+
+    static func main() {
+        Allocator.keepFreedMemory()
+        main(nil)
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Hummingbird
 import RewardKit
 import RewardService
@@ -12,13 +13,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to bind (loopback by default).")
     var host = "127.0.0.1"
 
-    @Option(help: "TCP port.")
+    @Option(help: "TCP port (0 picks a free one; see --port-file).")
     var port = 8000
+
+    @Option(help: "Write the bound port to this file once the server is listening.")
+    var portFile: String?
 
     @Option(name: [.customLong("workers"), .customLong("concurrency")], help: "Requests processed at once.")
     var workers = 4
 
-    @Option(help: "Requests that may wait for a worker; more get 429 with Retry-After.")
+    @Option(help: "Sandboxed /run_code programs run at once (a pool apart from scoring).")
+    var sandboxSlots = 4
+
+    @Option(help: "Requests that may wait for a worker (per pool); more get 429 with Retry-After.")
     var queue = 64
 
     @Option(help: "Seconds from a request's arrival to its answer before it gets 503.")
@@ -48,6 +55,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+        guard sandboxSlots >= 1 else { throw ValidationError("--sandbox-slots must be at least 1, got \(sandboxSlots)") }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more, got \(queue)") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive, got \(timeout)") }
         guard maxBodyMib >= 1 else { throw ValidationError("--max-body-mib must be at least 1, got \(maxBodyMib)") }
@@ -59,6 +67,7 @@ struct Serve: AsyncParsableCommand {
         config.port = port
         config.concurrency = workers
         config.queueLimit = queue
+        config.sandboxSlots = sandboxSlots
         config.requestTimeout = timeout
         config.maxBodyBytes = maxBodyMib << 20
         config.token = token
@@ -68,6 +77,9 @@ struct Serve: AsyncParsableCommand {
         config.codeExecutor = try Catalog.codeExecutor(sandboxes: sandboxes, allowWeakerIsolation: allowWeakerIsolation)
         let server: RewardServer
         do { server = try RewardServer(config) } catch { throw ValidationError("\(error)") }
-        try await server.application().runService()
+        let portFile = self.portFile
+        try await server.application { bound in
+            if let portFile { try? "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+        }.runService()
     }
 }

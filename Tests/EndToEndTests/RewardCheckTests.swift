@@ -91,3 +91,37 @@ import Testing
         }
     }
 }
+
+@Suite struct RewardCheckMemoryTests {
+    /// 300,000 lines (~45 MB) through stdin: held whole as parsed objects they would take hundreds of MiB; streamed,
+    /// the process stays near its empty size. The peak (VmHWM) is read from /proc while it runs.
+    @Test func largeInputStreamsInBoundedMemory() throws {
+        let p = Process()
+        p.executableURL = try Binary("reward").url
+        p.arguments = ["check", "--recipe", "format", "--quiet"]
+        let input = Pipe()
+        p.standardInput = input
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        nonisolated(unsafe) var peakKB = 0
+        let sampler = Thread {
+            while p.isRunning {
+                if let status = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8),
+                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                   let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+                { peakKB = max(peakKB, kb) }
+                usleep(20_000)
+            }
+        }
+        sampler.start()
+        let line = #"{"id":0,"prompt":"p","completion":"<think>\nStep 1: a long enough completion to weigh something.\n</think>\n<answer>\n42\n</answer>","answer":"42"}"#
+        let chunk = Data(String(repeating: line + "\n", count: 1000).utf8)
+        for _ in 0..<300 { try input.fileHandleForWriting.write(contentsOf: chunk) }
+        try input.fileHandleForWriting.close()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(peakKB > 0, "the sampler saw the process")
+        #expect(peakKB < 120_000, "peak resident memory \(peakKB) kB for \(300 * chunk.count / 1_000_000) MB of input")
+    }
+}

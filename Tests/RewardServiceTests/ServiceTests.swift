@@ -31,6 +31,14 @@ struct FakeExecutor: CodeExecutor {
     }
 }
 
+struct SlowExecutor: CodeExecutor {
+    var languages: [String] { ["python"] }
+    func run(_ r: RunCodeRequest) async -> RunCodeResponse {
+        try? await Task.sleep(nanoseconds: 800_000_000)
+        return await FakeExecutor().run(r)
+    }
+}
+
 func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> ServiceConfiguration {
     var registry = TermRegistry.standard
     registry.register("contains", summary: "test") { _ in ContainsReference() }
@@ -145,6 +153,19 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
             #expect(statuses.filter { $0.0 == .ok }.count == 2, "one running, one queued")
             #expect(statuses.filter { $0.0 == .tooManyRequests }.count == 3)
             #expect(statuses.filter { $0.0 == .tooManyRequests }.allSatisfy { $0.1 == "1" })
+        }
+    }
+
+    @Test func slowSandboxRunsDoNotQueueScoring() async throws {
+        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = SlowExecutor() }
+        try await app(c).test(.router) { client in
+            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
+            try await Task.sleep(nanoseconds: 200_000_000)
+            let second = try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
+            let score = try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { $0.status }
+            #expect(second == .tooManyRequests, "the one sandbox slot is busy and no queue is allowed")
+            #expect(score == .ok, "scoring has its own slots")
+            #expect(try await run == .ok)
         }
     }
 

@@ -15,7 +15,7 @@ public protocol SampleReward: Reward {
 
 extension SampleReward {
     public func score(_ batch: [Sample]) async -> [Score] {
-        ParallelMap.map(batch) { score($0) }
+        await ParallelMap.map(batch) { score($0) }
     }
 }
 

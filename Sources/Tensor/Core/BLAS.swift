@@ -1,0 +1,124 @@
+import COpenBLAS
+import Dispatch
+
+/// The matrix products of the module, all row-major, all through OpenBLAS `cblas_sgemm`.
+///
+/// OpenBLAS runs single-threaded; large products are split into row (or column) blocks, one per core, by
+/// `DispatchQueue.concurrentPerform`. Owning the threads keeps OpenBLAS's idle workers from spinning
+/// (sched_yield) against this module's own parallel loops on a small machine.
+public enum BLAS {
+    /// Products below this many multiply-adds run on the calling thread.
+    public static let parallelThreshold = 1 << 19
+
+    /// Pins OpenBLAS to one thread, once, before the first product.
+    private static let pinned: Bool = {
+        openblas_set_num_threads(1)
+        return true
+    }()
+
+    /// C[M,N] = alpha · op(A) op(B) + beta · C, row-major, where op(A) is [M,K] and op(B) is [K,N].
+    /// `lda`, `ldb`, `ldc` are row strides (in floats) of A, B, C as stored. With `parallel`, large
+    /// products use every core; pass false from inside a parallel loop.
+    public static func gemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        _ a: UnsafePointer<Float>, lda: Int, _ b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, _ c: UnsafeMutablePointer<Float>, ldc: Int, parallel: Bool = true
+    ) {
+        _ = pinned
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            for i in 0..<m {
+                for j in 0..<n { c[i * ldc + j] = beta == 0 ? 0 : beta * c[i * ldc + j] }
+            }
+            return
+        }
+        if m == 1 || n == 1 {
+            vector(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        let workers = Parallel.workers
+        guard parallel, workers > 1, m * n * k >= parallelThreshold, max(m, n) >= 2 * workers else {
+            kernel(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        // Each block writes its own rows (or columns) of C: disjoint, so the workers never race.
+        let pa = SharedPointer(a)
+        let pb = SharedPointer(b)
+        let pc = SharedPointer(c)
+        let byRows = m >= n
+        let total = byRows ? m : n
+        // Twice as many blocks as cores (when blocks stay ≥ 64 wide): blocks are claimed dynamically, so a
+        // core that the OS lends to another process for a while delays the product by less.
+        let blocks = total >= 128 * workers ? 2 * workers : workers
+        let per = (total + blocks - 1) / blocks
+        DispatchQueue.concurrentPerform(iterations: blocks) { w in
+            let lo = w * per
+            let hi = min(total, lo + per)
+            guard lo < hi else { return }
+            if byRows {
+                kernel(
+                    transA, transB, hi - lo, n, k, alpha, pa.p + (transA ? lo : lo * lda), lda, pb.p, ldb, beta,
+                    pc.p + lo * ldc, ldc)
+            } else {
+                kernel(
+                    transA, transB, m, hi - lo, k, alpha, pa.p, lda, pb.p + (transB ? lo * ldb : lo), ldb, beta,
+                    pc.p + lo, ldc)
+            }
+        }
+    }
+
+    @inline(__always)
+    private static func kernel(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// A product with one row or one column of C through `cblas_sgemv`, which (unlike sgemm) does not copy
+    /// the matrix into a packed buffer first; this is the case of decoding one token at a time.
+    private static func vector(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        if beta == 0 {  // sgemv scales c by beta, which would keep NaNs of uninitialised memory
+            for i in 0..<m { for j in 0..<n { c[i * ldc + j] = 0 } }
+        }
+        if m == 1 {
+            // c[1,N] = a[1,K] · op(B): the vector a has stride lda when A is stored transposed ([K, 1]).
+            let incA = Int32(transA ? lda : 1)
+            if transB {  // B stored [N, K]: c = B a
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            } else {  // B stored [K, N]: c = Bᵀ a
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            }
+        } else {
+            // c[M,1] (stride ldc) = op(A) · b[K,1]: b has stride ldb when B is stored as [K, 1].
+            let incB = Int32(transB ? 1 : ldb)
+            if transA {  // A stored [K, M]: c = Aᵀ b
+                cblas_sgemv(
+                    CblasRowMajor, CblasTrans, Int32(k), Int32(m), alpha, a, Int32(lda), b, incB, beta, c,
+                    Int32(ldc))
+            } else {  // A stored [M, K]
+                cblas_sgemv(
+                    CblasRowMajor, CblasNoTrans, Int32(m), Int32(k), alpha, a, Int32(lda), b, incB, beta, c,
+                    Int32(ldc))
+            }
+        }
+    }
+
+    /// OpenBLAS's own threaded sgemm (C = A B, square n), for comparing peaks in benchmarks only.
+    public static func openBLASThreadedGemm(
+        n: Int, threads: Int, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        _ c: UnsafeMutablePointer<Float>
+    ) {
+        _ = pinned
+        openblas_set_num_threads(Int32(threads))
+        defer { openblas_set_num_threads(1) }
+        kernel(false, false, n, n, n, 1, a, n, b, n, 0, c, n)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import RewardKit
+import Testing
+
+#if canImport(FoundationNetworking)
+    import FoundationNetworking
+#endif
+
+/// Starts the built `reward serve` on a free loopback port; stops it with SIGTERM.
+final class RunningServer: @unchecked Sendable {
+    let process = Process()
+    let port: Int
+
+    init(_ extra: [String] = []) throws {
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-e2e-\(UUID().uuidString).port").path
+        process.executableURL = try Binary("reward").url
+        process.arguments = ["serve", "--port", "0", "--port-file", portFile] + extra
+        process.currentDirectoryURL = Binary.repoRoot
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        for _ in 0..<400 {
+            if let t = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(t.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                port = p
+                return
+            }
+            guard process.isRunning else { throw BinaryError("reward serve exited with \(process.terminationStatus)") }
+            usleep(50_000)
+        }
+        process.terminate()
+        throw BinaryError("reward serve did not listen within 20 s")
+    }
+
+    func post(_ path: String, _ body: String, token: String? = nil) async throws -> (Int, JSON) {
+        var r = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        r.httpMethod = "POST"
+        r.httpBody = Data(body.utf8)
+        if let token { r.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
+        let (data, response) = try await URLSession.shared.data(for: r)
+        return ((response as! HTTPURLResponse).statusCode, try JSONParser.parse(String(decoding: data, as: UTF8.self)))
+    }
+
+    func get(_ path: String) async throws -> (Int, String) {
+        let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        return ((response as! HTTPURLResponse).statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// SIGTERM and wait; the exit status.
+    func stop() -> Int32 {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { process.terminate() } }
+}
+
+@Suite(.serialized) struct RewardServeTests {
+    @Test func servesScoresCodeAndMetricsThenStopsCleanly() async throws {
+        let server = try RunningServer()
+        #expect(try await server.get("/healthz") == (200, "ok\n"))
+        let (status, score) = try await server.post("/v1/score", #"{"samples":[{"id":1,"completion":"so $\\boxed{\\frac{3}{4}}$","answer":"0.75"},{"id":2,"completion":"\\boxed{1}","answer":"2"}]}"#)
+        #expect(status == 200)
+        let results = score.objectValue?["results"]?.arrayValue
+        #expect(results?.map { $0.objectValue?["reward"]?.doubleValue } == [1, 0])
+        let (codeStatus, run) = try await server.post("/run_code", #"{"code":"import sys\nprint(input()[::-1])\nsys.exit(2)","language":"python","stdin":"abc"}"#)
+        #expect(codeStatus == 200)
+        #expect(run.objectValue?["status"] == "Failed")
+        #expect(run.objectValue?["run_result"]?.objectValue?["return_code"]?.intValue == 2)
+        #expect(run.objectValue?["run_result"]?.objectValue?["stdout"] == "cba\n")
+        let (_, metrics) = try await server.get("/metrics")
+        #expect(metrics.contains(#"arbiter_sandbox_runs_total{verdict="runtime_error"} 1"#))
+        #expect(server.stop() == 0)
+    }
+
+    @Test func sigtermFinishesTheRequestInFlight() async throws {
+        let server = try RunningServer()
+        async let slow = server.post("/run_code", #"{"code":"import time\ntime.sleep(1.5)\nprint('done')","language":"python"}"#)
+        try await Task.sleep(nanoseconds: 500_000_000)
+        server.process.terminate()
+        let (status, run) = try await slow
+        #expect(status == 200)
+        #expect(run.objectValue?["run_result"]?.objectValue?["stdout"] == "done\n")
+        #expect(server.stop() == 0)
+    }
+
+    @Test func tokenIsRequired() async throws {
+        let server = try RunningServer(["--token", "t0k"])
+        let (denied, _) = try await server.post("/v1/score", "[]")
+        #expect(denied == 401)
+        let (allowed, _) = try await server.post("/v1/score", "[]", token: "t0k")
+        #expect(allowed == 200)
+        #expect(server.stop() == 0)
+    }
+}
