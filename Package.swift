@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "RewardKit", "CodeRewards", "Sandbox", "RewardService",
+                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

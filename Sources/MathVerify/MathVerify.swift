@@ -88,7 +88,10 @@ public enum MathVerify {
             let fallback = textFallback(gold, prediction, options, error.description)
             return fallback
         }
-        if textKey(gold, options) == textKey(prediction, options) { return (true, "same text") }
+        // Words that did not compare as mathematics (`\text{A5}_{11}`) may still be the same words.
+        if goldExpr.containsText || predictionExpr.containsText, textKey(gold, options) == textKey(prediction, options) {
+            return (true, "same text")
+        }
         return (false, lastReason)
     }
 
@@ -115,17 +118,19 @@ public enum MathVerify {
         return out
     }
 
-    /// The answer as bare words: no LaTeX text wrappers, braces, spaces or `$`; lowercased when the options say so;
+    /// The answer as bare words: no LaTeX text wrappers, braces, `$` or spaces (but a space between digits stays);
+    /// no final full stop; lowercased when the options say so;
     /// a lone choice letter loses its parentheses (`\text{(C)}` → `c`).
     private static func textKey(_ s: String, _ options: Options) -> String {
         var t = s
         for wrapper in ["\\text", "\\textbf", "\\mathrm", "\\mbox", "\\textit", "\\mathbf"] {
             t = t.replacingAll(wrapper, with: "")
         }
-        var bytes = UnicodeFolding.fold(t).filter {
-            !ByteSearch.isSpace($0) && $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") && $0 != UInt8(ascii: "$")
-                && $0 != UInt8(ascii: ".") && $0 != UInt8(ascii: "~")
-        }
+        let folded = String(decoding: UnicodeFolding.fold(t).filter {
+            $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") && $0 != UInt8(ascii: "$") && $0 != UInt8(ascii: "~")
+        }, as: UTF8.self)
+        var bytes = compact(folded)
+        if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
         if options.caseInsensitiveText { bytes = bytes.map { ByteSearch.lower($0, true) } }
         if bytes.count == 3, bytes[0] == UInt8(ascii: "("), bytes[2] == UInt8(ascii: ")") { bytes = [bytes[1]] }
         return String(decoding: bytes, as: UTF8.self)

@@ -69,11 +69,11 @@ extension MathVerify {
         /// Case-insensitive comparison of text answers (`\text{East}` equals `east`).
         public var caseInsensitiveText: Bool = true
         /// Completions longer than this many UTF-8 bytes are read from their last `maxInputBytes` bytes only.
-        public var maxInputBytes: Int = 200_000
+        public var maxInputBytes: Int = 100_000
         /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is "not equal").
         public var maxAnswerBytes: Int = 2_000
         /// Work allowance of one check: lexing, parsing, evaluation and comparison steps together.
-        public var maxSteps: Int = 200_000
+        public var maxSteps: Int = 100_000
         /// Deepest nesting of parentheses, braces and operators the parser and evaluator follow.
         public var maxDepth: Int = 100
         /// Largest exact number (numerator plus denominator bits); larger values are over budget.

@@ -50,5 +50,11 @@ let extractionCases: [EquivalenceCase] = [
     .init("final-answer-heading-wrong", "18", "### Final Answer\n17", false),
     .init("bold-dollars", "18", "Janet makes **$18** every day at the farmers' market.", true),
     .init("boxed-then-dollars", "18", "The answer is $\\boxed{18}$ dollars.", true),
+    .init("formula-fallback-equation", "3", "So, $x = 3$.", true),
+    .init("formula-fallback-point", "(2,3)", "The point is $(2, 3)$.", true),
+    .init("formula-fallback-joined", "\\pm 5", "The solutions are $x=5$ or $x=-5$.", true),
+    .init("formula-fallback-currency", "20", "It costs $18 and then $20 more.", true),
+    .init("last-number-percent", "1", "The probability is 100%.", true),
+    .init("last-number-after-formula", "120", "The total is $120$ minutes, which is 2 hours.", false),
     .init("percent-completion", "25", "So the discount is \\boxed{25\\%}", true),
 ]

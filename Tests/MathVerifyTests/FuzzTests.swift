@@ -23,7 +23,7 @@ struct FuzzTests {
     @Test func randomTokenSoup() {
         var g = SeededGenerator(seed: 11)
         let options = MathVerify.Options()
-        for _ in 0..<1_500 {
+        for _ in 0..<2_000 {
             let n = Int.random(in: 1...40, using: &g)
             let s = (0..<n).map { _ in FuzzTests.pieces.randomElement(using: &g)! }.joined()
             let t = (0..<Int.random(in: 1...10, using: &g)).map { _ in FuzzTests.pieces.randomElement(using: &g)! }.joined()
@@ -35,7 +35,7 @@ struct FuzzTests {
     @Test func randomBytes() {
         var g = SeededGenerator(seed: 12)
         let options = MathVerify.Options()
-        for _ in 0..<500 {
+        for _ in 0..<2_000 {
             let bytes = (0..<Int.random(in: 0...200, using: &g)).map { _ in UInt8.random(in: 0...255, using: &g) }
             let s = String(decoding: bytes, as: UTF8.self)
             check("5", s, options)

@@ -48,6 +48,9 @@ let unitCases: [EquivalenceCase] = [
     .init("units-inside-sum", "480 + 480\\sqrt{3}\\text{ feet}", "480(1+\\sqrt3)", true),
     .init("approx-leading", "\\approx 8.24 \\text{ mph}", "8.24", true),
     .init("list-text-comma-and", "6, 8\\text{, and }10", "6, 8, 10", true),
+    .init("date-not-number", "\\text{June 20}", "20", false),
+    .init("date-same", "\\text{June 20}", "June 20", true),
+    .init("leading-words", "5", "\\boxed{\\text{The answer is } 5}", true),
     .init("yes-no", "\\text{Yes}", "yes", true),
 ]
 

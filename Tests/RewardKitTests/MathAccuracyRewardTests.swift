@@ -1,4 +1,3 @@
-import MathVerify
 import Testing
 @testable import RewardKit
 

@@ -4,6 +4,10 @@ struct Canonicalizer {
     let options: MathVerify.Options
     let budget: Budget
 
+    static let months: Set<String> = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+        "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    ]
     static let functionNames: Set<String> = ["f", "g", "h", "p", "q", "F", "G", "H", "P", "Q"]
 
     /// The readings of `e` to compare (two when `percent == .either` and `e` has a percent sign, else one).
@@ -65,6 +69,8 @@ struct Canonicalizer {
         }
         if case .symbol(let name) = terms[0], !terms.last!.mentions(name) { return terms.last! }
         if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
+        // `48 + 24 = 72`: a worked arithmetic chain, read as its result.
+        if terms.allSatisfy({ $0.symbols.isEmpty }) { return terms.last! }
         // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
         if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2, case .symbol(let name) = factors[0],
            functionNames.contains(name), !terms[1].mentions(name) {
@@ -93,6 +99,8 @@ struct Canonicalizer {
     private func dropUnit(_ e: Expr) -> Expr {
         switch e {
         case .mul(let factors):
+            // A date is not its day: `\text{June 20}` keeps its word (and is not 20).
+            if case .text(let t)? = factors.first, Canonicalizer.months.contains(t) { return e }
             let kept = factors.filter { !isUnit($0) }
             if kept.isEmpty || kept.count == factors.count { return e }
             return kept.count == 1 ? kept[0] : .mul(kept)

@@ -36,7 +36,7 @@ struct Comparer {
         case (.list(let xs), .list(let ys)), (.set(let xs), .set(let ys)), (.list(let xs), .set(let ys)),
              (.set(let xs), .list(let ys)):
             return try unordered(xs, ys)
-        case (.union(let xs), .union(let ys)):
+        case (.union(let xs), .union(let ys)), (.union(let xs), .list(let ys)), (.list(let xs), .union(let ys)):
             return try unordered(xs, ys)
         case (.tuple(let xs), .tuple(let ys)):
             return try ordered(xs, ys)
@@ -90,7 +90,19 @@ struct Comparer {
         guard options.unorderedLists else { return try ordered(xs, ys) }
         guard xs.count == ys.count else { return .different("\(xs.count) vs \(ys.count) elements") }
         var used = [Bool](repeating: false, count: ys.count)
-        outer: for x in xs {
+        // Long lists of numbers or expressions: pair elements by their values at the sample points first, so the
+        // matching costs n evaluations per side rather than n² comparisons.
+        let xSignatures = xs.count > 4 ? try signatures(xs, ys) : nil
+        outer: for (i, x) in xs.enumerated() {
+            if let (sx, sy) = xSignatures, let mine = sx[i] {
+                for j in ys.indices where !used[j] {
+                    try budget.tick()
+                    if let theirs = sy[j], sameSignature(mine, theirs) {
+                        used[j] = true
+                        continue outer
+                    }
+                }
+            }
             for (j, y) in ys.enumerated() where !used[j] {
                 if try compare(x, y).isEqual {
                     used[j] = true
@@ -100,6 +112,46 @@ struct Comparer {
             return .different("element \(x) has no match")
         }
         return .equal("same elements")
+    }
+
+    /// Each scalar element's values at the shared sample points (nil for an element that is compound or undefined
+    /// somewhere); nil when the lists hold no scalars.
+    private func signatures(_ xs: [Expr], _ ys: [Expr]) throws(MathVerifyError) -> ([[Value]?], [[Value]?])? {
+        let all = xs + ys
+        guard all.allSatisfy({ !$0.isCompound }) else { return nil }
+        var names = Set<String>()
+        for e in all { names.formUnion(e.symbols) }
+        let environments = names.isEmpty ? [[:]] : points(names.sorted())
+        func signature(_ e: Expr) throws(MathVerifyError) -> [Value]? {
+            var values = [Value]()
+            for env in environments {
+                try budget.tick(4)
+                let evaluator = Evaluator(budget: budget, environment: env, degreesAsNumbers: options.dropDegrees)
+                do {
+                    values.append(try evaluator.evaluate(e))
+                } catch {
+                    if case .overBudget = error { throw error }
+                    return nil
+                }
+            }
+            return values
+        }
+        var sx = [[Value]?]()
+        var sy = [[Value]?]()
+        for x in xs { sx.append(try signature(x)) }
+        for y in ys { sy.append(try signature(y)) }
+        return (sx, sy)
+    }
+
+    private func sameSignature(_ a: [Value], _ b: [Value]) -> Bool {
+        for (x, y) in zip(a, b) {
+            if case .exact(let p) = x, case .exact(let q) = y {
+                if p != q { return false }
+            } else if !close(x.complex, y.complex) || !x.complex.isFinite {
+                return false
+            }
+        }
+        return true
     }
 
     private func relations(_ t1: [Expr], _ o1: [Expr.Relation], _ t2: [Expr], _ o2: [Expr.Relation])
@@ -137,6 +189,7 @@ struct Comparer {
     // MARK: Scalars
 
     private func scalars(_ a: Expr, _ b: Expr) throws(MathVerifyError) -> Outcome {
+        try budget.tick(8)  // the fixed cost of a comparison (sets, environments), so the step budget bounds time
         let variables = Array(Set(a.symbols + b.symbols)).sorted()
         if variables.isEmpty {
             let evaluator = Evaluator(budget: budget, environment: [:], degreesAsNumbers: options.dropDegrees)
@@ -156,6 +209,7 @@ struct Comparer {
         }
         var agreeing = 0
         for env in points(variables) {
+            try budget.tick(4)
             let evaluator = Evaluator(budget: budget, environment: env, degreesAsNumbers: options.dropDegrees)
             let x: Complex
             let y: Complex

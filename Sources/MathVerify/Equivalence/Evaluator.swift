@@ -40,6 +40,7 @@ struct Evaluator {
             case .infinity: return .approx(Complex(.infinity))
             }
         case .add(let terms):
+            guard !terms.isEmpty else { return .exact(.zero) }
             var acc = try evaluate(terms[0])
             for t in terms.dropFirst() { acc = try add(acc, try evaluate(t)) }
             return acc
@@ -49,6 +50,7 @@ struct Evaluator {
             case .approx(let c): return .approx(-c)
             }
         case .mul(let factors):
+            guard !factors.isEmpty else { return .exact(.one) }
             var acc = try evaluate(factors[0])
             for f in factors.dropFirst() { acc = try multiply(acc, try evaluate(f)) }
             return acc

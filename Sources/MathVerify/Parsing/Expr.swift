@@ -72,6 +72,12 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// True when words (`.text`) occur in the expression.
+    var containsText: Bool {
+        if case .text = self { return true }
+        return children.contains { $0.containsText }
+    }
+
     /// True when the tree is deeper than `limit` (checked without recursion, so any tree is safe to ask).
     func depthExceeds(_ limit: Int) -> Bool {
         var stack: [(Expr, Int)] = [(self, 1)]

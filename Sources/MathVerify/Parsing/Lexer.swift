@@ -5,6 +5,7 @@ struct Lexer {
     private var i = 0
     private let budget: Budget
     private let joinThousands: Bool
+    private var allowThousands = false
 
     init(_ bytes: [UInt8], budget: Budget, joinThousands: Bool) {
         self.bytes = bytes
@@ -48,6 +49,10 @@ struct Lexer {
                 i += 1
                 continue
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
+                // Inside a comma list (`99,100,101`) commas separate items, not thousands.
+                let listContext = out.count >= 2 && out[out.count - 1].token == .symbol(UInt8(ascii: ","))
+                    && { if case .number = out[out.count - 2].token { true } else { false } }()
+                allowThousands = joinThousands && !listContext && thousandsRunIsNumber(from: i)
                 if b == UInt8(ascii: "."), !(i + 1 < bytes.count && isDigit(bytes[i + 1])) {
                     i += 1  // a sentence's full stop
                     space = true
@@ -93,7 +98,7 @@ struct Lexer {
             digits.append(bytes[i])
             groupLength += 1
             i += 1
-            if joinThousands, i < bytes.count, groupLength <= 3, firstGroup || groupLength == 3,
+            if allowThousands, i < bytes.count, groupLength <= 3, firstGroup || groupLength == 3,
                let next = thousandsGroupStart(at: i) {
                 i = next
                 firstGroup = false
@@ -128,6 +133,30 @@ struct Lexer {
             }
         }
         return NumberLiteral(digits: digits, fractionDigits: fraction, exponent: exponent)
+    }
+
+    /// True when the digits at `start` with their `,ddd` groups read as one number: at most four groups, a first
+    /// group of one to three digits, and no further comma item after them (`1,234` yes; `100,101,102,103,104` and
+    /// `1,234,5` no).
+    private func thousandsRunIsNumber(from start: Int) -> Bool {
+        var k = start
+        while k < bytes.count && isDigit(bytes[k]) { k += 1 }
+        if k - start > 3 { return true }  // no group can follow; nothing to decide
+        var groups = 0
+        while let next = thousandsGroupStart(at: k) {
+            groups += 1
+            k = next + 3
+        }
+        if groups == 0 { return true }
+        if groups > 4 { return false }
+        // Another comma item right after the groups makes the whole run a list.
+        var m = k
+        if m < bytes.count && bytes[m] == UInt8(ascii: ",") {
+            m += 1
+            while m < bytes.count && bytes[m] == 0x20 { m += 1 }
+            if m < bytes.count && isDigit(bytes[m]) { return false }
+        }
+        return true
     }
 
     /// If a thousands separator followed by exactly three digits starts at `j`, the index of those digits.

@@ -1,0 +1,136 @@
+/// Fallbacks when no marker matched (the last formula, the last number) and the cleaning of every extracted answer.
+extension AnswerExtractor {
+    /// The last `$...$`, `\(...\)` or `\[...\]` formula (with the ones before it joined when only ",", "and" or
+    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span ending in a space is taken for currency and skipped.
+    func lastMath(in bytes: [UInt8]) -> (text: String, end: Int)? {
+        var spans: [(start: Int, end: Int, content: ArraySlice<UInt8>)] = []
+        var i = max(0, bytes.count - 4_000)  // formulas near the end only: bounded work on long completions
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "$") {
+                let double = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "$")
+                let open = i + (double ? 2 : 1)
+                var j = open
+                while j < bytes.count && bytes[j] != UInt8(ascii: "$") {
+                    if bytes[j] == UInt8(ascii: "\\") { j += 1 }
+                    j += 1
+                }
+                guard j < bytes.count else { break }
+                let content = bytes[open..<j]
+                let close = j + (double ? 2 : 1)
+                if let last = content.last, !ByteSearch.isSpace(last), !content.isEmpty {
+                    spans.append((i, min(close, bytes.count), content))
+                }
+                i = close
+            } else if b == UInt8(ascii: "\\"), i + 1 < bytes.count,
+                      bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
+                let closer = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
+                var j = i + 2
+                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) { j += 1 }
+                guard j + 1 < bytes.count else { break }
+                spans.append((i, j + 2, bytes[(i + 2)..<j]))
+                i = j + 2
+            } else {
+                i += 1
+            }
+        }
+        guard var last = spans.popLast() else { return nil }
+        var parts = [last.content]
+        while let previous = spans.popLast() {
+            let gap = ByteSearch.string(bytes[previous.end..<last.start]).trimmingSpaces.lowercased()
+            guard ["", ",", "and", "or", ", and", ", or"].contains(gap) else { break }
+            parts.insert(previous.content, at: 0)
+            last = (previous.start, last.end, last.content)
+        }
+        let text = parts.map { clean($0) }.joined(separator: ", ")
+        return text.isEmpty ? nil : (text, last.end)
+    }
+
+    /// The last number in the text (`-1,234.5`, `3/4`, `25%`), with its sign, and where it ends.
+    func lastNumber(in bytes: [UInt8]) -> (text: String, end: Int)? {
+        var j = bytes.count - 1
+        while j >= 0 && !ByteSearch.isDigit(bytes[j]) { j -= 1 }
+        guard j >= 0 else { return nil }
+        let end = j + 1
+        var i = j
+        while i > 0 {
+            let b = bytes[i - 1]
+            if ByteSearch.isDigit(b) {
+                i -= 1
+            } else if (b == UInt8(ascii: ".") || b == UInt8(ascii: ",") || b == UInt8(ascii: "/")) && i >= 2
+                        && ByteSearch.isDigit(bytes[i - 2]) {
+                i -= 1
+            } else {
+                break
+            }
+        }
+        if i > 0 && (bytes[i - 1] == UInt8(ascii: "-")) { i -= 1 }
+        var stop = end
+        if stop < bytes.count && bytes[stop] == UInt8(ascii: "%") { stop += 1 }
+        return (ByteSearch.string(bytes[i..<stop]), stop)
+    }
+
+
+    /// Trims white space, `$`/`\(`/`\[` delimiters, a `\boxed{}` wrapper, bold marks and trailing punctuation.
+    func clean(_ slice: ArraySlice<UInt8>) -> String {
+        // Too long to be an answer: returned as is, and refused later as over budget.
+        if slice.count > 2 * options.maxAnswerBytes { return ByteSearch.string(slice) }
+        var s = ByteSearch.string(slice).trimmingSpaces
+        var changed = true
+        var rounds = 0
+        while changed && rounds < 8 {
+            changed = false
+            rounds += 1
+            let before = s
+            for suffix in [".", ",", ";", ":"] where s.hasSuffix(suffix) { s.removeLast() }
+            if s.hasSuffix("**") { s.removeLast(2) }
+            if s.hasPrefix("**") { s.removeFirst(2) }
+            for (open, close) in [("$$", "$$"), ("$", "$"), ("\\(", "\\)"), ("\\[", "\\]"), ("**", "**")]
+            where s.hasPrefix(open) && s.hasSuffix(close) && s.utf8.count >= open.utf8.count + close.utf8.count {
+                s = String(s.dropFirst(open.count).dropLast(close.count))
+            }
+            if s.hasPrefix("$") && !s.dropFirst().contains("$") { s.removeFirst() }
+            if s.hasSuffix("$") && !s.dropLast().contains("$") { s.removeLast() }
+            if s.contains("\\boxed") || s.contains("\\fbox"), let m = lastBoxed(in: Array(s.utf8)) { s = m.text }
+            for lead in ["answer:", "answer ", "answer\n"] where s.lowercased().hasPrefix(lead) {
+                s = String(s.dropFirst(lead.count))  // `Answer \[ 9 \]`
+            }
+            if s.lowercased().hasSuffix("i hope it is correct") { s = String(s.dropLast(20)) }
+            s = s.trimmingSpaces
+            changed = s != before
+        }
+        return s
+    }
+
+    /// True for short texts that read as an answer rather than prose: at most one word of two or more letters
+    /// outside LaTeX commands (function names, number words and "and"/"or" do not count).
+    static func looksLikeAnswer(_ s: String) -> Bool {
+        let bytes = Array(s.utf8)
+        if bytes.count > 300 { return false }
+        var words = 0
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\") {
+                i += 1
+                while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
+                // `\text{...}` content is allowed to be words.
+                if i < bytes.count && bytes[i] == UInt8(ascii: "{"), let end = ByteSearch.matchingBrace(in: bytes, open: i) {
+                    i = end
+                }
+                continue
+            }
+            if ByteSearch.isLetter(bytes[i]) {
+                let start = i
+                while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
+                let word = ByteSearch.string(bytes[start..<i]).lowercased()
+                if i - start >= 2 && !Parser.functions.contains(word) && !NumberWords.isNumberWord(word)
+                    && word != "and" && word != "or" && word != "pi" && word != "sqrt" {
+                    words += 1
+                }
+                continue
+            }
+            i += 1
+        }
+        return words <= 1
+    }
+}
