@@ -10,7 +10,7 @@ import Testing
         (#"{"completion":"x","ground_truth":7}"#, "7"),
         (#"{"completion":"x","reward_model":{"style":"rule","ground_truth":"42"}}"#, "42"),
         (#"{"completion":"x","answer":"a","solution":"long worked solution"}"#, "a"),
-        (#"{"completion":"x","answer":"","solution":"so \boxed{3}"}"#, "so \boxed{3}"),
+        (#"{"completion":"x","answer":"","solution":"so \\boxed{3}"}"#, "so \\boxed{3}"),
     ])
     func referenceAliases(_ text: String, _ expected: String) throws {
         #expect(try parse(text).reference == expected)
