@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -130,6 +132,39 @@ static int pool_take(struct csb_cgroup *cg) {
     return got;
 }
 
+/// Removes empty `arbiter-<pid>-<n>` cgroups of processes that no longer exist (left by a crash or a fast exit).
+static void sweep_stale(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int pid;
+        if (sscanf(e->d_name, "arbiter-%d-", &pid) != 1 || pid == getpid()) continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
+static pthread_once_t sweep_once = PTHREAD_ONCE_INIT;
+static void sweep_all(void) {
+    char own[256], dir[512];
+    if (own_path("memory", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/memory%s", own);
+        sweep_stale(dir);
+    }
+    if (own_path("pids", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids%s", own);
+        sweep_stale(dir);
+    }
+    if (own_path("", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup%s", own);
+        sweep_stale(dir);
+    }
+}
+
 static void baseline(struct csb_cgroup *cg) {
     int oom = 0, pids = 0;
     uint64_t peak = 0;
@@ -143,6 +178,7 @@ static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pid
 
 int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err) {
     memset(cg, 0, sizeof *cg);
+    pthread_once(&sweep_once, sweep_all);
     if (pool_take(cg)) {
         if (set_limits(cg, memory_bytes, pids_max, err) != 0) {
             csb_cgroup_remove(cg);

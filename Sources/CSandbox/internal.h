@@ -62,6 +62,8 @@ struct csb_box {
     int ctl_fd;             // supervisor → box: 'g' starts the program; EOF ends the box
     int stdin_fd, stdout_fd, stderr_fd;  // supervisor ends of managed pipes, or -1
     int work_fd;            // O_PATH fd of /work inside the box (via /proc/pid/root)
+    int wake_fd;            // eventfd: wakes csb_box_run when the deadline moves
+    _Atomic uint64_t deadline_us, restart_us;  // CLOCK_MONOTONIC µs; restart = when the wall clock was reset
     int reaped;
     struct csb_cgroup cg;
 };

@@ -52,6 +52,11 @@ final class Box: @unchecked Sendable {
 
     var pid: Int32 { pointer.map { csb_box_pid($0) } ?? -1 }
 
+    /// Moves the deadline of a running `run` (from another thread).
+    func setDeadline(_ wallTimeMs: UInt64) {
+        if let pointer { csb_box_set_deadline(pointer, wallTimeMs) }
+    }
+
     /// Takes the supervisor ends of the managed stdin (write) and stdout (read) pipes; the caller closes them.
     func detachStdio() -> (Int32, Int32) {
         var input: Int32 = -1, output: Int32 = -1

@@ -23,12 +23,14 @@ extension Sandbox {
     }
 
     /// Starts `execution` and returns at once; the box runs until its program ends, its wall-clock limit, or
-    /// `kill()`. For long-lived helpers such as a grader serving many jobs.
-    public func launch(_ execution: Execution) async throws -> RunningBox {
+    /// `kill()`. For long-lived helpers (a grader serving many jobs) and programs started ahead of their job.
+    /// With `detachStdio`, stdin and stdout are pipes whose other ends the caller takes from the `RunningBox`
+    /// (`stdinWrite`, `stdoutRead`) and must close; the execution's `stdin` is then ignored.
+    public func launch(_ execution: Execution, detachStdio: Bool = false) async throws -> RunningBox {
         let running = RunningBox()
         let options = self.options
         let started: Void = try await Sandbox.onThread {
-            try running.start(execution, options: options)
+            try running.start(execution, options: options, detachStdio: detachStdio)
         }
         _ = started
         return running
@@ -45,7 +47,11 @@ public final class RunningBox: @unchecked Sendable {
 
     init() {}
 
-    func start(_ execution: Execution, options: Sandbox.Options) throws {
+    /// The caller's ends of a detached stdin (write) and stdout (read), or -1.
+    public private(set) var stdinWrite: Int32 = -1
+    public private(set) var stdoutRead: Int32 = -1
+
+    func start(_ execution: Execution, options: Sandbox.Options, detachStdio: Bool) throws {
         var stdinFD: Int32 = -2
         switch execution.stdin {
         case .null: stdinFD = -2
@@ -54,7 +60,12 @@ public final class RunningBox: @unchecked Sendable {
         }
         let box: Box
         do {
-            box = try Box(execution, options: options, stdinFD: stdinFD)
+            if detachStdio {
+                box = options.prestartedBoxes > 0 ? try BoxPool.shared.take(execution, options: options)
+                    : try Box(execution, options: options, stdinFD: -1, stdoutFD: -1)
+            } else {
+                box = try Box(execution, options: options, stdinFD: stdinFD)
+            }
         } catch {
             if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
             throw error
@@ -64,7 +75,8 @@ public final class RunningBox: @unchecked Sendable {
             try box.write(path, bytes, executable: execution.executables.contains(path))
         }
         self.box = box
-        let stdin: [UInt8]? = if case .bytes(let b) = execution.stdin { b } else { nil }
+        if detachStdio { (stdinWrite, stdoutRead) = box.detachStdio() }
+        let stdin: [UInt8]? = if !detachStdio, case .bytes(let b) = execution.stdin { b } else { nil }
         let thread = Thread { [self] in
             let result = Result { try box.run(stdin: stdin) }
             lock.lock()
@@ -79,6 +91,13 @@ public final class RunningBox: @unchecked Sendable {
             for w in pending { w.resume(with: result) }
         }
         thread.start()
+    }
+
+    /// Gives the program `wallTimeMs` from now (its wall time is measured from now on too).
+    public func setDeadline(wallTimeMs: UInt64) {
+        lock.lock()
+        defer { lock.unlock() }
+        if !finished, let box { box.setDeadline(wallTimeMs) }
     }
 
     /// Kills the whole tree now (the pid namespace's init).
@@ -149,6 +168,12 @@ public final class BoxChannel: @unchecked Sendable {
             }
             return Array(buffer[0..<Int(n)])
         }
+    }
+
+    /// Writes all of `bytes` to a descriptor of ours (e.g. a detached stdin).
+    public static func write(_ descriptor: Int32, _ bytes: [UInt8]) throws {
+        let rc = bytes.withUnsafeBytes { csb_write_all(descriptor, $0.baseAddress, $0.count) }
+        guard rc == 0 else { throw SandboxError(.supervision, step: "write", errno: errno, detail: "descriptor") }
     }
 
     /// Closes a descriptor of ours (e.g. a pipe end after passing it on).

@@ -135,6 +135,11 @@ typedef struct csb_outcome {
 /// supervisor failure (then `err`); a program that failed to start is reported in `out->exec_failed`.
 int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *out, csb_error *err);
 void csb_outcome_free(csb_outcome *o);
+/// Moves the wall-clock deadline of a running `csb_box_run` (called from another thread) to `wall_ms` from now,
+/// and measures `wall_us` from now on: a box started ahead of time gets its job's limit when the job arrives.
+void csb_box_set_deadline(csb_box *b, uint64_t wall_ms);
+/// Writes all of `data` to `fd` (blocking). Returns 0 or -1 with errno.
+int csb_write_all(int fd, const void *data, size_t len);
 /// Reads regular file `rel` from /work after `csb_box_run` (at most `cap` bytes; more is an error).
 /// The returned buffer is malloc'ed (free with `free`).
 int csb_box_read_file(csb_box *b, const char *rel, size_t cap, unsigned char **data, size_t *len, csb_error *err);
