@@ -506,7 +506,6 @@ int csb_write_all(int fd, const void *data, size_t len) {
     return 0;
 }
 
-int csb_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 int csb_socketpair(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
 
 int csb_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds) {

@@ -1,27 +1,6 @@
 import CSandbox
 
 extension Sandbox {
-    /// Runs `execution` with its stdin and stdout on pipes whose other ends go to `handoff` once the box is ready
-    /// and its files written, just before the program starts: `handoff(stdinWrite, stdoutRead)` must pass them
-    /// on (e.g. to a grader over a `BoxChannel`) and close them. The execution's `stdin` setting is ignored.
-    public func runHandingOffStdio(_ execution: Execution,
-                                   handoff: @escaping @Sendable (Int32, Int32) throws -> Void) async throws
-        -> RunResult
-    {
-        let options = self.options
-        return try await Sandbox.onThread {
-            let box = options.prestartedBoxes > 0 ? try BoxPool.shared.take(execution, options: options)
-                : try Box(execution, options: options, stdinFD: -1, stdoutFD: -1)
-            defer { box.destroy() }
-            for (path, bytes) in execution.files.sorted(by: { $0.key < $1.key }) {
-                try box.write(path, bytes, executable: execution.executables.contains(path))
-            }
-            let (stdinWrite, stdoutRead) = box.detachStdio()
-            try handoff(stdinWrite, stdoutRead)
-            return try box.run(stdin: nil)
-        }
-    }
-
     /// Starts `execution` and returns at once; the box runs until its program ends, its wall-clock limit, or
     /// `kill()`. For long-lived helpers (a grader serving many jobs) and programs started ahead of their job.
     /// With `detachStdio`, stdin and stdout are pipes whose other ends the caller takes from the `RunningBox`

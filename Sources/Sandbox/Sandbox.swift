@@ -54,6 +54,15 @@ public struct Sandbox: Sendable {
         return try finish(box, stdin: stdinBytes)
     }
 
+    /// Writes the files, runs and destroys one started box.
+    static func finish(_ box: Box, stdin: [UInt8]?) throws -> RunResult {
+        defer { box.destroy() }
+        for (path, bytes) in box.execution.files.sorted(by: { $0.key < $1.key }) {
+            try box.write(path, bytes, executable: box.execution.executables.contains(path))
+        }
+        return try box.run(stdin: stdin)
+    }
+
     /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).
     static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

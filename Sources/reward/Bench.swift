@@ -45,11 +45,13 @@ struct BenchSandbox: AsyncParsableCommand {
         print("| what | median ms/run | executions/s |")
         print("| --- | ---: | ---: |")
         for r in rows {
-            print("| \(r.name) | \(String(format: "%.2f", r.median * 1000)) | \(String(format: "%.1f", r.perSecond)) |")
+            let rate = r.perSecond.isNaN ? "" : String(format: "%.1f", r.perSecond)
+            print("| \(r.name) | \(String(format: "%.2f", r.median * 1000)) | \(rate) |")
         }
-        let overhead = (rows[1].median - rows[0].median) * 1000
-        print("overhead per run: \(String(format: "%.2f", overhead)) ms (median sandboxed − median bare); "
-              + "throughput ratio \(String(format: "%.2f", rows[1].perSecond / rows[0].perSecond))")
+        let cold = (rows[1].median - rows[0].median) * 1000, warm = (rows[2].median - rows[0].median) * 1000
+        print("overhead per run over bare: \(String(format: "%.2f", cold)) ms with the whole set-up, "
+              + "\(String(format: "%.2f", warm)) ms from a prestarted box; throughput ratio "
+              + "\(String(format: "%.2f", rows[2].perSecond / rows[0].perSecond))")
         guard humaneval != "none" else { return }
         let samples = try readJSONL(humaneval)
         let grader = CodeGrader(profiles: profiles)

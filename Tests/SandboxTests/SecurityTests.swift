@@ -386,3 +386,29 @@ enum Attacks {
         print('seccomp=' + status['Seccomp'].strip())
         """
 }
+
+/// Prestarted boxes are never reused: what one run leaves behind is gone for the next.
+@Suite struct BoxReuseTests {
+    @Test func nothingCarriesOverBetweenRuns() async throws {
+        let leave = "for p in ['/work/left', '/tmp/left', '/dev/shm/left']:\n    open(p, 'w').write('x')\nprint('ok')\n"
+        let look = "import os\nprint(sorted(os.listdir('/work')), os.listdir('/tmp'), os.listdir('/dev/shm'))\n"
+        for _ in 0..<3 {
+            let first = try await runProgram("python", leave)
+            #expect(first.run?.stdoutText == "ok\n", "\(first.run?.stderrText ?? "")")
+            let second = try await runProgram("python", look)
+            #expect(second.run?.stdoutText == "['main.py'] [] []\n")
+        }
+    }
+
+    @Test func runningBoxHonoursAMovedDeadline() async throws {
+        let profile = try Repo.profile("python")
+        var execution = Execution(profile: profile)
+        execution.files["main.py"] = Array("import time\ntime.sleep(1000)\n".utf8)
+        execution.limits.wallTimeMs = 600_000
+        let box = try await Sandbox().launch(execution)
+        box.setDeadline(wallTimeMs: 500)
+        let result = try await box.result()
+        #expect(result.verdict == .timeLimit)
+        #expect(result.wallTime < 3)
+    }
+}

@@ -146,8 +146,6 @@ int csb_box_read_file(csb_box *b, const char *rel, size_t cap, unsigned char **d
 /// Kills what is left of the tree, reaps it, removes the cgroup, closes every fd. Always safe to call once.
 void csb_box_destroy(csb_box *b);
 
-/// pipe2(O_CLOEXEC), for callers wiring two boxes together. Returns 0 or -1 with errno.
-int csb_pipe(int fds[2]);
 /// close(2).
 int csb_close(int fd);
 /// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC). Returns 0 or -1 with errno.
