@@ -617,6 +617,6 @@ void csb_probe(csb_probe_report *r) {
     else NOTE("seccomp: unavailable (%s); ", strerror(errno));
     char why[256] = "";
     r->cgroup = csb_cgroup_available(&r->cgroup_v2, why, sizeof why);
-    if (!r->cgroup) NOTE("%s; ", why);
+    if (!r->cgroup) NOTE("cgroup: %s; ", why);
 #undef NOTE
 }

@@ -105,7 +105,7 @@ static int exists(const char *path) {
 int csb_cgroup_available(int *v2, char *why, size_t whylen) {
     *v2 = 0;
     if (geteuid() != 0) {
-        snprintf(why, whylen, "cgroup: needs root (euid %d)", (int)geteuid());
+        snprintf(why, whylen, "needs root (euid %d)", (int)geteuid());
         return 0;
     }
     if (exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids/cgroup.procs"))
@@ -117,10 +117,10 @@ int csb_cgroup_available(int *v2, char *why, size_t whylen) {
             *v2 = 1;
             return 1;
         }
-        snprintf(why, whylen, "cgroup v2: memory/pids controllers not available (have: %s)", ctl);
+        snprintf(why, whylen, "v2: memory/pids controllers not available (have: %s)", ctl);
         return 0;
     }
-    snprintf(why, whylen, "cgroup: neither v1 memory+pids nor v2 mounted under /sys/fs/cgroup");
+    snprintf(why, whylen, "neither v1 memory+pids nor v2 mounted under /sys/fs/cgroup");
     return 0;
 }
 

@@ -77,15 +77,16 @@ public struct SandboxBenchmark: Sendable {
         return Double(total) / Date().timeIntervalSince(t0)
     }
 
-    /// Grades HumanEval's canonical solutions with `workers`; returns (seconds, passed, total).
-    public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Int, Int) {
+    /// Grades HumanEval's canonical solutions with `workers`; returns (seconds, CPU seconds, passed, total).
+    public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Double, Int, Int) {
         let samples = rows.map { row in
             Sample(prompt: row["prompt"]?.stringValue ?? "",
                    completion: .text(row["canonical_solution"]?.stringValue ?? ""), language: "python", fields: row)
         }
-        let t0 = Date()
+        let t0 = Date(), cpu0 = Sandbox.cpuSeconds()
         let scores = await CodeReward(grader: grader, mode: .allPass, workers: workers).score(samples)
-        return (Date().timeIntervalSince(t0), scores.filter { $0.value == 1 }.count, rows.count)
+        return (Date().timeIntervalSince(t0), Sandbox.cpuSeconds() - cpu0, scores.filter { $0.value == 1 }.count,
+                rows.count)
     }
 
     func median(_ xs: [Double]) -> Double {
