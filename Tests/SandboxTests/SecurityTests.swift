@@ -180,7 +180,7 @@ import Testing
         }
         #expect(result.verdict == .timeLimit)
         #expect(result.run?.signal == SIGXCPU || result.run?.signal == SIGKILL, "\(String(describing: result.run?.signal))")
-        #expect((result.run?.cpuTime ?? 0) >= 0.9)
+        #expect((result.run?.cpuTime ?? 0) >= 0.5)  // rusage samples at tick granularity
         #expect((result.run?.wallTime ?? 99) < 30)
     }
 
