@@ -24,19 +24,24 @@ public struct CodeExtractor: Sendable, Hashable {
 
     /// The code for `names` (a language and its aliases, compared case-insensitively), or nil.
     public func extract(from text: String, names: [String]) -> Extracted? {
-        var blocks = CodeExtractor.fencedBlocks(text)
-        if blocks.isEmpty { blocks = CodeExtractor.inlineFencedBlocks(text) }
         let wanted = Set(names.map { $0.lowercased() })
-        let tagged = blocks.filter { wanted.contains($0.info.lowercased()) }
-        let untagged = blocks.filter { $0.info.isEmpty }
-        let candidates = tagged.isEmpty ? untagged : tagged
-        if let block = pick == .last ? candidates.last : candidates.first {
-            return Extracted(code: block.code, fenced: true)
+        let lineBlocks = CodeExtractor.fencedBlocks(text)
+        if let code = choose(lineBlocks, wanted) ?? choose(CodeExtractor.inlineFencedBlocks(text), wanted) {
+            return Extracted(code: code, fenced: true)
         }
-        if blocks.isEmpty && wholeTextFallback && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if lineBlocks.isEmpty && !text.contains("```") && wholeTextFallback
+            && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        {
             return Extracted(code: text, fenced: false)
         }
         return nil
+    }
+
+    /// The last (or first) block tagged with a wanted name, else of the untagged blocks.
+    private func choose(_ blocks: [Block], _ wanted: Set<String>) -> String? {
+        let tagged = blocks.filter { wanted.contains($0.info.lowercased()) }
+        let candidates = tagged.isEmpty ? blocks.filter { $0.info.isEmpty } : tagged
+        return (pick == .last ? candidates.last : candidates.first)?.code
     }
 
     struct Block {
