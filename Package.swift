@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Sandbox", targets: ["Sandbox"]),
         .library(name: "CodeRewards", targets: ["CodeRewards"]),
         .executable(name: "reward", targets: ["reward"]),
+        .executable(name: "arbiter-box-init", targets: ["arbiter-box-init"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -20,6 +21,7 @@ let package = Package(
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
         .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
+        .executableTarget(name: "arbiter-box-init", dependencies: ["CSandbox"]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(
             name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
@@ -36,8 +38,8 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init"]),
         .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "reward"]),
     ]
 )

@@ -101,7 +101,8 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
         csb_set_error(err, "calloc", ENOMEM, "box");
         return -1;
     }
-    b->pid = -1;
+    b->pid = b->child = -1;
+    b->pidfd = -1;
     b->msg_fd = b->ctl_fd = b->stdin_fd = b->stdout_fd = b->stderr_fd = b->work_fd = -1;
     b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
     if (b->wake_fd < 0) {
@@ -128,14 +129,39 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     if (c->stdout_fd == -1) child_out = outp[1];
     if (c->stderr_fd == -1) child_err = errp[1];
 
-    pid_t pid = (pid_t)syscall(SYS_clone, kNamespaces | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (pid < 0) {
-        csb_set_error(err, "clone(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)", errno,
-                      "cannot create namespaces (user namespaces disabled? see /proc/sys/user/max_user_namespaces)");
+    pid_t helper = csb_clone_helper(c, kNamespaces, root_mode, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
+                                    child_out, child_err, err);
+    if (helper < 0) goto fail;
+    pid_t pid;
+    if (helper == 0) {
+        pid = (pid_t)syscall(SYS_clone, kNamespaces | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (pid < 0) {
+            csb_set_error(err, "clone(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)", errno,
+                          "cannot create namespaces (user namespaces disabled? see /proc/sys/user/max_user_namespaces)");
+            goto fail;
+        }
+        if (pid == 0) csb_child_main(c, msg[1], ctl[0], child_in, child_out, child_err, root_mode);
+        b->child = pid;
+    } else {
+        b->child = helper;
+        close(msg[1]);
+        msg[1] = -1;
+        struct csb_msg first;
+        int r = read_msg(msg[0], &first, 10000);
+        if (r != 1 || first.kind != CSB_MSG_PID) {
+            if (r == 1 && first.kind == CSB_MSG_ERROR) *err = first.error;
+            else csb_set_error(err, "arbiter-box-init", 0, r == 0 ? "the helper died before cloning the box"
+                                                                 : "no answer from the helper in 10 s");
+            goto fail;
+        }
+        pid = (pid_t)first.status;
+    }
+    b->pid = pid;
+    b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (b->pidfd < 0) {
+        csb_set_error(err, "pidfd_open", errno, "box init %d", (int)pid);
         goto fail;
     }
-    if (pid == 0) csb_child_main(c, msg[1], ctl[0], child_in, child_out, child_err, root_mode);
-    b->pid = pid;
     close(msg[1]); close(ctl[0]); close(in[0]); close(outp[1]); close(errp[1]);
     msg[1] = ctl[0] = in[0] = outp[1] = errp[1] = -1;
     b->msg_fd = msg[0];
@@ -343,7 +369,9 @@ static int drain(struct sink *s) {
 }
 
 static void kill_box(csb_box *b) {
-    if (b->pid > 0 && !b->reaped) kill(b->pid, SIGKILL);  // the pid namespace's init: the kernel kills the rest
+    // The pid namespace's init: the kernel kills the rest. Through its pidfd, so a recycled pid is never hit.
+    if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+    else if (b->child > 0 && b->child == b->pid && !b->reaped) kill(b->pid, SIGKILL);
 }
 
 int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *err) {
@@ -474,16 +502,21 @@ void csb_box_destroy(csb_box *b) {
     if (!b) return;
     close_fd(&b->ctl_fd);  // init exits on EOF
     kill_box(b);
-    if (b->pid > 0 && !b->reaped) {
-        while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+    // A helper whose init never got known (failed start) is ours to kill; otherwise it ends with its init.
+    if (b->child > 0 && b->child != b->pid && b->pidfd < 0 && !b->reaped) kill(b->child, SIGKILL);
+    if (b->child > 0 && !b->reaped) {
+        while (waitpid(b->child, NULL, __WALL) < 0 && errno == EINTR) {}
         b->reaped = 1;
     }
+    close_fd(&b->pidfd);
     close_fd(&b->msg_fd); close_fd(&b->stdin_fd); close_fd(&b->stdout_fd); close_fd(&b->stderr_fd);
     close_fd(&b->work_fd);
     close_fd(&b->wake_fd);
     csb_cgroup_release(&b->cg);
     free(b);
 }
+
+void csb_box_kill(csb_box *b) { kill_box(b); }
 
 void csb_box_set_deadline(csb_box *b, uint64_t wall_ms) {
     uint64_t t = now_us();

@@ -66,7 +66,7 @@ public final class RunningBox: @unchecked Sendable {
     public func kill() {
         lock.lock()
         defer { lock.unlock() }
-        if !finished, let pid = box?.pid, pid > 0 { _ = Glibc.kill(pid, SIGKILL) }
+        if !finished { box?.kill() }
     }
 
     /// True until the program has ended.

@@ -13,6 +13,17 @@ import Testing
         #expect(report.complete, "missing isolation on this machine: \(report.detail)")
     }
 
+    @Test func initHelperIsFound() {
+        #expect(InitHelper.path != nil, "arbiter-box-init not found next to the test bundle: boxes clone this process")
+    }
+
+    /// The same probe with boxes cloned from this process instead of started through arbiter-box-init.
+    @Test func inProcessClonesAreEquallyIsolated() async throws {
+        InitHelper.use(nil)
+        defer { InitHelper.use(InitHelper.path) }
+        try await isolationProbe()
+    }
+
     /// Identity, hostname, network interfaces, visible files, environment and fds inside the box.
     @Test func isolationProbe() async throws {
         let result = try await runProgram("python", Attacks.isolationProbe)

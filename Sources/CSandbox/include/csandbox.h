@@ -138,6 +138,8 @@ void csb_outcome_free(csb_outcome *o);
 /// Moves the wall-clock deadline of a running `csb_box_run` (called from another thread) to `wall_ms` from now,
 /// and measures `wall_us` from now on: a box started ahead of time gets its job's limit when the job arrives.
 void csb_box_set_deadline(csb_box *b, uint64_t wall_ms);
+/// SIGKILLs the box's init (through its pidfd) from any thread: the whole tree dies. Safe after the box ended.
+void csb_box_kill(csb_box *b);
 /// Writes all of `data` to `fd` (blocking). Returns 0 or -1 with errno.
 int csb_write_all(int fd, const void *data, size_t len);
 /// Reads regular file `rel` from /work after `csb_box_run` (at most `cap` bytes; more is an error).
@@ -163,6 +165,12 @@ void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd);
 /// Runs `path` with `argv` outside any box (stdio on /dev/null) and waits: the baseline of the benchmark.
 /// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.
 int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
+
+/// Path of the `arbiter-box-init` helper executable; boxes are then started by vfork+exec of it (cheap whatever
+/// the size of this process) instead of a clone of this process. NULL or "" = clone in-process.
+void csb_set_init_helper(const char *path);
+/// The helper's entry point: reads the config from fd 8 and becomes the box's init. Never returns on success.
+int csb_init_main(void);
 
 /// Removes the idle cgroups this process keeps for reuse (call at exit, after destroying every box).
 void csb_cleanup(void);
