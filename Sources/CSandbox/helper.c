@@ -202,6 +202,14 @@ static int exec_child(void *arg) {
         if (tmp[i] < 0) continue;
         if (dup2(tmp[i], HELPER_MSG + i) < 0) _exit(126);
     }
+    // The helper outlives this call: it must hold nothing of the supervisor's (another thread's pipe to a
+    // subprocess, the test runner's stdout), or readers there never see EOF.
+    int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+    if (null < 0) _exit(126);
+    dup2(null, 0);
+    dup2(null, 1);
+    dup2(null, 2);
+    syscall(SYS_close_range, HELPER_CONFIG + 1, ~0U, 0);
     char *argv[] = {"arbiter-box-init", NULL};
     char *envp[] = {NULL};
     execve(a->path, argv, envp);
