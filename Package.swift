@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "TinyLM", targets: ["TinyLM"]),
         .executable(name: "grpo", targets: ["grpo"]),
+        .executable(name: "arbiter-box-init", targets: ["arbiter-box-init"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,6 +26,7 @@ let package = Package(
         .target(name: "MathVerify"),
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
         .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
+        .executableTarget(name: "arbiter-box-init", dependencies: ["CSandbox"]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(
             name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
@@ -65,14 +67,14 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox"]),
-        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init"]),
         .testTarget(
             name: "RewardServiceTests",
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo", "arbiter-box-init"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]

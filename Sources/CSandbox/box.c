@@ -3,15 +3,18 @@
 #include "internal.h"
 
 #include <errno.h>
+#include <stdatomic.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <poll.h>
+#include <pthread.h>
 #include <spawn.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -82,19 +85,31 @@ static int read_msg(int fd, struct csb_msg *m, int timeout_ms) {
 
 pid_t csb_box_pid(const csb_box *b) { return b->pid; }
 
+static pthread_once_t sigpipe_once = PTHREAD_ONCE_INIT;
+/// Writing to a pipe whose box has gone must be an EPIPE error, not a SIGPIPE that kills the supervisor.
+static void ignore_sigpipe(void) { signal(SIGPIPE, SIG_IGN); }
+
 int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     *out = NULL;
     if (!c->executable || c->argc == 0) {
         csb_set_error(err, "config", EINVAL, "no executable/argv");
         return -1;
     }
+    pthread_once(&sigpipe_once, ignore_sigpipe);
     csb_box *b = calloc(1, sizeof *b);
     if (!b) {
         csb_set_error(err, "calloc", ENOMEM, "box");
         return -1;
     }
-    b->pid = -1;
+    b->pid = b->child = -1;
+    b->pidfd = -1;
     b->msg_fd = b->ctl_fd = b->stdin_fd = b->stdout_fd = b->stderr_fd = b->work_fd = -1;
+    b->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (b->wake_fd < 0) {
+        csb_set_error(err, "eventfd", errno, "box wake-up");
+        free(b);
+        return -1;
+    }
     int root_mode = geteuid() == 0;
     int msg[2] = {-1, -1}, ctl[2] = {-1, -1}, in[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1};
     int child_in = c->stdin_fd, child_out = c->stdout_fd, child_err = c->stderr_fd;
@@ -114,14 +129,39 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     if (c->stdout_fd == -1) child_out = outp[1];
     if (c->stderr_fd == -1) child_err = errp[1];
 
-    pid_t pid = (pid_t)syscall(SYS_clone, kNamespaces | SIGCHLD, NULL, NULL, NULL, NULL);
-    if (pid < 0) {
-        csb_set_error(err, "clone(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)", errno,
-                      "cannot create namespaces (user namespaces disabled? see /proc/sys/user/max_user_namespaces)");
+    pid_t helper = csb_clone_helper(c, kNamespaces, root_mode, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
+                                    child_out, child_err, err);
+    if (helper < 0) goto fail;
+    pid_t pid;
+    if (helper == 0) {
+        pid = (pid_t)syscall(SYS_clone, kNamespaces | SIGCHLD, NULL, NULL, NULL, NULL);
+        if (pid < 0) {
+            csb_set_error(err, "clone(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)", errno,
+                          "cannot create namespaces (user namespaces disabled? see /proc/sys/user/max_user_namespaces)");
+            goto fail;
+        }
+        if (pid == 0) csb_child_main(c, msg[1], ctl[0], child_in, child_out, child_err, root_mode);
+        b->child = pid;
+    } else {
+        b->child = helper;
+        close(msg[1]);
+        msg[1] = -1;
+        struct csb_msg first;
+        int r = read_msg(msg[0], &first, 10000);
+        if (r != 1 || first.kind != CSB_MSG_PID) {
+            if (r == 1 && first.kind == CSB_MSG_ERROR) *err = first.error;
+            else csb_set_error(err, "arbiter-box-init", 0, r == 0 ? "the helper died before cloning the box"
+                                                                 : "no answer from the helper in 10 s");
+            goto fail;
+        }
+        pid = (pid_t)first.status;
+    }
+    b->pid = pid;
+    b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (b->pidfd < 0) {
+        csb_set_error(err, "pidfd_open", errno, "box init %d", (int)pid);
         goto fail;
     }
-    if (pid == 0) csb_child_main(c, msg[1], ctl[0], child_in, child_out, child_err, root_mode);
-    b->pid = pid;
     close(msg[1]); close(ctl[0]); close(in[0]); close(outp[1]); close(errp[1]);
     msg[1] = ctl[0] = in[0] = outp[1] = errp[1] = -1;
     b->msg_fd = msg[0];
@@ -329,13 +369,16 @@ static int drain(struct sink *s) {
 }
 
 static void kill_box(csb_box *b) {
-    if (b->pid > 0 && !b->reaped) kill(b->pid, SIGKILL);  // the pid namespace's init: the kernel kills the rest
+    // The pid namespace's init: the kernel kills the rest. Through its pidfd, so a recycled pid is never hit.
+    if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
+    else if (b->child > 0 && b->child == b->pid && !b->reaped) kill(b->pid, SIGKILL);
 }
 
 int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *err) {
     memset(o, 0, sizeof *o);
     uint64_t start = now_us();
-    uint64_t deadline = start + p->wall_ms * 1000u;
+    atomic_store(&b->restart_us, start);
+    atomic_store(&b->deadline_us, start + p->wall_ms * 1000u);
     // Start the program; its init keeps an alarm of twice the wall limit + 10 s in case this process dies.
     unsigned char go[5] = {'g'};
     uint64_t alarm_s = p->wall_ms / 1000u * 2u + 10u;
@@ -354,15 +397,18 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
     uint64_t drain_deadline = 0;
 
     for (;;) {
-        struct pollfd fds[4];
+        struct pollfd fds[5];
         int n = 0, i_msg = -1, i_out = -1, i_err = -1, i_in = -1;
         if (b->msg_fd >= 0) { i_msg = n; fds[n++] = (struct pollfd){b->msg_fd, POLLIN, 0}; }
         if (b->stdout_fd >= 0) { i_out = n; fds[n++] = (struct pollfd){b->stdout_fd, POLLIN, 0}; }
         if (b->stderr_fd >= 0) { i_err = n; fds[n++] = (struct pollfd){b->stderr_fd, POLLIN, 0}; }
         if (b->stdin_fd >= 0) { i_in = n; fds[n++] = (struct pollfd){b->stdin_fd, POLLOUT, 0}; }
+        int i_wake = n;
+        fds[n++] = (struct pollfd){b->wake_fd, POLLIN, 0};
+        uint64_t deadline = atomic_load(&b->deadline_us);
         int streams_open = b->stdout_fd >= 0 || b->stderr_fd >= 0;
         if ((exited || killed) && !streams_open) break;
-        if (n == 0) break;
+        if (n == 1) break;  // only the wake-up fd left
         uint64_t t = now_us();
         uint64_t until = (exited || killed) ? drain_deadline : deadline;
         if (t >= until) {
@@ -380,6 +426,10 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
             csb_set_error(err, "poll", errno, "supervising the box");
             kill_box(b);
             return -1;
+        }
+        if (fds[i_wake].revents) {
+            uint64_t v;
+            while (read(b->wake_fd, &v, sizeof v) > 0) {}
         }
         if (i_in >= 0 && fds[i_in].revents) {
             if (fds[i_in].revents & (POLLERR | POLLHUP)) {
@@ -425,7 +475,7 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
             }
         }
     }
-    o->wall_us = now_us() - start;
+    o->wall_us = now_us() - atomic_load(&b->restart_us);
     if (!o->exited && !o->signaled) {  // no report from init: the tree was killed from outside
         o->signaled = 1;
         o->signal = SIGKILL;
@@ -452,17 +502,43 @@ void csb_box_destroy(csb_box *b) {
     if (!b) return;
     close_fd(&b->ctl_fd);  // init exits on EOF
     kill_box(b);
-    if (b->pid > 0 && !b->reaped) {
-        while (waitpid(b->pid, NULL, __WALL) < 0 && errno == EINTR) {}
+    // A helper whose init never got known (failed start) is ours to kill; otherwise it ends with its init.
+    if (b->child > 0 && b->child != b->pid && b->pidfd < 0 && !b->reaped) kill(b->child, SIGKILL);
+    if (b->child > 0 && !b->reaped) {
+        while (waitpid(b->child, NULL, __WALL) < 0 && errno == EINTR) {}
         b->reaped = 1;
     }
+    close_fd(&b->pidfd);
     close_fd(&b->msg_fd); close_fd(&b->stdin_fd); close_fd(&b->stdout_fd); close_fd(&b->stderr_fd);
     close_fd(&b->work_fd);
+    close_fd(&b->wake_fd);
     csb_cgroup_release(&b->cg);
     free(b);
 }
 
-int csb_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+void csb_box_kill(csb_box *b) { kill_box(b); }
+
+void csb_box_set_deadline(csb_box *b, uint64_t wall_ms) {
+    uint64_t t = now_us();
+    atomic_store(&b->restart_us, t);
+    atomic_store(&b->deadline_us, t + wall_ms * 1000u);
+    uint64_t one = 1;
+    ssize_t r = write(b->wake_fd, &one, sizeof one);
+    (void)r;
+}
+
+int csb_write_all(int fd, const void *data, size_t len) {
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 int csb_socketpair(int fds[2]) { return socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds); }
 
 int csb_send_with_fds(int sock, const void *data, size_t len, const int *fds, int nfds) {
@@ -574,6 +650,6 @@ void csb_probe(csb_probe_report *r) {
     else NOTE("seccomp: unavailable (%s); ", strerror(errno));
     char why[256] = "";
     r->cgroup = csb_cgroup_available(&r->cgroup_v2, why, sizeof why);
-    if (!r->cgroup) NOTE("%s; ", why);
+    if (!r->cgroup) NOTE("cgroup: %s; ", why);
 #undef NOTE
 }

@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
@@ -103,7 +105,7 @@ static int exists(const char *path) {
 int csb_cgroup_available(int *v2, char *why, size_t whylen) {
     *v2 = 0;
     if (geteuid() != 0) {
-        snprintf(why, whylen, "cgroup: needs root (euid %d)", (int)geteuid());
+        snprintf(why, whylen, "needs root (euid %d)", (int)geteuid());
         return 0;
     }
     if (exists("/sys/fs/cgroup/memory/memory.limit_in_bytes") && exists("/sys/fs/cgroup/pids/cgroup.procs"))
@@ -115,10 +117,10 @@ int csb_cgroup_available(int *v2, char *why, size_t whylen) {
             *v2 = 1;
             return 1;
         }
-        snprintf(why, whylen, "cgroup v2: memory/pids controllers not available (have: %s)", ctl);
+        snprintf(why, whylen, "v2: memory/pids controllers not available (have: %s)", ctl);
         return 0;
     }
-    snprintf(why, whylen, "cgroup: neither v1 memory+pids nor v2 mounted under /sys/fs/cgroup");
+    snprintf(why, whylen, "neither v1 memory+pids nor v2 mounted under /sys/fs/cgroup");
     return 0;
 }
 
@@ -128,6 +130,39 @@ static int pool_take(struct csb_cgroup *cg) {
     if (got) *cg = pool[--pool_count];
     pthread_mutex_unlock(&pool_lock);
     return got;
+}
+
+/// Removes empty `arbiter-<pid>-<n>` cgroups of processes that no longer exist (left by a crash or a fast exit).
+static void sweep_stale(const char *dir) {
+    DIR *d = opendir(dir);
+    if (!d) return;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        int pid;
+        if (sscanf(e->d_name, "arbiter-%d-", &pid) != 1 || pid == getpid()) continue;
+        if (kill(pid, 0) == 0 || errno != ESRCH) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+        rmdir(path);
+    }
+    closedir(d);
+}
+
+static pthread_once_t sweep_once = PTHREAD_ONCE_INIT;
+static void sweep_all(void) {
+    char own[256], dir[512];
+    if (own_path("memory", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/memory%s", own);
+        sweep_stale(dir);
+    }
+    if (own_path("pids", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids%s", own);
+        sweep_stale(dir);
+    }
+    if (own_path("", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup%s", own);
+        sweep_stale(dir);
+    }
 }
 
 static void baseline(struct csb_cgroup *cg) {
@@ -143,6 +178,7 @@ static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pid
 
 int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err) {
     memset(cg, 0, sizeof *cg);
+    pthread_once(&sweep_once, sweep_all);
     if (pool_take(cg)) {
         if (set_limits(cg, memory_bytes, pids_max, err) != 0) {
             csb_cgroup_remove(cg);

@@ -129,10 +129,11 @@ static void mount_tmpfs(const char *target, uint64_t bytes, const char *mode, un
     char opts[128], num[48];
     join_u64(num, sizeof num, "size=", (unsigned long long)(bytes ? bytes : 1));
     join(opts, sizeof opts, num, ",mode=");
-    char opts2[160];
+    char opts2[160], opts3[200];
     join(opts2, sizeof opts2, opts, mode);
+    join(opts3, sizeof opts3, opts2, ",nr_inodes=16384");  // inodes cost kernel memory: cap their number too
     if (mkdirs(target) != 0) fail(step, errno, target);
-    CHECK(mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | flags, opts2), step, target);
+    CHECK(mount("tmpfs", target, "tmpfs", MS_NOSUID | MS_NODEV | flags, opts3), step, target);
 }
 
 static unsigned long locked_flags(const char *path) {
@@ -211,7 +212,9 @@ static void step_filesystem(void) {
     if (!(cfg->options & CSB_NO_PROC)) {
         join(path, sizeof path, CSB_NEWROOT, "/proc");
         if (mkdirs(path) != 0) fail("mkdir(/proc)", errno, path);
-        CHECK(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL), "mount(proc)", path);
+        // hidepid=2: the program sees only its own uid's processes, not the init (whose command line is the
+        // supervisor's).
+        CHECK(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2"), "mount(proc)", path);
     }
 
     CHECK(chdir(CSB_NEWROOT), "chdir(new root)", CSB_NEWROOT);

@@ -40,7 +40,7 @@ struct csb_config {
 };
 
 /// Messages from the box to the supervisor (fixed size, one atomic pipe write each).
-enum csb_msg_kind { CSB_MSG_READY = 1, CSB_MSG_ERROR = 2, CSB_MSG_EXITED = 3 };
+enum csb_msg_kind { CSB_MSG_READY = 1, CSB_MSG_ERROR = 2, CSB_MSG_EXITED = 3, CSB_MSG_PID = 4 };
 struct csb_msg {
     int kind;
     int status;             // wait status of the program (EXITED)
@@ -58,10 +58,14 @@ struct csb_cgroup {
 
 struct csb_box {
     pid_t pid;              // host pid of the box's init
+    pid_t child;            // our direct child: the init, or the helper that waits for it
+    int pidfd;              // pidfd of the init: signals never reach a recycled pid
     int msg_fd;             // box → supervisor messages
     int ctl_fd;             // supervisor → box: 'g' starts the program; EOF ends the box
     int stdin_fd, stdout_fd, stderr_fd;  // supervisor ends of managed pipes, or -1
     int work_fd;            // O_PATH fd of /work inside the box (via /proc/pid/root)
+    int wake_fd;            // eventfd: wakes csb_box_run when the deadline moves
+    _Atomic uint64_t deadline_us, restart_us;  // CLOCK_MONOTONIC µs; restart = when the wall clock was reset
     int reaped;
     struct csb_cgroup cg;
 };
@@ -84,5 +88,11 @@ int csb_cgroup_available(int *v2, char *why, size_t whylen);
 /// Never returns. `fds`: msg write end, ctl read end, stdin, stdout, stderr for the program.
 __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int msg_fd, int ctl_fd,
                                               int in_fd, int out_fd, int err_fd, int root_mode);
+
+/// Clones the box through the exec'd helper when one is set (returns its pid), 0 when none is set (clone
+/// in-process then), -1 on failure (with `err`).
+pid_t csb_clone_helper(const struct csb_config *c, int flags, int root_mode, int msg_w, int ctl_r, int in, int out,
+                       int err_fd, csb_error *err);
+int csb_init_helper(char *out, size_t cap);
 
 #endif

@@ -24,23 +24,49 @@ public struct CodeExtractor: Sendable, Hashable {
 
     /// The code for `names` (a language and its aliases, compared case-insensitively), or nil.
     public func extract(from text: String, names: [String]) -> Extracted? {
-        let blocks = CodeExtractor.fencedBlocks(text)
         let wanted = Set(names.map { $0.lowercased() })
-        let tagged = blocks.filter { wanted.contains($0.info.lowercased()) }
-        let untagged = blocks.filter { $0.info.isEmpty }
-        let candidates = tagged.isEmpty ? untagged : tagged
-        if let block = pick == .last ? candidates.last : candidates.first {
-            return Extracted(code: block.code, fenced: true)
+        let lineBlocks = CodeExtractor.fencedBlocks(text)
+        if let code = choose(lineBlocks, wanted) ?? choose(CodeExtractor.inlineFencedBlocks(text), wanted) {
+            return Extracted(code: code, fenced: true)
         }
-        if blocks.isEmpty && wholeTextFallback && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        if lineBlocks.isEmpty && !text.contains("```") && wholeTextFallback
+            && !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        {
             return Extracted(code: text, fenced: false)
         }
         return nil
     }
 
+    /// The last (or first) block tagged with a wanted name, else of the untagged blocks.
+    private func choose(_ blocks: [Block], _ wanted: Set<String>) -> String? {
+        let tagged = blocks.filter { wanted.contains($0.info.lowercased()) }
+        let candidates = tagged.isEmpty ? blocks.filter { $0.info.isEmpty } : tagged
+        return (pick == .last ? candidates.last : candidates.first)?.code
+    }
+
     struct Block {
         var info: String
         var code: String
+    }
+
+    /// Fences that do not start a line (`<answer>```python` …` ``` `), as open-r1's `extract_code` finds them
+    /// (```` ```lang\n(.*?)``` ````, non-greedy): used when no line-level fence exists.
+    static func inlineFencedBlocks(_ text: String) -> [Block] {
+        var blocks: [Block] = []
+        var rest = text[...]
+        while let open = rest.range(of: "```") {
+            let afterOpen = rest[open.upperBound...]
+            guard let newline = afterOpen.firstIndex(of: "\n") else { break }
+            let info = afterOpen[..<newline].trimmingCharacters(in: .whitespaces)
+            let body = afterOpen[afterOpen.index(after: newline)...]
+            guard let close = body.range(of: "```") else {
+                blocks.append(Block(info: info, code: String(body)))
+                break
+            }
+            blocks.append(Block(info: info.contains(" ") ? "" : info, code: String(body[..<close.lowerBound])))
+            rest = body[close.upperBound...]
+        }
+        return blocks
     }
 
     /// Fenced blocks in order: an opening line of three or more backticks (or tildes) with an optional info

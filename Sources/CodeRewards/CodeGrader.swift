@@ -15,6 +15,8 @@ public struct CodeGrader: Sendable {
     public var wallTimeMs: UInt64?
     /// Warm grader boxes for assert tests, shared by copies of this grader.
     let graders: GraderPool
+    /// Candidate boxes with the driver already running, for assert tests.
+    let warm: WarmCandidates
 
     public init(profiles: Profiles, sandbox: Sandbox = Sandbox(), extractor: CodeExtractor = CodeExtractor(),
                 defaultLanguage: String = "python", floatTolerance: Double = 0, wallTimeMs: UInt64? = nil) {
@@ -26,6 +28,8 @@ public struct CodeGrader: Sendable {
         self.wallTimeMs = wallTimeMs
         let python = (try? profiles.profile(for: "python")) ?? Profile(name: "python", language: "python")
         self.graders = GraderPool(sandbox: sandbox, profile: python)
+        self.warm = WarmCandidates(sandbox: sandbox, profile: python,
+                                   depth: ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The grade of a sample. Throws `CodeRewardsError` or `SandboxError` when the sample cannot be graded.
@@ -52,7 +56,8 @@ public struct CodeGrader: Sendable {
             // HumanEval: a continuation completes the prompt; a fenced program follows it (keeping its imports).
             let solution = prompt.map { fenced ? $0 + "\n" + code : $0 + code } ?? code
             return try await python(profile, limits).gradeAsserts(
-                solution: solution, code: test, entryPoint: entryPoint, setup: setup, prompt: prompt, pool: graders)
+                solution: solution, code: test, entryPoint: entryPoint, setup: setup, prompt: prompt, pool: graders,
+                warm: warm)
         case .call(let function, let cases):
             try requirePython(profile, "call")
             return try await python(profile, limits).gradeCalls(

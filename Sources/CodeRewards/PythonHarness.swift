@@ -23,7 +23,7 @@ struct PythonHarness: Sendable {
     /// Asserts: a pooled grader runs the tests against proxies of the candidate's functions and answers with a
     /// report line; the candidate's box gets only the solution (and MBPP's setup code).
     func gradeAsserts(solution: String, code: String, entryPoint: String?, setup: String?, prompt: String?,
-                      pool: GraderPool) async throws -> Grade
+                      pool: GraderPool, warm: WarmCandidates) async throws -> Grade
     {
         var spec: [(String, JSON)] = [("test", .string(code))]
         if let entryPoint { spec.append(("entry_point", .string(entryPoint))) }
@@ -35,13 +35,21 @@ struct PythonHarness: Sendable {
         async let reportLine = grader.channel.readLine(timeoutMs: Int(limits.wallTimeMs) + 5000)
         let ran: RunResult
         do {
-            ran = try await sandbox.runHandingOffStdio(candidate(solution: solution, setup: setup)) { input, output in
+            let box = try await warm.take(wallTimeMs: limits.wallTimeMs)
+            do {
                 defer {
-                    BoxChannel.close(input)
-                    BoxChannel.close(output)
+                    BoxChannel.close(box.stdinWrite)
+                    BoxChannel.close(box.stdoutRead)
                 }
-                try grader.channel.send(job, passing: [input, output])
+                var first: [(String, JSON)] = [("solution", .string(solution))]
+                if let setup { first.append(("setup", .string(setup))) }
+                try BoxChannel.write(box.stdinWrite, Array((JSON.object(JSONObject(first)).jsonText + "\n").utf8))
+                try grader.channel.send(job, passing: [box.stdinWrite, box.stdoutRead])
+            } catch {
+                box.kill()
+                throw error
             }
+            ran = try await box.result()
         } catch {
             grader.discard()
             _ = try? await reportLine

@@ -22,14 +22,18 @@ public struct SandboxBenchmark: Sendable {
         self.sandbox = sandbox
     }
 
-    /// The profile's run command on an empty program (`pass`), bare and boxed, sequential (median latency) and
-    /// with `workers` in parallel (throughput). Bare and boxed runs alternate so machine load hits both alike.
+    /// The profile's run command on an empty program (`pass`): bare, boxed with the whole set-up on each run
+    /// (prestarted boxes off), boxed from prestarted boxes; sequential medians, and executions/s with `workers`
+    /// in parallel. The kinds alternate run by run so that machine load hits them alike.
     public func measureStarts() async throws -> [Row] {
         let source = profile.source
-        var bare: [Double] = [], boxed: [Double] = []
+        var bare: [Double] = [], cold: [Double] = [], warm: [Double] = []
         var boxedPass = Execution(profile: profile)
         boxedPass.files[source] = Array("pass\n".utf8)
         let execution = boxedPass
+        var coldOptions = sandbox.options
+        coldOptions.prestartedBoxes = 0
+        let coldSandbox = Sandbox(options: coldOptions)
         // Outside the box the program file lives in a temporary directory; the command names it by absolute path.
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -37,17 +41,25 @@ public struct SandboxBenchmark: Sendable {
         let file = dir.appendingPathComponent(source).path
         try "pass\n".write(toFile: file, atomically: true, encoding: .utf8)
         let bareCommand = profile.run.map { $0 == source ? file : $0 }
+        func timed(_ s: Sandbox) async throws -> Double {
+            let t0 = Date()
+            let r = try await s.run(execution)
+            guard r.verdict == .ok else { throw CodeRewardsError("boxed `pass` ended \(r.verdict): \(r.stderrText)") }
+            return Date().timeIntervalSince(t0)
+        }
+        _ = try await timed(sandbox)  // fills the prestarted pool
         for _ in 0..<runs {
             bare.append(try Sandbox.runUnsandboxed(bareCommand))
-            let t0 = Date()
-            let r = try await sandbox.run(execution)
-            guard r.verdict == .ok else { throw CodeRewardsError("boxed `pass` ended \(r.verdict): \(r.stderrText)") }
-            boxed.append(Date().timeIntervalSince(t0))
+            cold.append(try await timed(coldSandbox))
+            try await Task.sleep(for: .milliseconds(5))  // let the pool refill, as it would between jobs
+            warm.append(try await timed(sandbox))
         }
+        let sandbox = self.sandbox
         let bareRate = try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) }
         let boxedRate = try await throughput { _ = try await sandbox.run(execution) }
         return [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare), perSecond: bareRate),
-                Row(name: "sandboxed (\(profile.name) profile)", median: median(boxed), perSecond: boxedRate)]
+                Row(name: "sandboxed, full set-up each run", median: median(cold), perSecond: .nan),
+                Row(name: "sandboxed, prestarted boxes", median: median(warm), perSecond: boxedRate)]
     }
 
     /// Executions per second with `workers` running at once.
@@ -65,15 +77,16 @@ public struct SandboxBenchmark: Sendable {
         return Double(total) / Date().timeIntervalSince(t0)
     }
 
-    /// Grades HumanEval's canonical solutions with `workers`; returns (seconds, passed, total).
-    public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Int, Int) {
+    /// Grades HumanEval's canonical solutions with `workers`; returns (seconds, CPU seconds, passed, total).
+    public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Double, Int, Int) {
         let samples = rows.map { row in
             Sample(prompt: row["prompt"]?.stringValue ?? "",
                    completion: .text(row["canonical_solution"]?.stringValue ?? ""), language: "python", fields: row)
         }
-        let t0 = Date()
+        let t0 = Date(), cpu0 = Sandbox.cpuSeconds()
         let scores = await CodeReward(grader: grader, mode: .allPass, workers: workers).score(samples)
-        return (Date().timeIntervalSince(t0), scores.filter { $0.value == 1 }.count, rows.count)
+        return (Date().timeIntervalSince(t0), Sandbox.cpuSeconds() - cpu0, scores.filter { $0.value == 1 }.count,
+                rows.count)
     }
 
     func median(_ xs: [Double]) -> Double {

@@ -11,6 +11,7 @@ final class Box: @unchecked Sendable {
     /// Builds the C config and starts the box. `stdout`/`stderr` descriptors of -1 are captured pipes.
     init(_ execution: Execution, options: Sandbox.Options, stdinFD: Int32, stdoutFD: Int32 = -1) throws {
         self.execution = execution
+        _ = InitHelper.installed
         let filter = try SeccompFilter.filter(for: execution.filterProfile)
         guard let config = csb_config_new() else {
             throw SandboxError(.setup, step: "csb_config_new", detail: "out of memory")
@@ -51,6 +52,16 @@ final class Box: @unchecked Sendable {
     private var filter: SeccompFilter?
 
     var pid: Int32 { pointer.map { csb_box_pid($0) } ?? -1 }
+
+    /// Kills the tree (from another thread, while `run` is going on).
+    func kill() {
+        if let pointer { csb_box_kill(pointer) }
+    }
+
+    /// Moves the deadline of a running `run` (from another thread).
+    func setDeadline(_ wallTimeMs: UInt64) {
+        if let pointer { csb_box_set_deadline(pointer, wallTimeMs) }
+    }
 
     /// Takes the supervisor ends of the managed stdin (write) and stdout (read) pipes; the caller closes them.
     func detachStdio() -> (Int32, Int32) {

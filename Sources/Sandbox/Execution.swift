@@ -4,7 +4,7 @@ public struct Execution: Sendable {
     public enum Input: Sendable {
         case null
         case bytes([UInt8])
-        /// A descriptor that stays the caller's (see `Sandbox.runConnected`).
+        /// A descriptor that stays the caller's (the box gets its own copy).
         case descriptor(Int32)
         /// A descriptor handed to the sandbox, which closes it once the box holds its own copy (or on failure).
         case ownedDescriptor(Int32)

@@ -54,6 +54,19 @@ public struct Sandbox: Sendable {
         return try finish(box, stdin: stdinBytes)
     }
 
+    /// Writes the files, runs and destroys one started box.
+    /// The box is destroyed on a background thread once the result is known (namespace teardown takes a while).
+    static func finish(_ box: Box, stdin: [UInt8]?) throws -> RunResult {
+        defer { Sandbox.reaper.async { box.destroy() } }
+        for (path, bytes) in box.execution.files.sorted(by: { $0.key < $1.key }) {
+            try box.write(path, bytes, executable: box.execution.executables.contains(path))
+        }
+        return try box.run(stdin: stdin)
+    }
+
+    /// Where finished boxes are destroyed (killed, reaped, cgroup released).
+    static let reaper = DispatchQueue(label: "arbiter.sandbox.reaper", attributes: .concurrent)
+
     /// Runs `body` on a fresh thread (boxes block in poll/waitpid for up to their wall limit).
     static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in

@@ -21,6 +21,7 @@ import Testing
         Extraction(id: "unclosed block", text: "```python\ndef f():\n    pass", expected: "def f():\n    pass"),
         Extraction(id: "longer fence", text: "````python\n```\ninner\n```\n````", expected: "```\ninner\n```"),
         Extraction(id: "empty text", text: "  \n", expected: nil),
+        Extraction(id: "fence inside a tag", text: "<think>x</think><answer>```python\nok = 1\n```</answer>", expected: "ok = 1\n"),
     ]
 
     @Test(arguments: extractions)

@@ -135,14 +135,19 @@ typedef struct csb_outcome {
 /// supervisor failure (then `err`); a program that failed to start is reported in `out->exec_failed`.
 int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *out, csb_error *err);
 void csb_outcome_free(csb_outcome *o);
+/// Moves the wall-clock deadline of a running `csb_box_run` (called from another thread) to `wall_ms` from now,
+/// and measures `wall_us` from now on: a box started ahead of time gets its job's limit when the job arrives.
+void csb_box_set_deadline(csb_box *b, uint64_t wall_ms);
+/// SIGKILLs the box's init (through its pidfd) from any thread: the whole tree dies. Safe after the box ended.
+void csb_box_kill(csb_box *b);
+/// Writes all of `data` to `fd` (blocking). Returns 0 or -1 with errno.
+int csb_write_all(int fd, const void *data, size_t len);
 /// Reads regular file `rel` from /work after `csb_box_run` (at most `cap` bytes; more is an error).
 /// The returned buffer is malloc'ed (free with `free`).
 int csb_box_read_file(csb_box *b, const char *rel, size_t cap, unsigned char **data, size_t *len, csb_error *err);
 /// Kills what is left of the tree, reaps it, removes the cgroup, closes every fd. Always safe to call once.
 void csb_box_destroy(csb_box *b);
 
-/// pipe2(O_CLOEXEC), for callers wiring two boxes together. Returns 0 or -1 with errno.
-int csb_pipe(int fds[2]);
 /// close(2).
 int csb_close(int fd);
 /// socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC). Returns 0 or -1 with errno.
@@ -160,6 +165,12 @@ void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd);
 /// Runs `path` with `argv` outside any box (stdio on /dev/null) and waits: the baseline of the benchmark.
 /// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.
 int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
+
+/// Path of the `arbiter-box-init` helper executable; boxes are then started by vfork+exec of it (cheap whatever
+/// the size of this process) instead of a clone of this process. NULL or "" = clone in-process.
+void csb_set_init_helper(const char *path);
+/// The helper's entry point: reads the config from fd 8 and becomes the box's init. Never returns on success.
+int csb_init_main(void);
 
 /// Removes the idle cgroups this process keeps for reuse (call at exit, after destroying every box).
 void csb_cleanup(void);

@@ -99,12 +99,21 @@ def kind(v):
 
 def main():
     ns = {"__name__": "solution", "__builtins__": builtins}
-    try:
+    if os.path.exists("solution.py"):
         with open("solution.py", encoding="utf-8") as f:
-            exec(compile(f.read(), "solution.py", "exec"), ns)
+            source = f.read()
+        setup = None
         if os.path.exists("setup.py"):
             with open("setup.py", encoding="utf-8") as f:
-                exec(compile(f.read(), "setup.py", "exec"), ns)
+                setup = f.read()
+    else:
+        # Started ahead of its job: the first line (from the supervisor) carries the solution.
+        job = eval(_PIPE_IN.readline() or "{}", _JSON)
+        source, setup = job.get("solution", ""), job.get("setup")
+    try:
+        exec(compile(source, "solution.py", "exec"), ns)
+        if setup:
+            exec(compile(setup, "setup.py", "exec"), ns)
     except BaseException as e:
         send('{"load": "error", "error": %s}' % _str("%s: %s" % (type(e).__name__, str(e)[:300])))
         return

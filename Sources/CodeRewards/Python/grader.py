@@ -230,6 +230,10 @@ def recv_exact(n, fds):
     return data
 
 
+# Modules tests commonly import, loaded once here so that every job's fork finds them ready.
+import collections, copy, fractions, functools, hashlib, heapq, itertools, random, re, string, typing
+
+
 def serve():
     global _PIPE_IN, _PIPE_OUT
     while True:

@@ -1,0 +1,75 @@
+import Foundation
+import RewardKit
+import Sandbox
+
+/// Candidate boxes started ahead of their job: the box is set up and the driver's interpreter already running,
+/// waiting for a solution on stdin. A job takes one (its wall clock starts then) and a background task starts
+/// the next, so neither box set-up nor interpreter start-up is on the grading path. Idle ones end after
+/// `idleMs`.
+final class WarmCandidates: @unchecked Sendable {
+    let sandbox: Sandbox
+    let template: Execution
+    let depth: Int
+    private let lock = NSLock()
+    private var idle: [RunningBox] = []
+    private var refilling = false
+
+    static let idleMs: UInt64 = 300_000
+
+    init(sandbox: Sandbox, profile: Profile, depth: Int) {
+        self.sandbox = sandbox
+        var e = Execution(profile: profile)
+        e.files[profile.source] = PythonHarness.driver
+        e.limits.wallTimeMs = WarmCandidates.idleMs
+        self.template = e
+        self.depth = max(1, depth)
+    }
+
+    deinit {
+        for box in idle {
+            box.kill()
+            BoxChannel.close(box.stdinWrite)
+            BoxChannel.close(box.stdoutRead)
+        }
+    }
+
+    /// A running candidate box, its deadline set to `wallTimeMs` from now.
+    func take(wallTimeMs: UInt64) async throws -> RunningBox {
+        let box: RunningBox
+        if let warm = pop() {
+            box = warm
+        } else {
+            box = try await sandbox.launch(template, detachStdio: true)
+        }
+        refill()
+        box.setDeadline(wallTimeMs: wallTimeMs)
+        return box
+    }
+
+    private func pop() -> RunningBox? {
+        lock.withLock {
+            while let box = idle.popLast() {
+                if box.isRunning { return box }
+                BoxChannel.close(box.stdinWrite)
+                BoxChannel.close(box.stdoutRead)
+            }
+            return nil
+        }
+    }
+
+    private func refill() {
+        let start: Bool = lock.withLock {
+            guard !refilling, idle.count < depth else { return false }
+            refilling = true
+            return true
+        }
+        guard start else { return }
+        Task.detached { [self] in
+            while lock.withLock({ idle.count < depth }) {
+                guard let box = try? await sandbox.launch(template, detachStdio: true) else { break }
+                lock.withLock { idle.append(box) }
+            }
+            lock.withLock { refilling = false }
+        }
+    }
+}
