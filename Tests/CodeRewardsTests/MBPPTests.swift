@@ -6,7 +6,7 @@ import Testing
 
 /// MBPP's reference solutions on its test split (task ids 11-510) pass exactly where the reference harness
 /// (the program, `test_setup_code` and the asserts run together in one unsandboxed process) passes them. Both
-/// get 30 s of wall-clock per task so that a loaded machine does not decide (task 123 needs seconds of CPU).
+/// get 60 s of wall-clock per task so that a loaded machine does not decide (task 123 needs seconds of CPU).
 @Suite struct MBPPTests {
     /// The reference harness: one forked process per task, 30 s alarm; prints the passing task ids as JSON.
     static let reference = """
@@ -46,7 +46,7 @@ import Testing
         #expect(rows.count == 500)
         let samples = rows.map { Fixtures.sample($0, completion: $0["code"]?.stringValue ?? "") }
         var grader = try Fixtures.grader()
-        grader.wallTimeMs = 30_000
+        grader.wallTimeMs = 60_000
         let scores = await CodeReward(grader: grader, workers: 2).score(samples)
         #expect(scores.allSatisfy { $0.error == nil }, "\(scores.compactMap(\.error).prefix(3))")
         let passed = Set(zip(rows, scores).filter { $0.1.value == 1 }.compactMap { $0.0["task_id"]?.intValue })
