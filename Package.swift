@@ -72,7 +72,7 @@ let package = Package(
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]
