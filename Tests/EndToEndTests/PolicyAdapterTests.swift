@@ -33,13 +33,14 @@ import TinyLM
     }
 
     /// d/dh of Σ seed·logp + Σ seed_H·H at θ + h·d equals Σ grad·d from the adapter's backward pass.
-    @Test func gradientSeedsMatchAFiniteDifference() throws {
+    @Test(arguments: [(true, false), (false, true), (true, true)])
+    func gradientSeedsMatchAFiniteDifference(useLogProbs: Bool, useEntropy: Bool) throws {
         var p = try Self.policy()
         let rollouts = try p.generate(prompts: [[1, 2, 3], [4, 5, 6, 7]], count: 2, maxTokens: 4, temperature: 1)
             .flatMap { $0 }
         var rng = Xoshiro256(seed: 5)
-        let seedLP = rollouts.map { r in r.tokens.map { _ in Double(rng.nextNormalPair().0) } }
-        let seedH = rollouts.map { r in r.tokens.map { _ in Double(rng.nextNormalPair().0) } }
+        let seedLP = rollouts.map { r in r.tokens.map { _ in useLogProbs ? Double(rng.nextNormalPair().0) : 0 } }
+        let seedH = rollouts.map { r in r.tokens.map { _ in useEntropy ? Double(rng.nextNormalPair().0) : 0 } }
         func objective() throws -> Double {
             let s = try p.score(rollouts, temperature: 0.8, entropies: true)
             var total = 0.0
@@ -59,7 +60,8 @@ import TinyLM
             let g = t.grad ?? [Float](repeating: 0, count: t.count)
             for j in 0..<t.count { analytic += Double(g[j]) * Double(d[j]) }
         }
-        let h: Float = 1e-2
+        // Central difference at h = 1e-3 (float32 weights): measured agreement ~2e-4 relative.
+        for h: Float in [1e-3] {
         func shift(_ s: Float) { for (t, d) in zip(params, direction) { for j in 0..<t.count { t.data[j] += s * d[j] } } }
         shift(h)
         let plus = try objective()
@@ -67,7 +69,8 @@ import TinyLM
         let minus = try objective()
         shift(h)
         let numeric = (plus - minus) / (2 * Double(h))
-        #expect(abs(numeric - analytic) <= 2e-2 * max(1, abs(analytic)), "numeric \(numeric) analytic \(analytic)")
+        #expect(abs(numeric - analytic) <= 5e-3 * max(1, abs(analytic)), "numeric \(numeric) analytic \(analytic)")
+        }
     }
 
     @Test func snapshotRestoresParametersOptimizerAndRNG() throws {

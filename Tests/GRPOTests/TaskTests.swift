@@ -29,18 +29,29 @@ func sharedRecords(_ name: String) throws -> [JSON] {
         let n = difficulty == 1 ? 60 : 200
         let train = try gen.generate(count: n, split: .train, seed: 1)
         let held = try gen.generate(count: difficulty == 1 ? 12 : 50, split: .heldOut, seed: 2)
-        // The demonstration "expr=value" names the problem; no problem may be in both splits.
-        let key = { (t: TaskItem) in String(t.solution!.split(separator: "=")[0]) }
+        // The numbers and operation words of the prompt name the problem; no problem may be in both splits.
+        let key = { (t: TaskItem) in Self.problem(t.prompt) }
         #expect(Set(train.map(key)).isDisjoint(with: held.map(key)))
         #expect(Set(train.map(key)).count == n)
         for t in train + held {
-            let parts = t.solution!.split(separator: "=")
-            #expect(String(parts[1]) == t.answer)
-            #expect(Self.evaluate(String(parts[0])) == Int(t.answer!))
+            #expect(t.solution == t.answer)
+            #expect(Self.evaluate(Self.problem(t.prompt)) == Int(t.answer!))
             #expect(Int(t.answer!)! >= 0)
         }
         #expect(try gen.generate(count: 10, split: .train, seed: 1) == Array(train.prefix(10)))
         #expect(try gen.generate(count: 10, split: .train, seed: 7) != Array(train.prefix(10)))
+    }
+
+    /// "Ann has 3 pens. Ann gets 5 more. Ann gives away 2." → "3+5-2"; "… buys 3 boxes of 4 …" → "3*4".
+    static func problem(_ prompt: String) -> String {
+        var expr = ""
+        let words = prompt.split(separator: " ").map { $0.trimmingCharacters(in: .punctuationCharacters) }
+        for (i, w) in words.enumerated() where Int(w) != nil {
+            let before = i > 0 ? words[i - 1] : ""
+            let op = before == "gets" ? "+" : before == "away" ? "-" : before == "of" ? "*" : ""
+            expr += op + w
+        }
+        return expr
     }
 
     /// Left-to-right evaluation of "a+b-c" / "a*b".
@@ -113,7 +124,7 @@ func sharedRecords(_ name: String) throws -> [JSON] {
                 }
             }
         }
-        #expect(try PassAtK.estimate(n: 10, c: 3, k: 1) == 0.3)
+        #expect(abs(try PassAtK.estimate(n: 10, c: 3, k: 1) - 0.3) < 1e-12)
         #expect(try PassAtK.mean([(4, 0), (4, 4)], k: 2) == 0.5)
         #expect(throws: GRPOError.self) { try PassAtK.estimate(n: 4, c: 5, k: 1) }
         #expect(throws: GRPOError.self) { try PassAtK.estimate(n: 4, c: 1, k: 5) }

@@ -3,7 +3,9 @@
 /// Difficulty 1: a + b with one-digit numbers (100 distinct problems), learnable by a ~0.2M-parameter model on
 /// 2 cores in minutes. 2: a + b or a − b (result ≥ 0) with numbers below 20. 3: a + b, a − b or a × b with
 /// numbers below 100 (products of one-digit numbers). 4: a op b op c, two operations, numbers below 50.
-/// The demonstration (`solution`) writes the equation then the result, e.g. `3+5=8`.
+/// The demonstration (`solution`) is the answer alone (`8`): with a worked equation first (`3+5=8`), a tiny
+/// policy sampling at temperature 1 is rewarded for right answers after wrongly copied equations, which slows
+/// learning; and a bare `3+5=8` reads as an equation to MathVerify, as it does to math-verify.
 public struct ArithmeticTasks: Sendable {
     public var difficulty: Int
     /// Percentage of distinct problems kept for the held-out split (see `TaskSplit`).
@@ -32,11 +34,10 @@ public struct ArithmeticTasks: Sendable {
             let wording = rng.int(0...(Self.names.count * Self.items.count - 1))
             return (key, { index in
                 let value = Self.evaluate(ops, numbers)
-                let expr = Self.expression(ops, numbers)
                 return TaskItem(
                     id: "arith-\(d)-\(split.rawValue)-\(String(index))",
                     prompt: Self.words(ops, numbers, wording: wording), answer: String(value),
-                    solution: "\(expr)=\(value)")
+                    solution: String(value))
             })
         }
     }

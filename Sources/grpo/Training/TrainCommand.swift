@@ -90,7 +90,7 @@ struct TrainCommand: AsyncParsableCommand {
         let reference = grpo.beta != 0 ? try lm.clone() : nil
         if resume {
             let saved = try JSONLines.read(folder.url.appendingPathComponent("config.json").path).first
-            guard saved == settings else {
+            guard saved?.jsonText == settings.jsonText else {
                 throw ValidationError("--resume: the settings differ from \(out)/config.json; use the same options")
             }
             lm = try Checkpoint.load(from: folder.checkpoint)
