@@ -7,6 +7,7 @@ import Testing
     static let tiny = [
         "--init", "tiny", "--tasks", "arith:1", "--task-count", "20", "--steps", "4", "--prompts-per-step", "2",
         "--group-size", "4", "--max-tokens", "6", "--save-every", "1", "--iterations", "2", "--beta", "0.01",
+        "--entropy-coef", "0.01",  // a gradient even when every reward of a random model is 0
     ]
 
     static func scratch(_ name: String) throws -> URL {
@@ -45,7 +46,7 @@ import Testing
         ] {
             #expect(lines.allSatisfy { $0[key]?.doubleValue?.isFinite == true }, "\(key)")
         }
-        #expect(lines.allSatisfy { ($0["entropy"]?.doubleValue ?? 0) > 0 })
+        #expect(lines.allSatisfy { ($0["entropy"]?.doubleValue ?? 0) > 0 && ($0["grad_norm"]?.doubleValue ?? 0) > 0 })
         let config = try #require(try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)).objectValue)
         #expect(config["grpo"]?.objectValue?["beta"]?.doubleValue == 0.01)
         #expect(config["group_size"]?.intValue == 4)

@@ -34,11 +34,11 @@ struct RunFolder {
         try h.write(contentsOf: Data(text.utf8))
     }
 
-    /// The metric lines already written, keeping only steps below `step` (a resumed run rewrites the rest).
-    func metrics(before step: Int) throws -> [JSONObject] {
+    /// The metric lines already written, keeping only steps 1…`step` (a resumed run rewrites the rest).
+    func metrics(through step: Int) throws -> [JSONObject] {
         guard FileManager.default.fileExists(atPath: metricsURL.path) else { return [] }
         let kept = try JSONLines.read(metricsURL.path).compactMap(\.objectValue).filter {
-            ($0[MetricKeys.step]?.intValue ?? .max) < step
+            ($0[MetricKeys.step]?.intValue ?? .max) <= step
         }
         try Data(kept.map { JSON.object($0).jsonText + "\n" }.joined().utf8).write(to: metricsURL, options: .atomic)
         return kept

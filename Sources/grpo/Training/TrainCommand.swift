@@ -109,7 +109,7 @@ struct TrainCommand: AsyncParsableCommand {
         let referencePolicy = reference.map {
             TinyLMPolicy(model: $0, eos: codec.eos, seed: 0, schedule: policy.schedule, weightDecay: 0, maxGradNorm: 0)
         }
-        var history = try folder.metrics(before: state.step)
+        var history = try folder.metrics(through: state.step)
         let last = min(steps, state.step + (stopAfter ?? steps))
         let bar = ProgressBar(total: steps)
         let sampler = DynamicSampler(config: grpo, targetGroups: promptsPerStep)
