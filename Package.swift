@@ -74,7 +74,10 @@ let package = Package(
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["RewardKit", "GRPO", "reward", "grpo", "arbiter-box-init"]),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init"]
+        ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]

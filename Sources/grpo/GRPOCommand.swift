@@ -3,15 +3,18 @@ import Tensor
 
 /// `grpo`: train, inspect and cross-check small language models with GRPO on verifiable rewards.
 @main
-struct GRPOCommand: ParsableCommand {
+struct GRPOCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "grpo",
         abstract: "Train and inspect small language models with GRPO on verifiable rewards.",
-        subcommands: [LossCommand.self, LogProbsCommand.self, BenchCommand.self]
+        subcommands: [
+            SFTCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, TasksCommand.self, LossCommand.self,
+            LogProbsCommand.self, BenchCommand.self,
+        ]
     )
 
-    static func main() {
+    static func main() async {
         Allocator.keepFreedMemory()
-        main(nil)
+        await main(nil)
     }
 }

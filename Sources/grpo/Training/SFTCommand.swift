@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import GRPO
+import Tensor
+import TinyLM
+
+/// `grpo sft`: supervised warm start on the tasks' demonstrations.
+struct SFTCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sft",
+        abstract: "Warm-start a policy on demonstrations: cross-entropy on the answer tokens (the prompt is context).",
+        discussion: "Writes the checkpoint (model.safetensors, config.json, optimizer.safetensors) into --out.")
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var optimizer: OptimizerOptions
+
+    @Option(help: "Checkpoint folder to write.")
+    var out: String
+
+    @Option(help: "Optimizer steps (1-100000).")
+    var steps: Int = 200
+
+    @Option(name: .customLong("batch-size"), help: "Demonstrations per step (1-4096).")
+    var batchSize: Int = 32
+
+    @Option(name: .customLong("log-every"), help: "Print the mean loss every N steps (1-100000).")
+    var logEvery: Int = 50
+
+    func validate() throws {
+        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
+        guard (1...4096).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...4096, got \(batchSize)") }
+        guard (1...100_000).contains(logEvery) else { throw ValidationError("--log-every must be in 1...100000") }
+    }
+
+    func run() throws {
+        let tasks = try taskOptions.load()
+        let (lm, tokenizer) = try model.load()
+        let codec = try Codec(tokenizer: tokenizer, config: lm.config)
+        var policy = TinyLMPolicy(
+            model: lm, eos: codec.eos, seed: optimizer.seed, schedule: try optimizer.schedule(steps: steps),
+            weightDecay: optimizer.weightDecay, maxGradNorm: optimizer.maxGradNorm)
+        let examples = try tasks.map { t in
+            Rollout(prompt: codec.prompt(t), tokens: try codec.demonstration(t), logProbs: [], truncated: false)
+        }
+        var rng = SeededRandom(seed: optimizer.seed)
+        let bar = ProgressBar(total: steps)
+        var running = 0.0
+        for step in 1...steps {
+            let batch = (0..<batchSize).map { _ in examples[rng.int(0...(examples.count - 1))] }
+            let tokens = Double(batch.map(\.tokens.count).reduce(0, +))
+            // loss = −(1/N) Σ log p(answer tokens): the seeds d loss / d logp are −1/N.
+            let seeds = batch.map { r in [Double](repeating: -1 / tokens, count: r.tokens.count) }
+            let loss = try policy.surrogate(batch, temperature: 1, gradLogProbs: seeds, gradEntropies: nil)
+            running += Double(loss.item)
+            loss.backward()
+            policy.applyGradients()
+            bar.draw(step, "loss \(loss.item)")
+            if step % logEvery == 0 || step == steps {
+                let n = step % logEvery == 0 ? logEvery : step % logEvery
+                print("sft step \(step)/\(steps) loss \(running / Double(n))")
+                running = 0
+            }
+        }
+        try policy.save(to: URL(fileURLWithPath: out))
+        print("saved \(out)")
+    }
+}

@@ -1,0 +1,205 @@
+import ArgumentParser
+import CodeRewards
+import Foundation
+import GRPO
+import RewardKit
+import Tensor
+import TinyLM
+
+/// `grpo train`: GRPO on verifiable rewards, writing a run folder.
+struct TrainCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a policy with GRPO: sample G per prompt, score with a recipe, update; log to a run folder.",
+        discussion: """
+            The run folder holds config.json (every setting), metrics.jsonl (one line per step: \
+            \(MetricKeys.all.joined(separator: ", "))), rollouts.jsonl, checkpoint/ (model.safetensors, config.json, \
+            optimizer.safetensors, trainer_state.json) and curves.svg. --resume continues exactly from checkpoint/.
+            """)
+
+    @OptionGroup var model: ModelOptions
+    @OptionGroup var taskOptions: TaskOptions
+    @OptionGroup var optimizer: OptimizerOptions
+    @OptionGroup var algorithm: AlgorithmOptions
+
+    @Option(help: "Run folder to create (or continue with --resume).")
+    var out: String
+
+    @Option(help: "Training steps (1-100000).")
+    var steps: Int = 50
+
+    @Option(name: .customLong("stop-after"), help: "Stop after this many steps of this invocation (resume later).")
+    var stopAfter: Int?
+
+    @Option(name: .customLong("prompts-per-step"), help: "Groups (prompts) per training batch (1-1024).")
+    var promptsPerStep: Int = 8
+
+    @Option(name: .customLong("group-size"), help: "G, completions sampled per prompt (2-256).")
+    var groupSize: Int = 8
+
+    @Option(name: .customLong("max-tokens"), help: "Maximum completion length in tokens (1-4096).")
+    var maxTokens: Int = 16
+
+    @Option(help: "Sampling temperature (0 < T ≤ 10); the loss uses the same temperature.")
+    var temperature: Double = 1
+
+    @Option(help: "Reward recipe: math, math-r1, code, code-r1, format (default: math, or code for code tasks).")
+    var recipe: String?
+
+    @Option(name: .customLong("save-every"), help: "Checkpoint every N steps (1-100000; the last step is always saved).")
+    var saveEvery: Int = 25
+
+    @Flag(help: "Continue the run in --out from its checkpoint (same settings), exactly where it stopped.")
+    var resume = false
+
+    func validate() throws {
+        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
+        if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be ≥ 1, got \(stopAfter)") }
+        guard (1...1024).contains(promptsPerStep) else {
+            throw ValidationError("--prompts-per-step must be in 1...1024, got \(promptsPerStep)")
+        }
+        guard (2...256).contains(groupSize) else { throw ValidationError("--group-size must be in 2...256, got \(groupSize)") }
+        guard (1...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be in 1...4096, got \(maxTokens)") }
+        guard temperature > 0, temperature <= 10 else {
+            throw ValidationError("--temperature must be in (0, 10], got \(temperature)")
+        }
+        guard (1...100_000).contains(saveEvery) else { throw ValidationError("--save-every must be in 1...100000") }
+    }
+
+    /// Every setting of the run, as written to config.json and compared on --resume.
+    func settings(_ grpo: GRPOConfig, recipe: String) -> JSON {
+        [
+            "model": model.json, "tasks": taskOptions.json, "optimizer": optimizer.json, "grpo": .object(grpo.json),
+            "steps": .int(Int64(steps)), "prompts_per_step": .int(Int64(promptsPerStep)),
+            "group_size": .int(Int64(groupSize)), "max_tokens": .int(Int64(maxTokens)),
+            "temperature": .double(temperature), "recipe": .string(recipe), "save_every": .int(Int64(saveEvery)),
+        ]
+    }
+
+    func run() async throws {
+        let grpo = try algorithm.config(temperature: temperature)
+        let recipeName = recipe ?? taskOptions.defaultRecipe
+        let reward = try Recipes.book().reward(named: recipeName)
+        let tasks = try taskOptions.load()
+        let folder = try RunFolder(out)
+        let settings = settings(grpo, recipe: recipeName)
+        var state = TrainerState(step: 0, taskRNG: SeededRandom(seed: optimizer.seed ^ 0x5EED))
+
+        // The policy: the starting model, or the run's checkpoint when resuming.
+        var (lm, tokenizer) = try model.load()
+        let reference = grpo.beta != 0 ? try lm.clone() : nil
+        if resume {
+            let saved = try JSONLines.read(folder.url.appendingPathComponent("config.json").path).first
+            guard saved?.jsonText == settings.jsonText else {
+                throw ValidationError("--resume: the settings differ from \(out)/config.json; use the same options")
+            }
+            lm = try Checkpoint.load(from: folder.checkpoint)
+            state = try TrainerState.load(folder.stateURL)
+        } else {
+            guard !FileManager.default.fileExists(atPath: folder.metricsURL.path) else {
+                throw ValidationError("\(out) already holds a run; pass --resume or choose another --out")
+            }
+            try folder.writeConfig(settings)
+        }
+        let codec = try Codec(tokenizer: tokenizer, config: lm.config)
+        var policy = TinyLMPolicy(
+            model: lm, eos: codec.eos, seed: optimizer.seed, schedule: try optimizer.schedule(steps: steps),
+            weightDecay: optimizer.weightDecay, maxGradNorm: optimizer.maxGradNorm)
+        if resume { try policy.loadOptimizer(from: folder.checkpoint) }
+        let referencePolicy = reference.map {
+            TinyLMPolicy(model: $0, eos: codec.eos, seed: 0, schedule: policy.schedule, weightDecay: 0, maxGradNorm: 0)
+        }
+        var history = try folder.metrics(through: state.step)
+        let last = min(steps, state.step + (stopAfter ?? steps))
+        let bar = ProgressBar(total: steps)
+        let sampler = DynamicSampler(config: grpo, targetGroups: promptsPerStep)
+
+        while state.step < last {
+            var times = PhaseTimes()
+            var generated: [ScoredGroup] = []
+            // 1. Sample G completions per prompt and score them; dynamic sampling refills dropped groups.
+            let outcome = try await sampler.fill(
+                generate: { _ in
+                    let picked = (0..<promptsPerStep).map { _ in tasks[state.taskRNG.int(0...(tasks.count - 1))] }
+                    let groups = try times.measure(\.generate) {
+                        try policy.generate(
+                            prompts: picked.map(codec.prompt), count: groupSize, maxTokens: maxTokens,
+                            temperature: temperature)
+                    }
+                    let start = Date()
+                    let scored = try await ScoredGroup.score(picked, groups, reward: reward, codec: codec)
+                    times.score += Date().timeIntervalSince(start)
+                    generated += scored
+                    return scored
+                }, rewards: \.rewards)
+            let batch = outcome.groups
+            let rollouts = batch.flatMap(\.rollouts)
+            let rewards = batch.flatMap(\.rewards)
+
+            // 2. Advantages and μ policy updates (with the frozen reference's log-probs when β > 0).
+            let (advantages, iterations) = try times.measure(\.update) {
+                let ref = try referencePolicy?.score(rollouts, temperature: temperature, entropies: false).logProbs
+                return try PolicyUpdate.run(
+                    &policy, rollouts: rollouts, rewards: rewards,
+                    groups: try Groups(count: rollouts.count, size: groupSize), reference: ref, config: grpo,
+                    measureEntropy: true)
+            }
+
+            // 3. Log: metrics, rollouts, curves, checkpoint.
+            state.step += 1
+            let line = StepMetrics.line(
+                step: state.step, generated: generated, outcome: outcome, losses: iterations.map(\.loss), times: times,
+                lr: policy.learningRate, gradNorm: policy.lastGradNorm)
+            history.append(line)
+            try folder.append([.object(line)], to: folder.metricsURL)
+            try folder.append(
+                ScoredGroup.rolloutLines(batch, advantages: advantages.values, step: state.step),
+                to: folder.rolloutsURL)
+            try folder.plot(history, title: "grpo train \(out)")
+            if state.step % saveEvery == 0 || state.step == last {
+                try policy.save(to: folder.checkpoint)
+                try state.save(folder.stateURL)
+            }
+            bar.draw(state.step, StepMetrics.summary(line))
+        }
+        print("trained to step \(state.step) of \(steps); run folder \(out); curves \(folder.plotURL.path)")
+    }
+}
+
+/// The trainer's own state beyond the policy's: the step and the batch-order generator.
+struct TrainerState: Codable {
+    var step: Int
+    var taskRNG: SeededRandom
+
+    static func load(_ url: URL) throws -> TrainerState {
+        guard let data = try? Data(contentsOf: url) else { throw GRPOError("cannot read \(url.path) to resume") }
+        return try JSONDecoder().decode(TrainerState.self, from: data)
+    }
+
+    func save(_ url: URL) throws { try JSONEncoder().encode(self).write(to: url, options: .atomic) }
+}
+
+extension SeededRandom: Codable {
+    public init(from decoder: any Decoder) throws { self.init(seed: 0); state = try UInt64(from: decoder) }
+    public func encode(to encoder: any Encoder) throws { try state.encode(to: encoder) }
+}
+
+/// Wall-clock seconds per phase of one step.
+struct PhaseTimes {
+    var generate = 0.0
+    var score = 0.0
+    var update = 0.0
+
+    mutating func measure<R>(_ phase: WritableKeyPath<PhaseTimes, Double>, _ body: () throws -> R) rethrows -> R {
+        let start = Date()
+        defer { self[keyPath: phase] += Date().timeIntervalSince(start) }
+        return try body()
+    }
+}
+
+/// The registry and recipes `grpo` knows: RewardKit's and CodeRewards' built-ins.
+enum Recipes {
+    static func book() -> RecipeBook {
+        RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
+    }
+}

@@ -1,0 +1,128 @@
+import ArgumentParser
+import GRPO
+import RewardKit
+import Tensor
+
+/// Optimizer options shared by `grpo sft` and `grpo train`.
+struct OptimizerOptions: ParsableArguments {
+    @Option(help: "Peak learning rate of AdamW (0 < lr ≤ 1).")
+    var lr: Float = 1e-3
+
+    @Option(name: .customLong("warmup-steps"), help: "Steps of linear learning-rate warmup (0 ≤ warmup ≤ steps).")
+    var warmupSteps: Int = 0
+
+    @Option(name: .customLong("lr-decay"), help: "After warmup: constant or cosine (to 10% of the peak).")
+    var lrDecay: String = "constant"
+
+    @Option(name: .customLong("weight-decay"), help: "AdamW decoupled weight decay λ (0-1; norms exempt).")
+    var weightDecay: Float = 0
+
+    @Option(name: .customLong("max-grad-norm"), help: "Global gradient-norm clip (0 = off, else > 0).")
+    var maxGradNorm: Float = 1
+
+    @Option(help: "Seed of the sampling and batch-order generators (any unsigned integer).")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard lr > 0, lr <= 1 else { throw ValidationError("--lr must be in (0, 1], got \(lr)") }
+        guard warmupSteps >= 0 else { throw ValidationError("--warmup-steps must be ≥ 0, got \(warmupSteps)") }
+        guard ["constant", "cosine"].contains(lrDecay) else {
+            throw ValidationError("--lr-decay must be constant or cosine, got \(lrDecay)")
+        }
+        guard (0...1).contains(weightDecay) else { throw ValidationError("--weight-decay must be in [0, 1], got \(weightDecay)") }
+        guard maxGradNorm >= 0, maxGradNorm.isFinite else {
+            throw ValidationError("--max-grad-norm must be ≥ 0, got \(maxGradNorm)")
+        }
+    }
+
+    func schedule(steps: Int) throws -> LRSchedule {
+        try LRSchedule(
+            peak: lr, warmupSteps: min(warmupSteps, steps), totalSteps: steps,
+            decay: lrDecay == "cosine" ? .cosine : .constant, minRatio: 0.1)
+    }
+
+    var json: JSON {
+        [
+            "lr": .double(Double(lr)), "warmup_steps": .int(Int64(warmupSteps)), "lr_decay": .string(lrDecay),
+            "weight_decay": .double(Double(weightDecay)), "max_grad_norm": .double(Double(maxGradNorm)),
+            "seed": .int(Int64(bitPattern: seed)),
+        ]
+    }
+}
+
+/// The GRPO algorithm's options; they become a `GRPOConfig` through its JSON reader (which validates them).
+struct AlgorithmOptions: ParsableArguments {
+    @Option(help: "Starting point of the algorithm settings: default (DAPO-style), trl, verl or dapo.")
+    var preset: String = "default"
+
+    @Option(name: .customLong("epsilon-low"), help: "ε_low: ratio clipped below at 1 − ε_low (0-1).")
+    var epsilonLow: Double?
+
+    @Option(name: .customLong("epsilon-high"), help: "ε_high: ratio clipped above at 1 + ε_high (0-10; 0.28 = clip-higher).")
+    var epsilonHigh: Double?
+
+    @Option(help: "β, coefficient of the KL penalty to the frozen starting policy (≥ 0; 0 = no reference pass).")
+    var beta: Double?
+
+    @Option(name: .customLong("kl-estimator"), help: "KL estimator: k1, k2 or k3.")
+    var klEstimator: String?
+
+    @Option(name: .customLong("loss-aggregation"),
+            help: "token-mean, seq-mean-token-mean, seq-mean-token-sum or seq-mean-token-sum-norm.")
+    var lossAggregation: String?
+
+    @Option(name: .customLong("scale-rewards"), help: "Advantage scaling: group, batch or none (Dr. GRPO).")
+    var scaleRewards: String?
+
+    @Option(name: .customLong("entropy-coef"), help: "Entropy bonus coefficient (≥ 0).")
+    var entropyCoef: Double?
+
+    @Option(help: "μ: policy updates per generated batch (1-16).")
+    var iterations: Int?
+
+    @Option(name: .customLong("dynamic-sampling"), help: "DAPO dynamic sampling: on or off.")
+    var dynamicSampling: String?
+
+    @Option(name: .customLong("max-generation-batches"),
+            help: "Generation batches per step under dynamic sampling (0 = unlimited, else 1-1000).")
+    var maxGenerationBatches: Int?
+
+    @Option(name: .customLong("on-exhaustion"), help: "When dynamic sampling runs out of batches: error or partial.")
+    var onExhaustion: String?
+
+    @Flag(name: .customLong("mask-truncated"), help: "Leave completions cut at --max-tokens out of the loss.")
+    var maskTruncated = false
+
+    /// The validated config, with the sampling temperature of the run.
+    func config(temperature: Double) throws -> GRPOConfig {
+        var o: [(String, JSON)] = [("preset", .string(preset)), ("temperature", .double(temperature))]
+        if let epsilonLow { o.append(("epsilon_low", .double(epsilonLow))) }
+        if let epsilonHigh { o.append(("epsilon_high", .double(epsilonHigh))) }
+        if let beta { o.append(("beta", .double(beta))) }
+        if let klEstimator { o.append(("kl_estimator", .string(klEstimator))) }
+        if let lossAggregation { o.append(("loss_aggregation", .string(lossAggregation))) }
+        if let scaleRewards { o.append(("scale_rewards", .string(scaleRewards))) }
+        if let entropyCoef { o.append(("entropy_coef", .double(entropyCoef))) }
+        if let iterations {
+            guard (1...16).contains(iterations) else { throw ValidationError("--iterations must be in 1...16, got \(iterations)") }
+            o.append(("num_iterations", .int(Int64(iterations))))
+        }
+        if let dynamicSampling {
+            guard ["on", "off"].contains(dynamicSampling) else {
+                throw ValidationError("--dynamic-sampling must be on or off, got \(dynamicSampling)")
+            }
+            o.append(("dynamic_sampling", .bool(dynamicSampling == "on")))
+        }
+        if let maxGenerationBatches {
+            guard (0...1000).contains(maxGenerationBatches) else {
+                throw ValidationError("--max-generation-batches must be in 0...1000, got \(maxGenerationBatches)")
+            }
+            o.append(("max_generation_batches", .int(Int64(maxGenerationBatches))))
+        }
+        if let onExhaustion { o.append(("on_exhaustion", .string(onExhaustion))) }
+        if maskTruncated { o.append(("mask_truncated", true)) }
+        let c = try GRPOConfig(json: JSONObject(o), path: "options")
+        try c.validate()
+        return c
+    }
+}

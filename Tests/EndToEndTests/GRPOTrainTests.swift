@@ -1,0 +1,95 @@
+import Foundation
+import RewardKit
+import Testing
+
+/// End-to-end runs of the built `grpo` on a tiny config (seconds each).
+@Suite(.serialized) struct GRPOTrainTests {
+    static let tiny = [
+        "--init", "tiny", "--tasks", "arith:1", "--task-count", "20", "--steps", "4", "--prompts-per-step", "2",
+        "--group-size", "4", "--max-tokens", "6", "--save-every", "1", "--iterations", "2", "--beta", "0.01",
+        "--entropy-coef", "0.01",  // a gradient even when every reward of a random model is 0
+    ]
+
+    static func scratch(_ name: String) throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-train-\(name)-\(getpid())")
+        try? FileManager.default.removeItem(at: dir)
+        return dir
+    }
+
+    static func metrics(_ dir: URL) throws -> [JSONObject] {
+        let text = try String(contentsOf: dir.appendingPathComponent("metrics.jsonl"), encoding: .utf8)
+        return try text.split(separator: "\n").map { try #require(try JSONParser.parse(String($0)).objectValue) }
+    }
+
+    /// The metric lines without wall-clock figures.
+    static func deterministic(_ lines: [JSONObject]) -> [JSONObject] {
+        lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
+    }
+
+    @Test func trainWritesTheRunFolder() throws {
+        let dir = try Self.scratch("folder")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
+        #expect(out.status == 0, "\(out.stderr)")
+        for file in [
+            "config.json", "metrics.jsonl", "rollouts.jsonl", "curves.svg", "checkpoint/model.safetensors",
+            "checkpoint/config.json", "checkpoint/optimizer.safetensors", "checkpoint/trainer_state.json",
+        ] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(file).path), "\(file)")
+        }
+        let lines = try Self.metrics(dir)
+        #expect(lines.map { $0["step"]?.intValue } == [1, 2, 3, 4])
+        for key in [
+            "reward/mean", "reward/std", "accuracy", "loss/policy", "kl", "entropy", "clip_frac/low",
+            "clip_frac/high", "groups/filtered", "response_length", "tokens_per_s", "time/generate", "time/score",
+            "time/update",
+        ] {
+            #expect(lines.allSatisfy { $0[key]?.doubleValue?.isFinite == true }, "\(key)")
+        }
+        #expect(lines.allSatisfy { ($0["entropy"]?.doubleValue ?? 0) > 0 && ($0["grad_norm"]?.doubleValue ?? 0) > 0 })
+        let config = try #require(try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)).objectValue)
+        #expect(config["grpo"]?.objectValue?["beta"]?.doubleValue == 0.01)
+        #expect(config["group_size"]?.intValue == 4)
+        let rollouts = try String(contentsOf: dir.appendingPathComponent("rollouts.jsonl"), encoding: .utf8)
+        #expect(rollouts.split(separator: "\n").count == 4 * 2 * 4)
+        let svg = try String(contentsOf: dir.appendingPathComponent("curves.svg"), encoding: .utf8)
+        #expect(svg.contains("reward/mean") && svg.contains("<polyline"))
+        // A second run into the same folder without --resume is refused.
+        let again = try Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
+        #expect(again.status != 0 && again.stderr.contains("--resume"))
+    }
+
+    @Test func resumedRunEqualsAnUninterruptedOne() throws {
+        let whole = try Self.scratch("whole")
+        let parts = try Self.scratch("parts")
+        defer {
+            try? FileManager.default.removeItem(at: whole)
+            try? FileManager.default.removeItem(at: parts)
+        }
+        let grpo = try Binary("grpo")
+        #expect(try grpo.run(["train", "--out", whole.path] + Self.tiny).status == 0)
+        let first = try grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + Self.tiny)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.metrics(parts).count == 2)
+        let second = try grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(Self.deterministic(try Self.metrics(parts)) == Self.deterministic(try Self.metrics(whole)))
+        for file in ["checkpoint/model.safetensors", "checkpoint/optimizer.safetensors"] {
+            #expect(
+                try Data(contentsOf: parts.appendingPathComponent(file))
+                    == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
+        }
+        // Resuming with different settings is refused.
+        let changed = try grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny + ["--temperature", "0.5"])
+        #expect(changed.status != 0)
+    }
+
+    @Test func badOptionsAreRejectedByName() throws {
+        let grpo = try Binary("grpo")
+        for (option, value) in [("--group-size", "1"), ("--steps", "0"), ("--lr", "-1"), ("--epsilon-high", "-0.5")] {
+            let out = try grpo.run(["train", "--out", "/tmp/never", option, value])
+            #expect(out.status != 0)
+            #expect(out.stderr.contains(option.dropFirst(2)) || out.stderr.contains("epsilon_high"), "\(out.stderr)")
+        }
+    }
+}
