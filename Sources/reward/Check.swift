@@ -13,7 +13,7 @@ struct Check: AsyncParsableCommand {
             not be scored), components, reason and error. A summary goes to stderr.
 
             Exit status: 0 when every line was scored; 1 when at least one line has an error (malformed JSON, \
-            not a sample, or not scorable); 64 for a usage or recipe error, before any line is read.
+            not a sample, or not scorable) or a .gz input is corrupt or truncated; 64 for a usage or recipe error, before any line is read.
             """)
 
     @Argument(help: "JSONL input file (.gz read as gzip); '-' or nothing reads stdin.")
@@ -44,8 +44,12 @@ struct Check: AsyncParsableCommand {
         do { scorer = try RecordScorer(book: book, defaultRecipe: chosen) } catch {
             throw ValidationError("recipe \(chosen.name): \(error)")
         }
-        let handle = try InputFile.open(input)
-        let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet).run(handle)
+        let source = try InputFile.open(input)
+        let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet).run(source.handle)
+        do { try source.finished() } catch {
+            FileHandle.standardError.write(Data("reward check: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
         if summary.errors > 0 { throw ExitCode(1) }
     }
 }

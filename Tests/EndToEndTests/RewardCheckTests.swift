@@ -125,3 +125,29 @@ import Testing
         #expect(peakKB < 120_000, "peak resident memory \(peakKB) kB for \(300 * chunk.count / 1_000_000) MB of input")
     }
 }
+
+@Suite struct RewardCheckGzipTests {
+    /// A truncated .gz is read as far as it goes, and the run fails naming the file rather than passing for whole.
+    @Test func truncatedGzipInputFailsTheRun() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-gz-\(getpid())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let plain = dir.appendingPathComponent("in.jsonl")
+        let lines = (0..<2000).map { #"{"i":\#($0),"completion":"word \#($0) and some more words to compress"}"# }
+        try lines.joined(separator: "\n").write(to: plain, atomically: true, encoding: .utf8)
+        let gz = Process()
+        gz.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gz.arguments = ["-kf", plain.path]
+        try gz.run()
+        gz.waitUntilExit()
+        let whole = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
+        let cut = dir.appendingPathComponent("cut.jsonl.gz")
+        try whole.prefix(whole.count / 2).write(to: cut)
+
+        let ok = try Binary("reward").run(["check", "--recipe", "format", plain.path + ".gz"])
+        #expect(ok.status == 0)
+        #expect(ok.lines.count == 2000)
+        let bad = try Binary("reward").run(["check", "--recipe", "format", cut.path])
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("gzip -dc \(cut.path) failed"), "\(bad.stderr)")
+    }
+}
