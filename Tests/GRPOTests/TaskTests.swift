@@ -34,7 +34,18 @@ func sharedRecords(_ name: String) throws -> [JSON] {
         #expect(Set(train.map(key)).isDisjoint(with: held.map(key)))
         #expect(Set(train.map(key)).count == n)
         for t in train + held {
-            #expect(t.solution == t.answer)
+            if difficulty == 5 {
+                // Worked steps: each line a true equation on the running value, the last one ending in the answer.
+                let lines = t.solution!.split(separator: "\n").map(String.init)
+                #expect(lines.count == 2)
+                for line in lines {
+                    let sides = line.split(separator: "=").map(String.init)
+                    #expect(sides.count == 2 && Self.evaluate(sides[0]) == Int(sides[1]), "\(line)")
+                }
+                #expect(lines.last!.hasSuffix("=\(t.answer!)"))
+            } else {
+                #expect(t.solution == t.answer)
+            }
             #expect(Self.evaluate(Self.problem(t.prompt)) == Int(t.answer!))
             #expect(Int(t.answer!)! >= 0)
         }
@@ -145,6 +156,18 @@ func sharedRecords(_ name: String) throws -> [JSON] {
         // Three finite points → three coordinate pairs; the NaN is skipped.
         let points = svg.components(separatedBy: "points=\"")[1].split(separator: "\"")[0]
         #expect(points.split(separator: " ").count == 3)
+    }
+
+    @Test func plotOverlaysLabelledCurvesInDistinctColours() {
+        let plot = CurvePlot(title: "ablation", series: [
+            .init(title: "entropy", curves: [("clip 0.2/0.28", [(1, 0.5), (2, 0.4)]), ("clip 0.2/0.2", [(1, 0.5), (2, 0.3)])]),
+        ])
+        let svg = plot.svg
+        #expect(svg.components(separatedBy: "<polyline").count == 3)
+        #expect(svg.contains("stroke=\"#1f77b4\"") && svg.contains("stroke=\"#ff7f0e\""))
+        #expect(svg.contains(">clip 0.2/0.28</text>") && svg.contains(">clip 0.2/0.2</text>"))
+        // Both curves share the panel's scale: the lowest value (0.3) sits on the bottom edge, the highest on top.
+        #expect(svg.contains(">0.3</text>") && svg.contains(">0.5</text>"))
     }
 
     @Test func metricKeysAreStable() {

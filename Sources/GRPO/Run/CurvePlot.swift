@@ -1,14 +1,25 @@
-/// A hand-written SVG of training curves: one small panel per series (step on x), no dependencies.
+/// A hand-written SVG of training curves: one small panel per series (step on x), no dependencies. A panel holds
+/// one curve, or several overlaid in distinct colours with a legend (runs of an ablation).
 public struct CurvePlot: Sendable {
-    /// One curve: a title and its (step, value) points.
+    /// One panel: a title and its curves, each a label (empty for a lone curve) and (step, value) points.
     public struct Series: Sendable {
         public var title: String
-        public var points: [(x: Double, y: Double)]
+        public var curves: [(label: String, points: [(x: Double, y: Double)])]
         public init(title: String, points: [(x: Double, y: Double)]) {
+            self.init(title: title, curves: [("", points)])
+        }
+        public init(title: String, curves: [(label: String, points: [(x: Double, y: Double)])]) {
             self.title = title
-            self.points = points
+            self.curves = curves
+        }
+        /// All finite points of all curves.
+        var finitePoints: [(x: Double, y: Double)] {
+            curves.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
         }
     }
+
+    /// Line colours, in order of the curves (matplotlib's tab10).
+    static let colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f"]
 
     public var series: [Series]
     public var title: String
@@ -47,7 +58,7 @@ public struct CurvePlot: Sendable {
         var s = "<text x=\"\(fmt(ox + 50))\" y=\"\(fmt(oy + 14))\">\(escape(one.title))</text>\n"
         s += "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(right - left))\" height=\"\(fmt(bottom - top))\" "
         s += "fill=\"none\" stroke=\"#999\"/>\n"
-        let pts = one.points.filter { $0.x.isFinite && $0.y.isFinite }
+        let pts = one.finitePoints
         guard let x0 = pts.map(\.x).min(), let x1 = pts.map(\.x).max(), let y0 = pts.map(\.y).min(),
             let y1 = pts.map(\.y).max()
         else {
@@ -61,8 +72,16 @@ public struct CurvePlot: Sendable {
         s += "<text x=\"\(fmt(ox + 4))\" y=\"\(fmt(bottom))\">\(label(ylo))</text>\n"
         s += "<text x=\"\(fmt(left))\" y=\"\(fmt(bottom + 14))\">\(label(x0))</text>\n"
         s += "<text x=\"\(fmt(right))\" y=\"\(fmt(bottom + 14))\" text-anchor=\"end\">\(label(x1))</text>\n"
-        let path = pts.map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
-        s += "<polyline fill=\"none\" stroke=\"#1f77b4\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
+        for (i, curve) in one.curves.enumerated() {
+            let color = Self.colors[i % Self.colors.count]
+            let path = curve.points.filter { $0.x.isFinite && $0.y.isFinite }
+                .map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+            s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
+            if !curve.label.isEmpty {
+                s += "<text x=\"\(fmt(left + 6))\" y=\"\(fmt(top + 12 + 12 * Double(i)))\" fill=\"\(color)\">"
+                s += "\(escape(curve.label))</text>\n"
+            }
+        }
         return s
     }
 

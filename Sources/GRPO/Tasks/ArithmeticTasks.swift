@@ -3,7 +3,10 @@
 /// Difficulty 1: a + b with one-digit numbers (100 distinct problems), learnable by a ~0.2M-parameter model on
 /// 2 cores in minutes. 2: a + b or a − b (result ≥ 0) with numbers below 20. 3: a + b, a − b or a × b with
 /// numbers below 100 (products of one-digit numbers). 4: a op b op c, two operations, numbers below 50.
-/// The demonstration (`solution`) is the answer alone (`8`): with a worked equation first (`3+5=8`), a tiny
+/// 5: a ± b ± c with one-digit numbers and every partial result ≥ 0 (2,605 problems), demonstrated step by step
+/// (`7-2=5\n5+9=14`), so a held-out problem is a new combination of one-digit facts that training shows in
+/// other problems.
+/// Below 5 the demonstration (`solution`) is the answer alone (`8`): with a worked equation first (`3+5=8`), a tiny
 /// policy sampling at temperature 1 is rewarded for right answers after wrongly copied equations, which slows
 /// learning; and a bare `3+5=8` reads as an equation to MathVerify, as it does to math-verify.
 public struct ArithmeticTasks: Sendable {
@@ -11,7 +14,7 @@ public struct ArithmeticTasks: Sendable {
     /// Percentage of distinct problems kept for the held-out split (see `TaskSplit`).
     public var heldOutPercent: Int
 
-    public static let difficulties = 1...4
+    public static let difficulties = 1...5
 
     public init(difficulty: Int, heldOutPercent: Int = 20) throws(GRPOError) {
         guard Self.difficulties.contains(difficulty) else {
@@ -37,7 +40,7 @@ public struct ArithmeticTasks: Sendable {
                 return TaskItem(
                     id: "arith-\(d)-\(split.rawValue)-\(String(index))",
                     prompt: Self.words(ops, numbers, wording: wording), answer: String(value),
-                    solution: String(value))
+                    solution: d == 5 ? Self.steps(ops, numbers) : String(value))
             })
         }
     }
@@ -62,6 +65,12 @@ public struct ArithmeticTasks: Sendable {
                 return (["-"], [max(a, b), min(a, b)])
             default: return (["*"], [rng.int(0...9), rng.int(0...9)])
             }
+        case 5:
+            while true {
+                let ops: [Character] = [rng.int(0...1) == 0 ? "+" : "-", rng.int(0...1) == 0 ? "+" : "-"]
+                let n = [rng.int(0...9), rng.int(0...9), rng.int(0...9)]
+                if evaluate([ops[0]], n) >= 0 && evaluate(ops, n) >= 0 { return (ops, n) }
+            }
         default:
             let a = rng.int(0...49)
             let b = rng.int(0...49)
@@ -83,6 +92,18 @@ public struct ArithmeticTasks: Sendable {
             }
         }
         return v
+    }
+
+    /// The worked solution: one line per operation on the running value, `7-2=5\n5+9=14`.
+    static func steps(_ ops: [Character], _ n: [Int]) -> String {
+        var value = n[0]
+        var lines: [String] = []
+        for (i, op) in ops.enumerated() {
+            let next = evaluate([op], [value, n[i + 1]])
+            lines.append("\(value)\(op)\(n[i + 1])=\(next)")
+            value = next
+        }
+        return lines.joined(separator: "\n")
     }
 
     static func expression(_ ops: [Character], _ n: [Int]) -> String {
