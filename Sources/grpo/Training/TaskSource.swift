@@ -6,7 +6,7 @@ import RewardKit
 /// `--tasks` and its companions: which tasks, which split, how many.
 struct TaskOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "Task set: arith:<difficulty 1-4> (generated word problems), python (generated functions with unit tests), "
+        "Task set: arith:<difficulty 1-5> (generated word problems), python (generated functions with unit tests), "
             + "or <format>:<path> with format gsm8k, math, humaneval, mbpp, arbiter (JSONL; .gz read with gzip -dc).",
         valueName: "spec"))
     var tasks: String = "arith:1"
@@ -49,7 +49,7 @@ struct TaskOptions: ParsableArguments {
     func load() throws -> [TaskItem] {
         let split = TaskSplit(rawValue: split)!
         if tasks.hasPrefix("arith:") {
-            guard let d = Int(tasks.dropFirst(6)) else { throw ValidationError("--tasks \(tasks): difficulty must be 1-4") }
+            guard let d = Int(tasks.dropFirst(6)) else { throw ValidationError("--tasks \(tasks): difficulty must be 1-5") }
             return try ArithmeticTasks(difficulty: d, heldOutPercent: heldOutPercent)
                 .generate(count: taskCount, split: split, seed: taskSeed)
         }
@@ -59,7 +59,7 @@ struct TaskOptions: ParsableArguments {
         }
         guard let colon = tasks.firstIndex(of: ":"), let format = TaskFormat(rawValue: String(tasks[..<colon])) else {
             throw ValidationError(
-                "--tasks \(tasks): expected arith:<1-4>, python, or <gsm8k|math|humaneval|mbpp|arbiter>:<path>")
+                "--tasks \(tasks): expected arith:<1-5>, python, or <gsm8k|math|humaneval|mbpp|arbiter>:<path>")
         }
         let records = try JSONLines.read(String(tasks[tasks.index(after: colon)...]))
         return try records.prefix(taskCount).enumerated().map { try format.task($1, index: $0) }
