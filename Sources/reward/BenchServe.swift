@@ -2,15 +2,12 @@ import ArgumentParser
 import Foundation
 import RewardKit
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `reward bench serve`: starts `reward serve` on a free loopback port and drives it with concurrent clients.
 ///
 /// Loopback only, bounded in requests and seconds. The mix: math batches of `--batch` GSM8K samples (half right,
 /// half wrong, each result checked), Python runs on `/run_code` (output checked), and malformed bodies (400
-/// expected). Prints throughput, p50/p99 latency and status counts per kind, responses that were lost or wrong,
+/// expected). The clients are threads with keep-alive connections (`LoopbackHTTPClient`). Prints throughput, p50/p99 latency and status counts per kind, responses that were lost or wrong,
 /// and the server's resident memory over the run (for a soak, give `--seconds 600 --requests 0`).
 struct BenchServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -54,33 +51,34 @@ struct BenchServe: AsyncParsableCommand {
         let bodies = try mathBodies()
         let server = try ServerProcess.start(workers: workers)
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
         let clients = concurrency ?? 4 * workers
         let memory = MemorySampler(pid: server.pid)
         let sampling = Task { await memory.run() }
         let plan = LoadPlan(total: requests == 0 ? Int.max : requests, deadline: Date().addingTimeInterval(seconds),
                             weights: weights)
         let started = Date()
-        let outcomes = await withTaskGroup(of: [Outcome].self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    var mine: [Outcome] = []
-                    while let (i, kind) = await plan.next() {
-                        mine.append(await Self.send(kind, index: i, base: base, bodies: bodies, batch: batch))
-                    }
-                    return mine
-                }
+        let serverCPU0 = ProcessCPU.seconds(pid: server.pid) ?? 0
+        let clientCPU0 = ProcessCPU.selfSeconds()
+        let port = server.port
+        let outcomes = await ClientThreads.run(count: clients) {
+            let client = LoopbackHTTPClient(port: port)
+            var mine: [Outcome] = []
+            while let (i, kind) = plan.next() {
+                mine.append(Self.send(kind, index: i, client: client, bodies: bodies, batch: batch))
             }
-            return await group.reduce(into: []) { $0 += $1 }
+            return mine
         }
         let elapsed = Date().timeIntervalSince(started)
+        let cpu = (server: (ProcessCPU.seconds(pid: server.pid) ?? 0) - serverCPU0, client: ProcessCPU.selfSeconds() - clientCPU0)
         sampling.cancel()
         let exit = server.stop()
         report(outcomes, elapsed: elapsed, clients: clients, memory: await memory.samples, exitStatus: exit)
+        print("CPU per request: server \(ms(cpu.server / Double(max(1, outcomes.count)))) ms, "
+              + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms (user + system; both share the cores)")
     }
 
     /// Request bodies of `batch` GSM8K samples; even ids carry the right answer, odd ids a wrong one.
-    func mathBodies() throws -> [String] {
+    func mathBodies() throws -> [[UInt8]] {
         let rows = try InputFile.objects(gsm8k)
         guard !rows.isEmpty else { throw ValidationError("\(gsm8k) has no rows") }
         return (0..<16).map { b in
@@ -94,7 +92,7 @@ struct BenchServe: AsyncParsableCommand {
                     ("answer", row["answer"] ?? ""),
                 ]))
             }
-            return JSON.object(JSONObject([("recipe", "math"), ("samples", .array(samples))])).jsonText
+            return JSONWriter.bytes(.object(JSONObject([("recipe", "math"), ("samples", .array(samples))])))
         }
     }
 
@@ -107,36 +105,32 @@ struct BenchServe: AsyncParsableCommand {
         var correct: Bool
     }
 
-    static func send(_ kind: Kind, index: Int, base: String, bodies: [String], batch: Int) async -> Outcome {
-        let (path, body): (String, String)
+    static func send(_ kind: Kind, index: Int, client: LoopbackHTTPClient, bodies: [[UInt8]], batch: Int) -> Outcome {
+        let (path, body): (String, [UInt8])
         switch kind {
         case .math: (path, body) = ("/v1/score", bodies[index % bodies.count])
-        case .code: (path, body) = ("/run_code", #"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#)
-        case .bad: (path, body) = ("/v1/score", #"{"samples": [{"completion": "x"}"#)
+        case .code: (path, body) = ("/run_code", Array(#"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#.utf8))
+        case .bad: (path, body) = ("/v1/score", Array(#"{"samples": [{"completion": "x"}"#.utf8))
         }
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.timeoutInterval = 120
         let start = Date()
-        guard let (data, response) = try? await URLSession.shared.data(for: request),
-              let http = response as? HTTPURLResponse
-        else { return Outcome(kind: kind, status: 0, seconds: Date().timeIntervalSince(start), correct: false) }
+        guard let (status, data) = try? client.post(path, body: body) else {
+            return Outcome(kind: kind, status: 0, seconds: Date().timeIntervalSince(start), correct: false)
+        }
         let seconds = Date().timeIntervalSince(start)
-        let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+        let json = try? data.withUnsafeBufferPointer { bytes throws(JSONParseError) in try JSONParser.parse(bytes: bytes) }
         let correct: Bool
         switch kind {
         case .math:
             let results = json?.objectValue?["results"]?.arrayValue ?? []
-            correct = http.statusCode == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
+            correct = status == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
                 r.objectValue?["id"]?.intValue == k && r.objectValue?["reward"]?.doubleValue == (k % 2 == 0 ? 1 : 0)
             }
         case .code:
-            correct = http.statusCode == 200 && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
+            correct = status == 200 && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
         case .bad:
-            correct = http.statusCode == 400
+            correct = status == 400
         }
-        return Outcome(kind: kind, status: http.statusCode, seconds: seconds, correct: correct)
+        return Outcome(kind: kind, status: status, seconds: seconds, correct: correct)
     }
 
     func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32) {
@@ -169,12 +163,46 @@ struct BenchServe: AsyncParsableCommand {
     func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
 }
 
-/// Hands out request numbers and kinds until the count or the deadline is reached.
-actor LoadPlan {
+/// Runs `count` threads (each a blocking load-generator client) and gathers what they return.
+///
+/// Threads rather than tasks: the clients block on sockets, which would starve Swift's cooperative pool.
+enum ClientThreads {
+    static func run<T: Sendable>(count: Int, _ body: @escaping @Sendable () -> [T]) async -> [T] {
+        let results = Locked<[T]>([])
+        let group = DispatchGroup()
+        for _ in 0..<count {
+            group.enter()
+            let thread = Thread {
+                let mine = body()
+                results.update { $0 += mine }
+                group.leave()
+            }
+            thread.start()
+        }
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in group.notify(queue: .global()) { c.resume() } }
+        return results.update { $0 }
+    }
+}
+
+/// A value behind a lock, shared between threads.
+final class Locked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+
+    func update<R>(_ body: (inout Value) -> R) -> R {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
+    }
+}
+
+/// Hands out request numbers and kinds until the count or the deadline is reached (from any thread).
+final class LoadPlan: Sendable {
     let total: Int
     let deadline: Date
     let schedule: [BenchServe.Kind]
-    private var sent = 0
+    private let sent = Locked(0)
 
     init(total: Int, deadline: Date, weights: [Int]) {
         self.total = total
@@ -186,9 +214,11 @@ actor LoadPlan {
     }
 
     func next() -> (Int, BenchServe.Kind)? {
-        guard sent < total, Date() < deadline else { return nil }
-        defer { sent += 1 }
-        return (sent, schedule[sent % schedule.count])
+        sent.update { sent in
+            guard sent < total, Date() < deadline else { return nil }
+            defer { sent += 1 }
+            return (sent, schedule[sent % schedule.count])
+        }
     }
 }
 
@@ -210,6 +240,28 @@ actor MemorySampler {
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return nil }
         return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+}
+
+/// CPU time (user + system) used by a process, from `/proc/PID/stat` and `getrusage`.
+enum ProcessCPU {
+    /// Seconds of CPU used so far by process `pid`, or nil when it cannot be read.
+    static func seconds(pid: Int32) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")")
+        else { return nil }
+        // Fields after the command name: state is field 3; utime and stime are fields 14 and 15 (proc(5)).
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// Seconds of CPU used so far by this process.
+    static func selfSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func s(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return s(usage.ru_utime) + s(usage.ru_stime)
     }
 }
 
