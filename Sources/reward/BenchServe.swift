@@ -34,6 +34,9 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "Percent of requests that are math batches, code runs and malformed bodies.")
     var mix = "70,20,10"
 
+    @Option(help: "The `reward` binary to start as the server (default: this one), to compare builds under one load generator.")
+    var server: String?
+
     func validate() throws {
         guard requests >= 0, seconds > 0, seconds <= 3600 else {
             throw ValidationError("need --requests ≥ 0 and --seconds in (0, 3600], got \(requests), \(seconds)")
@@ -49,7 +52,7 @@ struct BenchServe: AsyncParsableCommand {
 
     func run() async throws {
         let bodies = try mathBodies()
-        let server = try ServerProcess.start(workers: workers)
+        let server = try ServerProcess.start(binary: self.server, workers: workers)
         defer { server.stop() }
         let clients = concurrency ?? 4 * workers
         let memory = MemorySampler(pid: server.pid)
@@ -77,8 +80,14 @@ struct BenchServe: AsyncParsableCommand {
               + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms (user + system; both share the cores)")
     }
 
-    /// Request bodies of `batch` GSM8K samples; even ids carry the right answer, odd ids a wrong one.
-    func mathBodies() throws -> [[UInt8]] {
+    /// A math request: its body of `batch` GSM8K samples (even ids carry the right answer, odd ids a wrong one) and
+    /// the prompts its results must echo, in order (so an answer meant for another request is caught).
+    struct MathBody: Sendable {
+        var bytes: [UInt8]
+        var prompts: [JSON]
+    }
+
+    func mathBodies() throws -> [MathBody] {
         let rows = try InputFile.objects(gsm8k)
         guard !rows.isEmpty else { throw ValidationError("\(gsm8k) has no rows") }
         return (0..<16).map { b in
@@ -92,7 +101,8 @@ struct BenchServe: AsyncParsableCommand {
                     ("answer", row["answer"] ?? ""),
                 ]))
             }
-            return JSONWriter.bytes(.object(JSONObject([("recipe", "math"), ("samples", .array(samples))])))
+            return MathBody(bytes: JSONWriter.bytes(.object(JSONObject([("recipe", "math"), ("samples", .array(samples))]))),
+                            prompts: samples.map { $0.objectValue?["prompt"] ?? .null })
         }
     }
 
@@ -105,15 +115,15 @@ struct BenchServe: AsyncParsableCommand {
         var correct: Bool
     }
 
-    static func send(_ kind: Kind, index: Int, client: LoopbackHTTPClient, bodies: [[UInt8]], batch: Int) -> Outcome {
+    static func send(_ kind: Kind, index: Int, client: LoopbackHTTPClient, bodies: [MathBody], batch: Int) -> Outcome {
         let (path, body): (String, [UInt8])
         switch kind {
-        case .math: (path, body) = ("/v1/score", bodies[index % bodies.count])
+        case .math: (path, body) = ("/v1/score", bodies[index % bodies.count].bytes)
         case .code: (path, body) = ("/run_code", Array(#"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#.utf8))
         case .bad: (path, body) = ("/v1/score", Array(#"{"samples": [{"completion": "x"}"#.utf8))
         }
         let start = Date()
-        guard let (status, data) = try? client.post(path, body: body) else {
+        guard let (status, data, extra) = try? client.post(path, body: body) else {
             return Outcome(kind: kind, status: 0, seconds: Date().timeIntervalSince(start), correct: false)
         }
         let seconds = Date().timeIntervalSince(start)
@@ -122,7 +132,9 @@ struct BenchServe: AsyncParsableCommand {
         switch kind {
         case .math:
             let results = json?.objectValue?["results"]?.arrayValue ?? []
+            let prompts = bodies[index % bodies.count].prompts
             correct = status == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
+                r.objectValue?["prompt"] == prompts[k] &&
                 r.objectValue?["id"]?.intValue == k && r.objectValue?["reward"]?.doubleValue == (k % 2 == 0 ? 1 : 0)
             }
         case .code:
@@ -130,7 +142,7 @@ struct BenchServe: AsyncParsableCommand {
         case .bad:
             correct = status == 400
         }
-        return Outcome(kind: kind, status: status, seconds: seconds, correct: correct)
+        return Outcome(kind: kind, status: status, seconds: seconds, correct: correct && !extra)
     }
 
     func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32) {
@@ -149,7 +161,8 @@ struct BenchServe: AsyncParsableCommand {
                   + "\(mine.filter { !$0.correct }.count) |")
         }
         let lost = outcomes.filter { $0.status == 0 }.count
-        print("lost responses: \(lost); wrong answers: \(outcomes.filter { $0.status != 0 && !$0.correct }.count)")
+        print("lost responses: \(lost); wrong answers (a result for another request, or stray bytes on the connection "
+              + "such as a duplicated response, count here): \(outcomes.filter { $0.status != 0 && !$0.correct }.count)")
         if let first = memory.first, let last = memory.last, let peak = memory.max() {
             print("server RSS: start \(first / 1024) MiB, end \(last / 1024) MiB, peak \(peak / 1024) MiB "
                   + "(\(memory.count) samples, 1 per second)")
@@ -276,11 +289,11 @@ final class ServerProcess: @unchecked Sendable {
         self.port = port
     }
 
-    static func start(workers: Int) throws -> ServerProcess {
+    static func start(binary: String?, workers: Int) throws -> ServerProcess {
         let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid()).port").path
         try? FileManager.default.removeItem(atPath: portFile)
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        p.executableURL = URL(fileURLWithPath: binary ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
         p.arguments = ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"]
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice

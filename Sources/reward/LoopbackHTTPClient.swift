@@ -35,16 +35,26 @@ final class LoopbackHTTPClient {
         pending = []
     }
 
-    /// Sends `POST path` with a JSON body; the response's status and body. Throws when the connection fails or
-    /// closes before a whole response came back (a lost response).
-    func post(_ path: String, body: [UInt8]) throws(Failure) -> (status: Int, body: [UInt8]) {
+    /// Sends `POST path` with a JSON body; the response's status and body, and `extra` when the connection carried
+    /// bytes that belong to no request (a duplicated or stray response: before this request was sent, or after its
+    /// response ended). Throws when the connection fails or closes before a whole response came back (a lost
+    /// response).
+    func post(_ path: String, body: [UInt8]) throws(Failure) -> (status: Int, body: [UInt8], extra: Bool) {
+        var extra = !pending.isEmpty
+        if fd >= 0 {
+            var byte: UInt8 = 0
+            let n = recv(fd, &byte, 1, Int32(MSG_DONTWAIT | MSG_PEEK))
+            if n > 0 { extra = true }
+            if n == 0 { close() }  // the server closed this idle connection: open a new one
+        }
         if fd < 0 { try connect() }
         var request = Array("POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n".utf8)
         request += "Content-Length: \(body.count)\r\n\r\n".utf8
         request += body
         do throws(Failure) {
             try send(request)
-            return try readResponse()
+            let (status, body) = try readResponse()
+            return (status, body, extra || !pending.isEmpty)
         } catch {
             close()
             throw error
