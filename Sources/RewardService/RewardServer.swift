@@ -76,7 +76,9 @@ public struct RewardServer: Sendable {
         let json: JSON
         do {
             let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            json = try JSONParser.parse(String(buffer: body))
+            json = try body.withUnsafeReadableBytes { raw throws(JSONParseError) in
+                try JSONParser.parse(bytes: raw.assumingMemoryBound(to: UInt8.self))
+            }
         } catch let e as JSONParseError {
             return ServiceError.badJSON(e).response
         } catch let e as any HTTPResponseError where e.status == .contentTooLarge {

@@ -25,10 +25,10 @@ public struct ServiceError: Error, Sendable {
 
 enum JSONResponse {
     static func make(_ json: JSON, status: HTTPResponse.Status = .ok) -> Response {
-        var text = JSONWriter.string(json)
-        text += "\n"
+        var bytes = JSONWriter.bytes(json)
+        bytes.append(UInt8(ascii: "\n"))
         return Response(
             status: status, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: text)))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }

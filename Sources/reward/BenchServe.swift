@@ -2,16 +2,15 @@ import ArgumentParser
 import Foundation
 import RewardKit
 
-#if canImport(FoundationNetworking)
-    import FoundationNetworking
-#endif
 
 /// `reward bench serve`: starts `reward serve` on a free loopback port and drives it with concurrent clients.
 ///
 /// Loopback only, bounded in requests and seconds. The mix: math batches of `--batch` GSM8K samples (half right,
 /// half wrong, each result checked), Python runs on `/run_code` (output checked), and malformed bodies (400
-/// expected). Prints throughput, p50/p99 latency and status counts per kind, responses that were lost or wrong,
-/// and the server's resident memory over the run (for a soak, give `--seconds 600 --requests 0`).
+/// expected). The clients are threads with keep-alive connections (`LoopbackHTTPClient`). Prints throughput,
+/// p50/p99 latency and status counts per kind, responses that were lost or wrong, the CPU time per request of the
+/// server and of the load generator, and the server's resident memory over the run (for a soak, give
+/// `--seconds 600 --requests 0`).
 struct BenchServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve", abstract: "Load-test `reward serve` on loopback: throughput, latency, status counts, memory.")
@@ -37,6 +36,9 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "Percent of requests that are math batches, code runs and malformed bodies.")
     var mix = "70,20,10"
 
+    @Option(help: "The `reward` binary to start as the server (default: this one), to compare builds.")
+    var server: String?
+
     func validate() throws {
         guard requests >= 0, seconds > 0, seconds <= 3600 else {
             throw ValidationError("need --requests ≥ 0 and --seconds in (0, 3600], got \(requests), \(seconds)")
@@ -52,35 +54,44 @@ struct BenchServe: AsyncParsableCommand {
 
     func run() async throws {
         let bodies = try mathBodies()
-        let server = try ServerProcess.start(workers: workers)
+        let server = try ServerProcess.start(binary: self.server, workers: workers)
         defer { server.stop() }
-        let base = "http://127.0.0.1:\(server.port)"
         let clients = concurrency ?? 4 * workers
         let memory = MemorySampler(pid: server.pid)
         let sampling = Task { await memory.run() }
         let plan = LoadPlan(total: requests == 0 ? Int.max : requests, deadline: Date().addingTimeInterval(seconds),
                             weights: weights)
         let started = Date()
-        let outcomes = await withTaskGroup(of: [Outcome].self) { group in
-            for _ in 0..<clients {
-                group.addTask {
-                    var mine: [Outcome] = []
-                    while let (i, kind) = await plan.next() {
-                        mine.append(await Self.send(kind, index: i, base: base, bodies: bodies, batch: batch))
-                    }
-                    return mine
-                }
+        let serverCPU0 = ProcessCPU.seconds(pid: server.pid) ?? 0
+        let clientCPU0 = ProcessCPU.selfSeconds()
+        let port = server.port
+        let outcomes = await ClientThreads.run(count: clients) {
+            let client = LoopbackHTTPClient(port: port)
+            var mine: [Outcome] = []
+            while let (i, kind) = plan.next() {
+                mine.append(Self.send(kind, index: i, client: client, bodies: bodies, batch: batch))
             }
-            return await group.reduce(into: []) { $0 += $1 }
+            return mine
         }
         let elapsed = Date().timeIntervalSince(started)
+        let cpu = (server: (ProcessCPU.seconds(pid: server.pid) ?? 0) - serverCPU0,
+                   client: ProcessCPU.selfSeconds() - clientCPU0)
         sampling.cancel()
         let exit = server.stop()
         report(outcomes, elapsed: elapsed, clients: clients, memory: await memory.samples, exitStatus: exit)
+        print("CPU per request: server \(ms(cpu.server / Double(max(1, outcomes.count)))) ms, "
+              + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms "
+              + "(user + system; both share the cores)")
     }
 
-    /// Request bodies of `batch` GSM8K samples; even ids carry the right answer, odd ids a wrong one.
-    func mathBodies() throws -> [String] {
+    /// A math request: its body of `batch` GSM8K samples (even ids carry the right answer, odd ids a wrong one) and
+    /// the prompts its results must echo, in order (so an answer meant for another request is caught).
+    struct MathBody: Sendable {
+        var bytes: [UInt8]
+        var prompts: [JSON]
+    }
+
+    func mathBodies() throws -> [MathBody] {
         let rows = try InputFile.objects(gsm8k)
         guard !rows.isEmpty else { throw ValidationError("\(gsm8k) has no rows") }
         return (0..<16).map { b in
@@ -94,7 +105,9 @@ struct BenchServe: AsyncParsableCommand {
                     ("answer", row["answer"] ?? ""),
                 ]))
             }
-            return JSON.object(JSONObject([("recipe", "math"), ("samples", .array(samples))])).jsonText
+            let request = JSON.object(JSONObject([("recipe", "math"), ("samples", .array(samples))]))
+            return MathBody(bytes: JSONWriter.bytes(request),
+                            prompts: samples.map { $0.objectValue?["prompt"] ?? .null })
         }
     }
 
@@ -107,36 +120,36 @@ struct BenchServe: AsyncParsableCommand {
         var correct: Bool
     }
 
-    static func send(_ kind: Kind, index: Int, base: String, bodies: [String], batch: Int) async -> Outcome {
-        let (path, body): (String, String)
+    static func send(_ kind: Kind, index: Int, client: LoopbackHTTPClient, bodies: [MathBody], batch: Int) -> Outcome {
+        let (path, body): (String, [UInt8])
         switch kind {
-        case .math: (path, body) = ("/v1/score", bodies[index % bodies.count])
-        case .code: (path, body) = ("/run_code", #"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#)
-        case .bad: (path, body) = ("/v1/score", #"{"samples": [{"completion": "x"}"#)
+        case .math: (path, body) = ("/v1/score", bodies[index % bodies.count].bytes)
+        case .code: (path, body) = ("/run_code", Array(#"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#.utf8))
+        case .bad: (path, body) = ("/v1/score", Array(#"{"samples": [{"completion": "x"}"#.utf8))
         }
-        var request = URLRequest(url: URL(string: base + path)!)
-        request.httpMethod = "POST"
-        request.httpBody = Data(body.utf8)
-        request.timeoutInterval = 120
         let start = Date()
-        guard let (data, response) = try? await URLSession.shared.data(for: request),
-              let http = response as? HTTPURLResponse
-        else { return Outcome(kind: kind, status: 0, seconds: Date().timeIntervalSince(start), correct: false) }
+        guard let (status, data, extra) = try? client.post(path, body: body) else {
+            return Outcome(kind: kind, status: 0, seconds: Date().timeIntervalSince(start), correct: false)
+        }
         let seconds = Date().timeIntervalSince(start)
-        let json = try? JSONParser.parse(String(decoding: data, as: UTF8.self))
+        let json = try? data.withUnsafeBufferPointer { bytes throws(JSONParseError) in
+            try JSONParser.parse(bytes: bytes)
+        }
         let correct: Bool
         switch kind {
         case .math:
             let results = json?.objectValue?["results"]?.arrayValue ?? []
-            correct = http.statusCode == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
+            let prompts = bodies[index % bodies.count].prompts
+            correct = status == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
+                r.objectValue?["prompt"] == prompts[k] &&
                 r.objectValue?["id"]?.intValue == k && r.objectValue?["reward"]?.doubleValue == (k % 2 == 0 ? 1 : 0)
             }
         case .code:
-            correct = http.statusCode == 200 && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
+            correct = status == 200 && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
         case .bad:
-            correct = http.statusCode == 400
+            correct = status == 400
         }
-        return Outcome(kind: kind, status: http.statusCode, seconds: seconds, correct: correct)
+        return Outcome(kind: kind, status: status, seconds: seconds, correct: correct && !extra)
     }
 
     func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32) {
@@ -155,7 +168,8 @@ struct BenchServe: AsyncParsableCommand {
                   + "\(mine.filter { !$0.correct }.count) |")
         }
         let lost = outcomes.filter { $0.status == 0 }.count
-        print("lost responses: \(lost); wrong answers: \(outcomes.filter { $0.status != 0 && !$0.correct }.count)")
+        print("lost responses: \(lost); wrong answers (a result for another request, or stray bytes on the connection "
+              + "such as a duplicated response, count here): \(outcomes.filter { $0.status != 0 && !$0.correct }.count)")
         if let first = memory.first, let last = memory.last, let peak = memory.max() {
             print("server RSS: start \(first / 1024) MiB, end \(last / 1024) MiB, peak \(peak / 1024) MiB "
                   + "(\(memory.count) samples, 1 per second)")
@@ -167,90 +181,4 @@ struct BenchServe: AsyncParsableCommand {
 
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
     func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
-}
-
-/// Hands out request numbers and kinds until the count or the deadline is reached.
-actor LoadPlan {
-    let total: Int
-    let deadline: Date
-    let schedule: [BenchServe.Kind]
-    private var sent = 0
-
-    init(total: Int, deadline: Date, weights: [Int]) {
-        self.total = total
-        self.deadline = deadline
-        // A fixed interleaving of 100 slots in the given proportions.
-        var s: [BenchServe.Kind] = []
-        for (kind, w) in zip(BenchServe.Kind.allCases, weights) { s += Array(repeating: kind, count: w) }
-        schedule = (0..<100).map { s[($0 * 37) % 100] }
-    }
-
-    func next() -> (Int, BenchServe.Kind)? {
-        guard sent < total, Date() < deadline else { return nil }
-        defer { sent += 1 }
-        return (sent, schedule[sent % schedule.count])
-    }
-}
-
-/// The resident set size of a process, sampled once a second (kB, from /proc/PID/status).
-actor MemorySampler {
-    let pid: Int32
-    private(set) var samples: [Int] = []
-    init(pid: Int32) { self.pid = pid }
-
-    func run() async {
-        while !Task.isCancelled {
-            if let rss = Self.rss(pid) { samples.append(rss) }
-            try? await Task.sleep(nanoseconds: 1_000_000_000)
-        }
-    }
-
-    static func rss(_ pid: Int32) -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
-        else { return nil }
-        return Int(line.split(separator: " ").dropFirst().first ?? "")
-    }
-}
-
-/// `reward serve` started from this same binary on a free loopback port.
-final class ServerProcess: @unchecked Sendable {
-    let process: Process
-    let port: Int
-    var pid: Int32 { process.processIdentifier }
-
-    private init(process: Process, port: Int) {
-        self.process = process
-        self.port = port
-    }
-
-    static func start(workers: Int) throws -> ServerProcess {
-        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid()).port").path
-        try? FileManager.default.removeItem(atPath: portFile)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        p.arguments = ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        for _ in 0..<300 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                return ServerProcess(process: p, port: port)
-            }
-            if !p.isRunning { throw ValidationError("reward serve exited with status \(p.terminationStatus) before listening") }
-            usleep(50_000)
-        }
-        p.terminate()
-        throw ValidationError("reward serve did not start listening within 15 s")
-    }
-
-    /// SIGTERM, then waits; the exit status (0 after a graceful shutdown).
-    @discardableResult
-    func stop() -> Int32 {
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        return process.terminationStatus
-    }
 }

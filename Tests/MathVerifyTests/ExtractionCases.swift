@@ -13,6 +13,12 @@ let extractionCases: [EquivalenceCase] = [
     .init("answer-tag", "42", "<think>6*7</think><answer>42</answer>", true),
     .init("answer-tag-latex", "\\frac{1}{2}", "<answer> $\\frac{1}{2}$ </answer>", true),
     .init("answer-tag-wrong", "42", "<think>the answer might be 42</think><answer>41</answer>", false),
+    // Answer cleaning matches its ASCII markers in any case and finds boxes and `$` by bytes.
+    .init("answer-tag-lead-upper", "9", "<answer>ANSWER: 9</answer>", true),
+    .init("answer-tag-lead-mixed", "9", "<answer>Answer \\[ 9 \\]</answer>", true),
+    .init("answer-tag-hope-upper", "7", "<answer>7 I HOPE IT IS CORRECT</answer>", true),
+    .init("answer-tag-boxed-inside", "3", "<answer>so $\\boxed{3}$</answer>", true),
+    .init("answer-tag-lone-dollar", "4", "<answer>$4</answer>", true),
     .init("answer-is", "18", "She has 18 apples left. The answer is 18.", true),
     .init("final-answer-is", "18", "... so the final answer is $18$. I hope it is correct.", true),
     .init("final-answer-colon", "3/4", "Work...\nFinal Answer: 3/4", true),

@@ -16,6 +16,34 @@ import Testing
         #expect(JSONWriter.string(.string("a\u{1}b")) == #""a\u0001b""#)
     }
 
+    struct EscapeCase: Sendable, CustomTestStringConvertible {
+        var id: String
+        var value: String
+        var text: String
+        var testDescription: String { id }
+    }
+
+    /// Plain runs between escapes are copied in blocks by the writer and the parser; every boundary must hold.
+    static let escapes: [EscapeCase] = [
+        .init(id: "plain", value: "Natalia sold 48 clips", text: #""Natalia sold 48 clips""#),
+        .init(id: "escape-first", value: "\nabc", text: #""\nabc""#),
+        .init(id: "escape-last", value: "abc\n", text: #""abc\n""#),
+        .init(id: "runs-between", value: "a\nb\"c\\d\te", text: #""a\nb\"c\\d\te""#),
+        .init(id: "adjacent-escapes", value: "\n\n\"\"", text: #""\n\n\"\"""#),
+        .init(id: "controls", value: "x\u{0}y\u{1f}z\u{8}\u{c}", text: #""x\u0000y\u001fz\b\f""#),
+        .init(id: "multibyte", value: "é😀−\n√2 #### 72", text: "\"é😀−\\n√2 #### 72\""),
+        .init(id: "empty", value: "", text: #""""#),
+    ]
+
+    @Test(arguments: escapes) func stringsEscapeAndReadBack(_ c: EscapeCase) throws {
+        #expect(JSONWriter.string(.string(c.value)) == c.text)
+        #expect(JSONWriter.bytes(.string(c.value)) == Array(c.text.utf8))
+        #expect(try JSONParser.parse(c.text) == .string(c.value))
+        // A long mix exercises runs longer than one read.
+        let long = String(repeating: c.value + " plain text ", count: 200)
+        #expect(try JSONParser.parse(JSONWriter.string(.string(long))) == .string(long))
+    }
+
     struct BadCase: Sendable, CustomTestStringConvertible {
         var id: String
         var text: String

@@ -89,13 +89,16 @@ extension AnswerExtractor {
             where s.hasPrefix(open) && s.hasSuffix(close) && s.utf8.count >= open.utf8.count + close.utf8.count {
                 s = String(s.dropFirst(open.count).dropLast(close.count))
             }
-            if s.hasPrefix("$") && !s.dropFirst().contains("$") { s.removeFirst() }
-            if s.hasSuffix("$") && !s.dropLast().contains("$") { s.removeLast() }
-            if s.contains("\\boxed") || s.contains("\\fbox"), let m = lastBoxed(in: Array(s.utf8)) { s = m.text }
-            for lead in ["answer:", "answer ", "answer\n"] where s.lowercased().hasPrefix(lead) {
+            // Byte searches below, not `String.contains` / `lowercased()`: this loop runs for every answer read,
+            // and those were most of a GSM8K check's time (`reward bench math`). The markers are ASCII.
+            if s.hasPrefix("$") && !s.utf8.dropFirst().contains(UInt8(ascii: "$")) { s.removeFirst() }
+            if s.hasSuffix("$") && !s.utf8.dropLast().contains(UInt8(ascii: "$")) { s.removeLast() }
+            if ByteSearch.contains("\\boxed", in: s) || ByteSearch.contains("\\fbox", in: s),
+               let m = lastBoxed(in: Array(s.utf8)) { s = m.text }
+            for lead in ["answer:", "answer ", "answer\n"] where ByteSearch.hasPrefix(lead, ignoringCaseIn: s) {
                 s = String(s.dropFirst(lead.count))  // `Answer \[ 9 \]`
             }
-            if s.lowercased().hasSuffix("i hope it is correct") { s = String(s.dropLast(20)) }
+            if ByteSearch.hasSuffix("i hope it is correct", ignoringCaseIn: s) { s = String(s.dropLast(20)) }
             s = s.trimmingSpaces
             changed = s != before
         }

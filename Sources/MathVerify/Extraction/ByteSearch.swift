@@ -25,6 +25,30 @@ enum ByteSearch {
         return result
     }
 
+    /// True when `needle` occurs in `text` (byte for byte).
+    static func contains(_ needle: String, in text: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = text.utf8
+        var i = h.startIndex
+        while let k = h[i...].firstIndex(of: first) {
+            if h[k...].starts(with: n) { return true }
+            i = h.index(after: k)
+        }
+        return false
+    }
+
+    /// True when `text` starts with `prefix` ASCII case-insensitively (`prefix` must be lowercase ASCII).
+    static func hasPrefix(_ prefix: String, ignoringCaseIn text: String) -> Bool {
+        text.utf8.count >= prefix.utf8.count && zip(text.utf8, prefix.utf8).allSatisfy { lower($0, true) == $1 }
+    }
+
+    /// True when `text` ends with `suffix` ASCII case-insensitively (`suffix` must be lowercase ASCII).
+    static func hasSuffix(_ suffix: String, ignoringCaseIn text: String) -> Bool {
+        text.utf8.count >= suffix.utf8.count
+            && zip(text.utf8.suffix(suffix.utf8.count), suffix.utf8).allSatisfy { lower($0, true) == $1 }
+    }
+
     @inline(__always)
     static func lower(_ b: UInt8, _ ignoreCase: Bool) -> UInt8 {
         ignoreCase && b >= 65 && b <= 90 ? b + 32 : b

@@ -160,8 +160,12 @@ public struct JSONParser {
             }
             if b < 0x20 { throw error("control character 0x\(String(b, radix: 16)) in a string") }
             if b != UInt8(ascii: "\\") {
-                out.append(b)
+                // A run of plain bytes is copied at once (escaped texts such as GSM8K solutions are mostly plain).
+                let runStart = pos
                 pos += 1
+                while pos < bytes.count, bytes[pos] >= 0x20, bytes[pos] != UInt8(ascii: "\""),
+                      bytes[pos] != UInt8(ascii: "\\") { pos += 1 }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
                 continue
             }
             pos += 1

@@ -1,0 +1,30 @@
+import Foundation
+import Testing
+
+/// `reward bench serve` end to end: its keep-alive socket clients get one checked answer per request from the real
+/// server (times are not asserted, only counts and statuses).
+@Suite struct BenchServeTests {
+    @Test func everyRequestGetsOneCheckedAnswer() throws {
+        let out = try Binary("reward").run([
+            "bench", "serve", "--requests", "60", "--mix", "80,0,20", "--batch", "8", "--workers", "2",
+            "--concurrency", "8", "--seconds", "60",
+        ], timeout: 120)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("60 requests in"), "\(out.stdout)")
+        // Rows: | kind | requests | req/s | p50 | p99 | max | statuses | wrong or lost |
+        func cells(_ kind: String) -> [String] {
+            let row = out.lines.first { $0.hasPrefix("| \(kind) |") } ?? ""
+            return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let math = cells("math"), bad = cells("bad")
+        try #require(math.count == 8 && bad.count == 8, "\(out.stdout)")
+        // The mix sends math batches (every one 200 with its results checked) and malformed bodies (every one 400).
+        #expect(Int(math[1])! + Int(bad[1])! == 60 && Int(bad[1])! >= 6, "\(out.stdout)")
+        #expect(math[6] == "200: \(math[1])" && math[7] == "0", "\(out.stdout)")
+        #expect(bad[6] == "400: \(bad[1])" && bad[7] == "0", "\(out.stdout)")
+        #expect(out.lines.contains { $0.hasPrefix("lost responses: 0; wrong answers") && $0.hasSuffix(": 0") },
+                "\(out.stdout)")
+        #expect(out.lines.contains { $0.hasPrefix("CPU per request: server ") }, "\(out.stdout)")
+        #expect(out.lines.contains("server exit on SIGTERM: status 0"), "\(out.stdout)")
+    }
+}
