@@ -101,7 +101,9 @@ extension AttentionGeometry {
 
     /// In place over row[0..<limit]: scores → probabilities, padding keys (`valid` false) and, when no key is
     /// visible, the whole row set to zero.
-    func maskedSoftmax(_ row: UnsafeMutablePointer<Float>, limit: Int, batch b: Int, valid: UnsafeBufferPointer<Bool>?) {
+    func maskedSoftmax(
+        _ row: UnsafeMutablePointer<Float>, limit: Int, batch b: Int, valid: UnsafeBufferPointer<Bool>?
+    ) {
         var m = -Float.infinity
         if let valid {
             let base = b * cap
@@ -150,13 +152,18 @@ extension Tensor {
                 }
             }
         }
-        if let valid {
-            valid.withUnsafeBufferPointer { flags in
-                let shared = SharedFlags(flags)
-                Parallel.forEach(units) { run($0, shared) }
+        // About two chunks per core, claimed dynamically by the pool's threads.
+        let chunks = Swift.min(units, 2 * Parallel.workers)
+        let per = (units + chunks - 1) / chunks
+        func runAll(_ flags: SharedFlags?) {
+            HotPool.shared.run(chunks) { c in
+                run(Swift.min(units, c * per)..<Swift.min(units, (c + 1) * per), flags)
             }
+        }
+        if let valid {
+            valid.withUnsafeBufferPointer { runAll(SharedFlags($0)) }
         } else {
-            Parallel.forEach(units) { run($0, nil) }
+            runAll(nil)
         }
         return Tensor(shape: [geo.batch, geo.tq, geo.qStride], storage: out)
     }
