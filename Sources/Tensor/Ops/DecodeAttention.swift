@@ -152,8 +152,9 @@ extension Tensor {
                 }
             }
         }
-        // About two chunks per core, claimed dynamically by the pool's threads.
-        let chunks = Swift.min(units, 2 * Parallel.workers)
+        // About two chunks per core, claimed dynamically by the pool's threads; a few units (one sequence) are
+        // microseconds of work, less than waking a core costs, so they run on the caller.
+        let chunks = units < 4 * Parallel.workers ? 1 : Swift.min(units, 2 * Parallel.workers)
         let per = (units + chunks - 1) / chunks
         func runAll(_ flags: SharedFlags?) {
             HotPool.shared.run(chunks) { c in
