@@ -65,20 +65,35 @@ struct ForwardTests {
         AttentionCase(
             id: "many units (parallel path)", b: 4, tq: 6, s: 6, len: 6, heads: 4, kvHeads: 4, hd: 8, offset: 0,
             valid: nil),
+        AttentionCase(
+            id: "decode, 4:1 groups, head dim 64, padded rows", b: 3, tq: 1, s: 12, len: 10, heads: 8, kvHeads: 2,
+            hd: 64, offset: 9,
+            valid: (0..<36).map { i in !(i < 3 || (i >= 12 && i < 14)) }),
+        AttentionCase(
+            id: "three queries after a cache, 3:1 groups (rows not a multiple of 4)", b: 2, tq: 3, s: 9, len: 8,
+            heads: 3, kvHeads: 1, hd: 12, offset: 5, valid: nil),
+        AttentionCase(
+            id: "decode where one row sees no key", b: 2, tq: 1, s: 4, len: 3, heads: 2, kvHeads: 1, hd: 8, offset: 2,
+            valid: [false, false, false, true, true, false, true, true]),
     ])
     func attentionMatchesNaive(_ c: AttentionCase) {
         var rng = Xoshiro256(seed: 3)
         let q = Tensor(randomNormal: [c.b, c.tq, c.heads * c.hd], std: 1, rng: &rng)
         let k = Tensor(randomNormal: [c.b, c.s, c.kvHeads * c.hd], std: 1, rng: &rng)
         let v = Tensor(randomNormal: [c.b, c.s, c.kvHeads * c.hd], std: 1, rng: &rng)
-        let out = Tensor.attention(
-            q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, keyLength: c.len,
-            mask: AttentionMask(queryOffset: c.offset, keyValid: c.valid))
         let ref = Self.naiveAttention(
             q: q.values, k: k.values, v: v.values, b: c.b, tq: c.tq, s: c.s, len: c.len,
             heads: c.heads, kvHeads: c.kvHeads, hd: c.hd, offset: c.offset, valid: c.valid)
-        let err = zip(out.values, ref).map { Swift.abs(Double($0) - $1) }.max() ?? 0
-        #expect(err < 1e-5, "max abs error \(err)")
+        // Untracked (the decoding path for few queries) and tracked (probabilities kept for backward).
+        for tracked in [false, true] {
+            q.requiresGrad = tracked
+            let out = Tensor.attention(
+                q: q, k: k, v: v, heads: c.heads, kvHeads: c.kvHeads, keyLength: c.len,
+                mask: AttentionMask(queryOffset: c.offset, keyValid: c.valid))
+            let err = zip(out.values, ref).map { Swift.abs(Double($0) - $1) }.max() ?? 0
+            #expect(out.shape == [c.b, c.tq, c.heads * c.hd])
+            #expect(err < 1e-5, "tracked \(tracked): max abs error \(err)")
+        }
     }
 
     @Test func ropeRotatesHalvesLikeHuggingFace() {

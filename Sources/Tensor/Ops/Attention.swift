@@ -42,6 +42,10 @@ extension Tensor {
         let geo = AttentionGeometry(
             batch: b, tq: tq, len: len, cap: cap, heads: heads, kvHeads: kvHeads, headDim: hd,
             offset: mask.queryOffset)
+        let tracked = Tensor.isGradEnabled && (q.requiresGrad || k.requiresGrad || v.requiresGrad)
+        if !tracked && tq <= AttentionGeometry.directQueries {
+            return groupedAttention(q: q, k: k, v: v, geometry: geo, valid: mask.keyValid)
+        }
         let out = Storage(uninitialized: b * tq * heads * hd)
         let probs = Storage(uninitialized: b * heads * tq * len)
         let valid = mask.keyValid

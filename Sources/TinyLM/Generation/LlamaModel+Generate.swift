@@ -44,8 +44,9 @@ extension LlamaModel {
             // quarter of the rows are done, so they stop costing compute.
             var active = Array(0..<b)
             for step in 0..<s.maxTokens {
-                for (r, i) in active.enumerated() where !done[i] {
-                    let (tok, lp) = sampler.pick(logits.data + r * v, count: v, rng: &rngs[i])
+                let rows = active.enumerated().filter { !done[$0.element] }.map { ($0.offset, $0.element) }
+                let picks = sampler.pick(rows: rows, logits: logits, vocabulary: v, rngs: &rngs)
+                for ((_, i), (tok, lp)) in zip(rows, picks) {
                     out[i].tokens.append(tok)
                     out[i].logprobs.append(lp)
                     if s.stopTokens.contains(tok) {
@@ -78,4 +79,38 @@ extension LlamaModel {
         }
         return out
     }
+}
+
+extension TokenSampler {
+    /// Picks for several rows at once, spread over the cores: `rows` lists (row of `logits` [R, 1, V], index in
+    /// `rngs`); each row draws only from its own generator, so the result does not depend on the split.
+    func pick(rows: [(Int, Int)], logits: Tensor, vocabulary v: Int, rngs: inout [Xoshiro256]) -> [(Int32, Float)] {
+        var picks = [(Int32, Float)](repeating: (0, 0), count: rows.count)
+        let z = Unguarded(logits.data)
+        rngs.withUnsafeMutableBufferPointer { g in
+            picks.withUnsafeMutableBufferPointer { out in
+                let g = Unguarded(g.baseAddress!)
+                let out = Unguarded(out.baseAddress!)
+                // Rows are cheap (one pass over V logits): split only batches worth a second core.
+                let chunks = Swift.min(Parallel.workers, rows.count / 16)
+                let per = (rows.count + Swift.max(chunks, 1) - 1) / Swift.max(chunks, 1)
+                HotPool.shared.run(Swift.max(chunks, 1)) { c in
+                    let range = Swift.min(rows.count, c * per)..<Swift.min(rows.count, (c + 1) * per)
+                    withUnsafeTemporaryAllocation(of: Double.self, capacity: v) { w in
+                        for n in range {
+                            let (r, i) = rows[n]
+                            out.p[n] = self.pick(z.p + r * v, count: v, weights: w.baseAddress!, rng: &g.p[i])
+                        }
+                    }
+                }
+            }
+        }
+        return picks
+    }
+}
+
+/// A pointer handed to parallel workers that each touch only their own indices.
+private struct Unguarded<T>: @unchecked Sendable {
+    let p: UnsafeMutablePointer<T>
+    init(_ p: UnsafeMutablePointer<T>) { self.p = p }
 }

@@ -2,11 +2,15 @@ import Tensor
 
 /// Picks one token from a row of logits: greedy, or temperature → top-k → top-p → categorical draw
 /// (the order of HuggingFace's logits warpers: TemperatureLogitsWarper, TopKLogitsWarper, TopPLogitsWarper).
-struct TokenSampler {
+struct TokenSampler: Sendable {
     let config: SamplingConfig
 
     /// Returns the chosen id and its log-probability under softmax(logits / T) (T = 1 when greedy).
-    func pick(_ logits: UnsafePointer<Float>, count v: Int, rng: inout Xoshiro256) -> (Int32, Float) {
+    /// `weights` is scratch for `count` values: it receives exp((zⱼ − max z) / T), computed once and shared
+    /// by the log-probability's normaliser and the draw.
+    func pick(
+        _ logits: UnsafePointer<Float>, count v: Int, weights: UnsafeMutablePointer<Double>, rng: inout Xoshiro256
+    ) -> (Int32, Float) {
         var maxV = -Float.infinity
         var arg = 0
         for j in 0..<v where logits[j] > maxV {
@@ -15,38 +19,51 @@ struct TokenSampler {
         }
         let inv = config.temperature > 0 ? 1 / Double(config.temperature) : 1
         var total = 0.0
-        for j in 0..<v { total += _exp(Double(logits[j] - maxV) * inv) }
-        let chosen = config.temperature == 0 ? arg : draw(logits, v, maxV, &rng)
+        for j in 0..<v {
+            weights[j] = _exp(Double(logits[j] - maxV) * inv)
+            total += weights[j]
+        }
+        let chosen = config.temperature == 0 ? arg : draw(logits, v, weights, total, &rng)
         return (Int32(chosen), Float(Double(logits[chosen] - maxV) * inv - _log(total)))
     }
 
-    private func draw(_ z: UnsafePointer<Float>, _ v: Int, _ maxV: Float, _ rng: inout Xoshiro256) -> Int {
-        let inv = Double(1 / config.temperature)
-        var candidates = Array(0..<v)
-        let filter = (config.topK > 0 && config.topK < v) || config.topP < 1
-        if filter {
-            candidates.sort { z[$0] > z[$1] || (z[$0] == z[$1] && $0 < $1) }
-            if config.topK > 0 && config.topK < v { candidates.removeLast(v - config.topK) }
+    /// A categorical draw from the weights, restricted to the top-k and then the top-p nucleus when set.
+    private func draw(
+        _ z: UnsafePointer<Float>, _ v: Int, _ w: UnsafeMutablePointer<Double>, _ total: Double,
+        _ rng: inout Xoshiro256
+    ) -> Int {
+        let topK = config.topK > 0 && config.topK < v
+        guard topK || config.topP < 1 else {
+            // No filter: inverse CDF over all tokens in id order, no sort.
+            var u = rng.nextUniform() * total
+            for j in 0..<v {
+                u -= w[j]
+                if u < 0 { return j }
+            }
+            return v - 1
         }
-        var weights = candidates.map { _exp(Double(z[$0] - maxV) * inv) }
-        var mass = weights.reduce(0, +)
+        var candidates = Array(0..<v)
+        candidates.sort { z[$0] > z[$1] || (z[$0] == z[$1] && $0 < $1) }
+        if topK { candidates.removeLast(v - config.topK) }
+        var kept = candidates.count
+        var mass = 0.0
+        for c in candidates { mass += w[c] }
         if config.topP < 1 {
-            var keep = 0
             var cumulative = 0.0
-            while keep < weights.count {
-                cumulative += weights[keep]
-                keep += 1
+            kept = 0
+            while kept < candidates.count {
+                cumulative += w[candidates[kept]]
+                kept += 1
                 if cumulative >= Double(config.topP) * mass { break }
             }
-            weights.removeLast(weights.count - keep)
             mass = cumulative
         }
         var u = rng.nextUniform() * mass
-        for (i, w) in weights.enumerated() {
-            u -= w
-            if u < 0 { return candidates[i] }
+        for c in candidates[..<kept] {
+            u -= w[c]
+            if u < 0 { return c }
         }
-        return candidates[weights.count - 1]
+        return candidates[kept - 1]
     }
 }
 

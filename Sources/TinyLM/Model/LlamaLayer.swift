@@ -50,9 +50,10 @@ public final class LlamaLayer {
     {
         let eps = Float(c.rms_norm_eps)
         let h = Tensor.rmsNorm(x, weight: inputNorm, eps: eps)
-        let q = Tensor.rope(Tensor.linear(h, qProj, bias: qBias), table: rope, heads: c.num_attention_heads)
-        let k = Tensor.rope(Tensor.linear(h, kProj, bias: kBias), table: rope, heads: c.num_key_value_heads)
-        let v = Tensor.linear(h, vProj, bias: vBias)
+        let qkv = Tensor.linears(h, [qProj, kProj, vProj], biases: [qBias, kBias, vBias])
+        let q = Tensor.rope(qkv[0], table: rope, heads: c.num_attention_heads)
+        let k = Tensor.rope(qkv[1], table: rope, heads: c.num_key_value_heads)
+        let v = qkv[2]
         let a: Tensor
         if let cache {
             let (keys, values) = cache.store(layer: index, k: k, v: v)
@@ -64,10 +65,8 @@ public final class LlamaLayer {
             a = Tensor.attention(
                 q: q, k: k, v: v, heads: c.num_attention_heads, kvHeads: c.num_key_value_heads, mask: mask)
         }
-        let x1 = x + Tensor.linear(a, oProj)
+        let x1 = Tensor.linear(a, oProj, adding: x)
         let h2 = Tensor.rmsNorm(x1, weight: postNorm, eps: eps)
-        let mlp = Tensor.linear(
-            Tensor.swiglu(gate: Tensor.linear(h2, gateProj), up: Tensor.linear(h2, upProj)), downProj)
-        return x1 + mlp
+        return Tensor.linear(Tensor.swiglu(h2, gate: gateProj, up: upProj), downProj, adding: x1)
     }
 }

@@ -83,7 +83,7 @@ public final class LlamaModel {
             x = Self.lastRows(x)
         }
         x = Tensor.rmsNorm(x, weight: norm, eps: Float(config.rms_norm_eps))
-        return Tensor.linear(x, lmHead ?? embedTokens)
+        return Tensor.linears(x, [lmHead ?? embedTokens])[0]  // `linear`, in the fused pass when decoding
     }
 
     /// [B, T, d] → [B, 1, d], the last position of each row (no gradient).
