@@ -114,8 +114,13 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     int msg[2] = {-1, -1}, ctl[2] = {-1, -1}, in[2] = {-1, -1}, outp[2] = {-1, -1}, errp[2] = {-1, -1};
     int child_in = c->stdin_fd, child_out = c->stdout_fd, child_err = c->stderr_fd;
 
+    // Through the helper, a v1 cgroup is joined by the helper itself (cheap, see helper.c), which then counts
+    // as one more process of the cgroup.
+    char helper_path[8];
+    int via_helper = csb_init_helper(helper_path, sizeof helper_path);
     if (c->memory_bytes || c->pids_max) {
-        if (csb_cgroup_create(&b->cg, c->memory_bytes, c->pids_max, err) != 0) {
+        uint64_t pids_max = c->pids_max && via_helper ? c->pids_max + 1 : c->pids_max;
+        if (csb_cgroup_create(&b->cg, c->memory_bytes, pids_max, err) != 0) {
             if (!(c->options & CSB_ALLOW_NO_CGROUP)) goto fail;
             memset(&b->cg, 0, sizeof b->cg);  // explicitly allowed: limits hold per process only
         }
@@ -129,7 +134,8 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     if (c->stdout_fd == -1) child_out = outp[1];
     if (c->stderr_fd == -1) child_err = errp[1];
 
-    pid_t helper = csb_clone_helper(c, kNamespaces, root_mode, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
+    const struct csb_cgroup *joined = b->cg.active && !b->cg.v2 ? &b->cg : NULL;
+    pid_t helper = csb_clone_helper(c, kNamespaces, root_mode, joined, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
                                     child_out, child_err, err);
     if (helper < 0) goto fail;
     pid_t pid;
@@ -180,7 +186,7 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     }
     // Attaching to a v1 memory cgroup waits for an RCU grace period (milliseconds): do it while the box builds its
     // file system. The program itself starts only after this function returns.
-    if (b->cg.active && csb_cgroup_attach(&b->cg, pid, err) != 0) goto fail;
+    if (b->cg.active && (helper == 0 || b->cg.v2) && csb_cgroup_attach(&b->cg, pid, err) != 0) goto fail;
     struct csb_msg m;
     int r = read_msg(b->msg_fd, &m, 10000);
     if (r != 1 || m.kind != CSB_MSG_READY) {

@@ -56,11 +56,15 @@ static void put_str(struct wbuf *w, const char *s) {
     put(w, s, n);
 }
 
-static const uint64_t kMagic = 0x6172626974657231ull;  // "arbiter1"
+static const uint64_t kMagic = 0x6172626974657232ull;  // "arbiter2"
 
-static int serialize(const csb_config *c, int flags, int root_mode, int has_stdin, struct wbuf *w) {
+static int serialize(const csb_config *c, int flags, int root_mode, int has_stdin, const struct csb_cgroup *cg,
+                     struct wbuf *w) {
     put_u64(w, kMagic);
     put_u64(w, (uint64_t)root_mode);
+    // The v1 cgroup the helper joins itself (empty strings: none, the supervisor attaches the init by pid).
+    put_str(w, cg ? cg->memory : "");
+    put_str(w, cg ? cg->pids : "");
     put_u64(w, (uint64_t)has_stdin);
     put_u64(w, (uint64_t)(unsigned)flags);
     put_str(w, c->executable);
@@ -110,12 +114,48 @@ static char *get_str(int fd) {
 
 enum { HELPER_MSG = 3, HELPER_CTL = 4, HELPER_IN = 5, HELPER_OUT = 6, HELPER_ERR = 7, HELPER_CONFIG = 8 };
 
+/// Moves this (single-threaded) helper into the box's v1 cgroup by writing "0" to `tasks`: the kernel skips the
+/// global threadgroup lock (and its RCU grace period, ~1 ms and more under load) when a task moves itself, which
+/// writing another process's pid to `cgroup.procs` always takes. The box's init, cloned next, is born inside.
+static int join_cgroup(const char *dir, csb_error *err) {
+    char path[640];
+    snprintf(path, sizeof path, "%s/tasks", dir);
+    int fd = open(path, O_WRONLY | O_CLOEXEC);
+    ssize_t n = fd < 0 ? -1 : write(fd, "0", 1);
+    int saved = errno;
+    if (fd >= 0) close(fd);
+    if (n == 1) return 0;
+    csb_set_error(err, "write(tasks)", saved, "join the box's cgroup %s", dir);
+    return -1;
+}
+
+static void report_error(const csb_error *e) {
+    struct csb_msg m;
+    memset(&m, 0, sizeof m);
+    m.kind = CSB_MSG_ERROR;
+    m.error = *e;
+    ssize_t w = write(HELPER_MSG, &m, sizeof m);
+    (void)w;
+}
+
 int csb_init_main(void) {
     int fd = HELPER_CONFIG;
     uint64_t magic, root_mode, has_stdin, flags, n;
-    if (get_u64(fd, &magic) || magic != kMagic || get_u64(fd, &root_mode) || get_u64(fd, &has_stdin) ||
-        get_u64(fd, &flags))
+    if (get_u64(fd, &magic) || magic != kMagic || get_u64(fd, &root_mode)) {
+        csb_error e;
+        csb_set_error(&e, "arbiter-box-init", EPROTO, "the helper is from another build than the supervisor "
+                      "(rebuild arbiter-box-init with it)");
+        report_error(&e);
         return 120;
+    }
+    char *cg_memory = get_str(fd), *cg_pids = get_str(fd);
+    if (!cg_memory || !cg_pids || get_u64(fd, &has_stdin) || get_u64(fd, &flags))
+        return 120;
+    csb_error cg_err;
+    if ((cg_memory[0] && join_cgroup(cg_memory, &cg_err) != 0) || (cg_pids[0] && join_cgroup(cg_pids, &cg_err) != 0)) {
+        report_error(&cg_err);
+        return 123;
+    }
     csb_config *c = csb_config_new();
     char *s = get_str(fd);
     if (!s) return 121;
@@ -174,6 +214,15 @@ int csb_init_main(void) {
         (void)w;
         return 122;
     }
+    if (cg_memory[0]) {
+        // In the box's cgroup but never the OOM killer's choice (the init, cloned before this, keeps its score).
+        int adj = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (adj >= 0) {
+            ssize_t w = write(adj, "-1000", 5);
+            (void)w;
+            close(adj);
+        }
+    }
     m.kind = CSB_MSG_PID;
     m.status = pid;
     ssize_t w = write(HELPER_MSG, &m, sizeof m);
@@ -216,15 +265,15 @@ static int exec_child(void *arg) {
     _exit(127);
 }
 
-pid_t csb_clone_helper(const csb_config *c, int flags, int root_mode, int msg_w, int ctl_r, int in, int out,
-                       int err_fd, csb_error *err) {
+pid_t csb_clone_helper(const csb_config *c, int flags, int root_mode, const struct csb_cgroup *cg, int msg_w,
+                       int ctl_r, int in, int out, int err_fd, csb_error *err) {
     char path[4096];
     if (!csb_init_helper(path, sizeof path)) {
         errno = ENOENT;
         return 0;  // no helper: the caller clones in-process
     }
     struct wbuf w = {0};
-    if (serialize(c, flags, root_mode, in >= 0, &w) != 0 || w.len > 60000) {
+    if (serialize(c, flags, root_mode, in >= 0, cg, &w) != 0 || w.len > 60000) {
         free(w.p);
         csb_set_error(err, "serialize(config)", ENOMEM, "config of %zu bytes (max 60000)", w.len);
         return -1;

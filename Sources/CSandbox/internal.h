@@ -90,9 +90,10 @@ __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int ms
                                               int in_fd, int out_fd, int err_fd, int root_mode);
 
 /// Clones the box through the exec'd helper when one is set (returns its pid), 0 when none is set (clone
-/// in-process then), -1 on failure (with `err`).
-pid_t csb_clone_helper(const struct csb_config *c, int flags, int root_mode, int msg_w, int ctl_r, int in, int out,
-                       int err_fd, csb_error *err);
+/// in-process then), -1 on failure (with `err`). With `cg` (a v1 cgroup), the helper joins it before cloning, so
+/// the init is born inside and the supervisor attaches nothing.
+pid_t csb_clone_helper(const struct csb_config *c, int flags, int root_mode, const struct csb_cgroup *cg, int msg_w,
+                       int ctl_r, int in, int out, int err_fd, csb_error *err);
 int csb_init_helper(char *out, size_t cap);
 
 #endif
