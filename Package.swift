@@ -39,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService",
+                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -129,10 +129,11 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     if (c->stdout_fd == -1) child_out = outp[1];
     if (c->stderr_fd == -1) child_err = errp[1];
 
-    pid_t helper = csb_clone_helper(c, kNamespaces, root_mode, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
-                                    child_out, child_err, err);
+    const struct csb_cgroup *joined = b->cg.active && !b->cg.v2 ? &b->cg : NULL;
+    pid_t pid = -1;
+    int helper = csb_clone_helper(c, kNamespaces, root_mode, joined, msg[1], ctl[0], child_in < 0 ? -1 : child_in,
+                                  child_out, child_err, &pid, &b->pidfd, err);
     if (helper < 0) goto fail;
-    pid_t pid;
     if (helper == 0) {
         pid = (pid_t)syscall(SYS_clone, kNamespaces | SIGCHLD, NULL, NULL, NULL, NULL);
         if (pid < 0) {
@@ -142,22 +143,9 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
         }
         if (pid == 0) csb_child_main(c, msg[1], ctl[0], child_in, child_out, child_err, root_mode);
         b->child = pid;
-    } else {
-        b->child = helper;
-        close(msg[1]);
-        msg[1] = -1;
-        struct csb_msg first;
-        int r = read_msg(msg[0], &first, 10000);
-        if (r != 1 || first.kind != CSB_MSG_PID) {
-            if (r == 1 && first.kind == CSB_MSG_ERROR) *err = first.error;
-            else csb_set_error(err, "arbiter-box-init", 0, r == 0 ? "the helper died before cloning the box"
-                                                                 : "no answer from the helper in 10 s");
-            goto fail;
-        }
-        pid = (pid_t)first.status;
     }
     b->pid = pid;
-    b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (b->pidfd < 0) b->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
     if (b->pidfd < 0) {
         csb_set_error(err, "pidfd_open", errno, "box init %d", (int)pid);
         goto fail;
@@ -180,7 +168,7 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     }
     // Attaching to a v1 memory cgroup waits for an RCU grace period (milliseconds): do it while the box builds its
     // file system. The program itself starts only after this function returns.
-    if (b->cg.active && csb_cgroup_attach(&b->cg, pid, err) != 0) goto fail;
+    if (b->cg.active && (helper == 0 || b->cg.v2) && csb_cgroup_attach(&b->cg, pid, err) != 0) goto fail;
     struct csb_msg m;
     int r = read_msg(b->msg_fd, &m, 10000);
     if (r != 1 || m.kind != CSB_MSG_READY) {
@@ -502,11 +490,14 @@ void csb_box_destroy(csb_box *b) {
     if (!b) return;
     close_fd(&b->ctl_fd);  // init exits on EOF
     kill_box(b);
-    // A helper whose init never got known (failed start) is ours to kill; otherwise it ends with its init.
-    if (b->child > 0 && b->child != b->pid && b->pidfd < 0 && !b->reaped) kill(b->child, SIGKILL);
     if (b->child > 0 && !b->reaped) {
         while (waitpid(b->child, NULL, __WALL) < 0 && errno == EINTR) {}
         b->reaped = 1;
+    } else if (b->child <= 0 && b->pidfd >= 0) {
+        // The init is the box server's child: wait until it has exited (the pid namespace, and so the whole tree,
+        // is gone by then), so that the cgroup is empty when it is released.
+        struct pollfd p = {b->pidfd, POLLIN, 0};
+        while (poll(&p, 1, 10000) < 0 && errno == EINTR) {}
     }
     close_fd(&b->pidfd);
     close_fd(&b->msg_fd); close_fd(&b->stdin_fd); close_fd(&b->stdout_fd); close_fd(&b->stderr_fd);
@@ -545,25 +536,7 @@ int csb_send_with_fds(int sock, const void *data, size_t len, const int *fds, in
     const char *p = data;
     int first = 1;
     while (len > 0) {
-        struct iovec iov = {(void *)p, len};
-        struct msghdr msg;
-        memset(&msg, 0, sizeof msg);
-        msg.msg_iov = &iov;
-        msg.msg_iovlen = 1;
-        char control[CMSG_SPACE(sizeof(int) * 8)];
-        if (first && nfds > 0) {
-            if (nfds > 8) { errno = EINVAL; return -1; }
-            memset(control, 0, sizeof control);
-            msg.msg_control = control;
-            msg.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)nfds);
-            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)nfds);
-            memcpy(CMSG_DATA(c), fds, sizeof(int) * (size_t)nfds);
-        }
-        ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR) continue;
+        ssize_t n = csb_sendmsg_fds(sock, p, len, fds, first ? nfds : 0);
         if (n < 0) return -1;
         first = 0;
         p += n;

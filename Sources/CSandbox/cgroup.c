@@ -97,6 +97,13 @@ static int own_path(const char *controller, char *out, size_t cap) {
     return -1;
 }
 
+void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap) {
+    char own[256];
+    memory[0] = pids[0] = 0;
+    if (own_path("memory", own, sizeof own) == 0) snprintf(memory, cap, "/sys/fs/cgroup/memory%s", own);
+    if (own_path("pids", own, sizeof own) == 0) snprintf(pids, cap, "/sys/fs/cgroup/pids%s", own);
+}
+
 static int exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;

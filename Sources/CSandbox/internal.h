@@ -6,6 +6,7 @@
 #include "csandbox.h"
 #include <linux/filter.h>
 #include <stdarg.h>
+#include <sys/types.h>
 
 /// Inside uid/gid of the program; init runs as inside 0.
 #define CSB_INSIDE_ID 1000
@@ -83,16 +84,22 @@ void csb_cgroup_box_stats(struct csb_cgroup *cg, int *oom_kills, int *pids_hits,
 void csb_cgroup_release(struct csb_cgroup *cg);
 void csb_cgroup_remove(struct csb_cgroup *cg);
 int csb_cgroup_available(int *v2, char *why, size_t whylen);
+/// This process's v1 memory and pids cgroup directories ("" when unknown), `cap` bytes each.
+void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap);
 
 /// The child side: runs every set-up step and then supervises the program as the pid namespace's init.
 /// Never returns. `fds`: msg write end, ctl read end, stdin, stdout, stderr for the program.
 __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int msg_fd, int ctl_fd,
                                               int in_fd, int out_fd, int err_fd, int root_mode);
 
-/// Clones the box through the exec'd helper when one is set (returns its pid), 0 when none is set (clone
-/// in-process then), -1 on failure (with `err`).
-pid_t csb_clone_helper(const struct csb_config *c, int flags, int root_mode, int msg_w, int ctl_r, int in, int out,
-                       int err_fd, csb_error *err);
+/// Clones the box through the helper's box server when a helper is set: returns 1 with the init's host `pid` and a
+/// `pidfd` for it (the init is the server's child, not ours); 0 when no helper is set (clone in-process then); -1 on
+/// failure (with `err`). With `cg` (a v1 cgroup), the server joins it before cloning, so the init is born inside
+/// and nobody attaches it by pid.
+int csb_clone_helper(const struct csb_config *c, int flags, int root_mode, const struct csb_cgroup *cg, int msg_w,
+                     int ctl_r, int in, int out, int err_fd, pid_t *pid, int *pidfd, csb_error *err);
 int csb_init_helper(char *out, size_t cap);
+/// One sendmsg of `data` with `nfds` (at most 8) descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL, EINTR retried.
+ssize_t csb_sendmsg_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
 
 #endif

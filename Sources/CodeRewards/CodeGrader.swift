@@ -28,8 +28,9 @@ public struct CodeGrader: Sendable {
         self.wallTimeMs = wallTimeMs
         let python = (try? profiles.profile(for: "python")) ?? Profile(name: "python", language: "python")
         self.graders = GraderPool(sandbox: sandbox, profile: python)
+        // Two per core: a candidate's interpreter takes longer to start than a job to grade, so one per core runs dry.
         self.warm = WarmCandidates(sandbox: sandbox, profile: python,
-                                   depth: ProcessInfo.processInfo.activeProcessorCount)
+                                   depth: 2 * ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The grade of a sample. Throws `CodeRewardsError` or `SandboxError` when the sample cannot be graded.

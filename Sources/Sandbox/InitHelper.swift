@@ -1,9 +1,10 @@
 import CSandbox
 import Foundation
 
-/// Finds `arbiter-box-init`, the small executable boxes are started from (vfork+exec, so starting a box costs the
-/// same whatever the size of this process). Without it boxes are clones of this process: equally isolated, but
-/// the clone copies this process's page tables (2 ms for a small process, 20+ ms at 300 MB).
+/// Finds `arbiter-box-init`, the small executable boxes are started from: exec'd once (vfork+exec) as a box server
+/// that clones every box on request, so starting a box costs the same whatever the size of this process, and no
+/// exec. Without it boxes are clones of this process: equally isolated, but the clone copies this process's page
+/// tables (2 ms for a small process, 20+ ms at 300 MB).
 public enum InitHelper {
     /// `$ARBITER_BOX_INIT` ("none" turns the helper off), else `arbiter-box-init` next to the running
     /// executable or in the directory above it (test bundles); nil when there is none.

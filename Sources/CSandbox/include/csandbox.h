@@ -166,11 +166,15 @@ void csb_box_detach_stdio(csb_box *b, int *stdin_write_fd, int *stdout_read_fd);
 /// Returns the exit status (wait status) or -1 with errno; `wall_us` gets the spawn-to-reap time.
 int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
 
-/// Path of the `arbiter-box-init` helper executable; boxes are then started by vfork+exec of it (cheap whatever
-/// the size of this process) instead of a clone of this process. NULL or "" = clone in-process.
+/// Path of the `arbiter-box-init` helper executable; boxes are then cloned by a box server started from it once
+/// (vfork+exec; cheap whatever the size of this process) instead of clones of this process. NULL or "" = clone
+/// in-process.
 void csb_set_init_helper(const char *path);
-/// The helper's entry point: reads the config from fd 8 and becomes the box's init. Never returns on success.
+/// The helper's entry point: serves box requests on fd 3 (see helper.c) until the supervisor closes its end.
 int csb_init_main(void);
+/// CPU time (µs) of the running box server and of the boxes it has reaped: box CPU that `RUSAGE_CHILDREN` of this
+/// process does not see while the server lives. 0 without a server.
+uint64_t csb_helper_cpu_us(void);
 
 /// Removes the idle cgroups this process keeps for reuse (call at exit, after destroying every box).
 void csb_cleanup(void);
