@@ -26,6 +26,8 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let start = Date()
         let route = Self.routes.contains(request.uri.path) ? request.uri.path : "other"
+        metrics.inFlight(1)
+        defer { metrics.inFlight(-1) }
         do {
             let response = try await next(request, context)
             metrics.record(route: route, status: Int(response.status.code), seconds: Date().timeIntervalSince(start))

@@ -14,6 +14,7 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var sandboxRuns: [String: Int] = [:]
     private var rejections = 0
     private var samplesScored = 0
+    private var inFlight = 0
     /// Reads the current queue depth when `/metrics` is rendered.
     var queueDepth: @Sendable () async -> Int = { 0 }
 
@@ -27,6 +28,13 @@ public final class ServiceMetrics: @unchecked Sendable {
         counts[Self.buckets.firstIndex { seconds <= $0 } ?? Self.buckets.count] += 1
         latencyCounts[route] = counts
         latencySums[route, default: 0] += seconds
+    }
+
+    /// A request arrived (`+1`) or was answered (`-1`): the `arbiter_requests_in_flight` gauge.
+    func inFlight(_ delta: Int) {
+        lock.lock()
+        inFlight += delta
+        lock.unlock()
     }
 
     func recordSandbox(verdict: String) {
@@ -79,6 +87,8 @@ public final class ServiceMetrics: @unchecked Sendable {
         s += "# HELP arbiter_queue_depth Requests waiting for a slot.\n# TYPE arbiter_queue_depth gauge\narbiter_queue_depth \(depth)\n"
         s += "# HELP arbiter_rejections_total Requests refused with 429 because the queue was full.\n# TYPE arbiter_rejections_total counter\n"
         s += "arbiter_rejections_total \(rejections)\n"
+        s += "# HELP arbiter_requests_in_flight Requests received and not yet answered (this scrape included).\n"
+        s += "# TYPE arbiter_requests_in_flight gauge\narbiter_requests_in_flight \(inFlight)\n"
         return s
     }
 }

@@ -239,6 +239,8 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 #expect(text.contains(#"arbiter_request_seconds_count{route="/v1/score"} 2"#))
                 #expect(text.contains("arbiter_samples_scored_total 1"))
                 #expect(text.contains("arbiter_queue_depth 0"))
+                // Every earlier request was answered; the scrape itself is the one in flight.
+                #expect(text.contains("arbiter_requests_in_flight 1"))
             }
         }
     }
