@@ -22,8 +22,19 @@ public enum InitHelper {
         return nil
     }()
 
-    /// Tells CSandbox which helper to use (once; `use(nil)` switches to in-process clones).
-    static let installed: Void = { csb_set_init_helper(path) }()
+    /// Tells CSandbox which helper to use (once; `use(nil)` switches to in-process clones). A missing helper is
+    /// said once on stderr, since every box then costs a clone of this process (slow for a large one).
+    static let installed: Void = {
+        let env = ProcessInfo.processInfo.environment["ARBITER_BOX_INIT"]
+        if path == nil && env != "none" {
+            let asked = env.map { "ARBITER_BOX_INIT=\($0) is not an executable" }
+                ?? "no arbiter-box-init next to \(CommandLine.arguments.first ?? "this program")"
+            FileHandle.standardError.write(Data(
+                "sandbox: \(asked); boxes are cloned from this process instead (equally isolated, slower to start)\n"
+                    .utf8))
+        }
+        csb_set_init_helper(path)
+    }()
 
     /// Overrides the helper (nil: clone in-process). For tests and embedding applications.
     public static func use(_ path: String?) {
