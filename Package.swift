@@ -66,7 +66,7 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
-        .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"]),
+        .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init"]),
         .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init"]),
         .testTarget(
