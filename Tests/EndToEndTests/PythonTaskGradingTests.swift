@@ -9,7 +9,8 @@ import Testing
 @Suite struct PythonTaskGradingTests {
     @Test func demonstrationsPassAndNeighbouringConstantsFail() throws {
         let gen = try PythonFunctionTasks()
-        let tasks = try gen.generate(count: 30, split: .train, seed: 11) + gen.generate(count: 10, split: .heldOut, seed: 12)
+        let tasks = try gen.generate(count: 30, split: .train, seed: 11)
+            + gen.generate(count: 10, split: .heldOut, seed: 12)
         var lines: [String] = []
         var expected: [Double] = []
         for t in tasks {
@@ -21,7 +22,7 @@ import Testing
                 (solution, 1.0),
                 (solution.replacingOccurrences(of: "\(number)", with: "\(number + 1)"), 0.0),
                 (solution.replacingOccurrences(of: "\(number)", with: "\(number - 1)"), 0.0),
-            ] where completion != solution || reward == 1 {
+            ] {
                 var row = t.json.objectValue!
                 row["completion"] = .string("```python\n\(completion)```")
                 lines.append(JSON.object(row).jsonText)

@@ -13,8 +13,11 @@ public struct CurvePlot: Sendable {
             self.curves = curves
         }
         /// All finite points of all curves.
-        var finitePoints: [(x: Double, y: Double)] {
-            curves.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
+        var finitePoints: [(x: Double, y: Double)] { Self.finite(curves.flatMap(\.points)) }
+
+        /// The points whose coordinates are both finite (NaN and infinities are not drawn).
+        static func finite(_ points: [(x: Double, y: Double)]) -> [(x: Double, y: Double)] {
+            points.filter { $0.x.isFinite && $0.y.isFinite }
         }
     }
 
@@ -74,8 +77,7 @@ public struct CurvePlot: Sendable {
         s += "<text x=\"\(fmt(right))\" y=\"\(fmt(bottom + 14))\" text-anchor=\"end\">\(label(x1))</text>\n"
         for (i, curve) in one.curves.enumerated() {
             let color = Self.colors[i % Self.colors.count]
-            let path = curve.points.filter { $0.x.isFinite && $0.y.isFinite }
-                .map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
+            let path = Series.finite(curve.points).map { "\(fmt(px($0.x))),\(fmt(py($0.y)))" }.joined(separator: " ")
             s += "<polyline fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" points=\"\(path)\"/>\n"
             if !curve.label.isEmpty {
                 s += "<text x=\"\(fmt(left + 6))\" y=\"\(fmt(top + 12 + 12 * Double(i)))\" fill=\"\(color)\">"

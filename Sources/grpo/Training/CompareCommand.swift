@@ -35,7 +35,9 @@ struct CompareCommand: ParsableCommand {
         if let labels, labels.split(separator: ",", omittingEmptySubsequences: false).count != runs.count {
             throw ValidationError("--labels has \(labels.split(separator: ",").count) labels for \(runs.count) runs")
         }
-        guard (1...10_000).contains(window) else { throw ValidationError("--window must be in 1...10000, got \(window)") }
+        guard (1...10_000).contains(window) else {
+            throw ValidationError("--window must be in 1...10000, got \(window)")
+        }
     }
 
     func run() throws {
@@ -54,17 +56,15 @@ struct CompareCommand: ParsableCommand {
         }
         let series = metricKeys.map { key in
             CurvePlot.Series(title: key, curves: zip(names, histories).map { name, lines in
-                (name, lines.compactMap { line in
-                    guard let x = line[MetricKeys.step]?.doubleValue, let y = line[key]?.doubleValue else { return nil }
-                    return (x, y)
-                })
+                (name, RunFolder.points(lines, key))
             })
         }
         var plot = CurvePlot(title: title, series: series)
         plot.columns = min(3, max(1, series.count))
         try Data(plot.svg.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
 
-        print("| run | steps | " + metricKeys.map { "\($0) first \(window) → last \(window)" }.joined(separator: " | ") + " |")
+        let headers = metricKeys.map { "\($0) first \(window) → last \(window)" }
+        print("| run | steps | " + headers.joined(separator: " | ") + " |")
         print("|---|---:|" + String(repeating: "---:|", count: metricKeys.count))
         for (name, lines) in zip(names, histories) {
             let cells = metricKeys.map { key in

@@ -44,6 +44,14 @@ struct RunFolder {
         return kept
     }
 
+    /// (step, value) of `key` in metric lines, skipping lines without it.
+    static func points(_ lines: [JSONObject], _ key: String) -> [(x: Double, y: Double)] {
+        lines.compactMap { line in
+            guard let x = line[MetricKeys.step]?.doubleValue, let y = line[key]?.doubleValue else { return nil }
+            return (x, y)
+        }
+    }
+
     /// Redraws `curves.svg` from the metric lines.
     func plot(_ lines: [JSONObject], title: String) throws {
         let keys = [
@@ -51,10 +59,7 @@ struct RunFolder {
             MetricKeys.responseLength,
         ]
         let series = keys.map { key in
-            CurvePlot.Series(title: key, points: lines.compactMap { line in
-                guard let x = line[MetricKeys.step]?.doubleValue, let y = line[key]?.doubleValue else { return nil }
-                return (x, y)
-            })
+            CurvePlot.Series(title: key, points: Self.points(lines, key))
         }
         try Data(CurvePlot(title: title, series: series).svg.utf8).write(to: plotURL, options: .atomic)
     }
