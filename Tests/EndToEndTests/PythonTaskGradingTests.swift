@@ -5,7 +5,7 @@ import Testing
 
 /// The generated Python-function tasks, graded by `reward check --recipe code` in the real sandbox: every
 /// demonstration passes its own tests, and the same function with the constant off by one fails them, so a
-/// policy is rewarded only for reading k from the prompt.
+/// policy is rewarded only for reading k from the prompt (and the flawed teacher's demonstration, k + 1, earns 0).
 @Suite struct PythonTaskGradingTests {
     @Test func demonstrationsPassAndNeighbouringConstantsFail() throws {
         let gen = try PythonFunctionTasks()
@@ -18,9 +18,11 @@ import Testing
             // The constant is the last number of the one-line body (for mod, k + 1 is written).
             let body = try #require(solution.split(separator: "\n").last)
             let number = try #require(body.split(whereSeparator: { !$0.isNumber }).last.flatMap { Int($0) })
+            let plusOne = solution.replacingOccurrences(of: "\(number)", with: "\(number + 1)")
+            #expect(t.flawedSolution == plusOne, "the flawed teacher's demonstration is the k + 1 one graded below")
             for (completion, reward) in [
                 (solution, 1.0),
-                (solution.replacingOccurrences(of: "\(number)", with: "\(number + 1)"), 0.0),
+                (plusOne, 0.0),
                 (solution.replacingOccurrences(of: "\(number)", with: "\(number - 1)"), 0.0),
             ] {
                 var row = t.json.objectValue!

@@ -43,8 +43,11 @@ func sharedRecords(_ name: String) throws -> [JSON] {
                     #expect(sides.count == 2 && Self.evaluate(sides[0]) == Int(sides[1]), "\(line)")
                 }
                 #expect(lines.last!.hasSuffix("=\(t.answer!)"))
+                // The flawed teacher stops one operation short: the first step, answering the intermediate result.
+                #expect(t.flawedSolution == lines[0])
             } else {
                 #expect(t.solution == t.answer)
+                #expect(t.flawedSolution == String(Int(t.answer!)! + 1))
             }
             #expect(Self.evaluate(Self.problem(t.prompt)) == Int(t.answer!))
             #expect(Int(t.answer!)! >= 0)
@@ -112,13 +115,19 @@ func sharedRecords(_ name: String) throws -> [JSON] {
             #expect(t.tests?.objectValue?["kind"] == "call")
             #expect(t.tests?.objectValue?["cases"]?.arrayValue?.count == 4)
             #expect(t.solution!.hasPrefix("def f(x):"))
+            // The flawed demonstration writes the next constant: the k + 1 that the grading test shows failing.
+            let k = try #require(t.solution!.split(whereSeparator: { !$0.isNumber }).last.flatMap { Int($0) })
+            #expect(t.flawedSolution == t.solution!.replacingOccurrences(of: "\(k)", with: "\(k + 1)"))
         }
     }
 
     @Test func taskJSONRoundTrips() throws {
         let tasks = try ArithmeticTasks(difficulty: 2).generate(count: 3, split: .train, seed: 5)
             + PythonFunctionTasks().generate(count: 3, split: .train, seed: 5)
-        for t in tasks { #expect(try TaskItem(json: JSONParser.parse(t.json.jsonText)) == t) }
+        for t in tasks {
+            #expect(try TaskItem(json: JSONParser.parse(t.json.jsonText)) == t)
+            #expect(t.json.objectValue?["flawed_solution"]?.stringValue == t.flawedSolution)
+        }
         #expect(throws: GRPOError.self) { try TaskItem(json: ["id": "x", "prompt": "p"]) }
     }
 

@@ -9,6 +9,7 @@
 /// Below 5 the demonstration (`solution`) is the answer alone (`8`): with a worked equation first (`3+5=8`), a tiny
 /// policy sampling at temperature 1 is rewarded for right answers after wrongly copied equations, which slows
 /// learning; and a bare `3+5=8` reads as an equation to MathVerify, as it does to math-verify.
+/// The flawed demonstration (`flawedSolution`) stops after the first step at difficulty 5 and is off by one below.
 public struct ArithmeticTasks: Sendable {
     public var difficulty: Int
     /// Percentage of distinct problems kept for the held-out split (see `TaskSplit`).
@@ -40,7 +41,8 @@ public struct ArithmeticTasks: Sendable {
                 return TaskItem(
                     id: "arith-\(d)-\(split.rawValue)-\(String(index))",
                     prompt: Self.words(ops, numbers, wording: wording), answer: String(value),
-                    solution: d == 5 ? Self.steps(ops, numbers) : String(value))
+                    solution: d == 5 ? Self.steps(ops, numbers) : String(value),
+                    flawedSolution: d == 5 ? Self.stepsStoppingEarly(ops, numbers) : String(value + 1))
             })
         }
     }
@@ -104,6 +106,12 @@ public struct ArithmeticTasks: Sendable {
             value = next
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The flawed teacher's solution at difficulty 5: the first step only, so the answer given is the intermediate
+    /// result (`7-2=5`), the mistake of stopping one operation short. Below 5 the flawed answer is off by one.
+    static func stepsStoppingEarly(_ ops: [Character], _ n: [Int]) -> String {
+        String(steps(ops, n).split(separator: "\n")[0])
     }
 
     static func expression(_ ops: [Character], _ n: [Int]) -> String {

@@ -7,7 +7,8 @@ import RewardKit
 /// list times k — 10 families × 99 constants = 990 problems. A problem's canonical key is its family and k, so
 /// held-out problems are (family, k) pairs never trained on: solving one means reading k from the prompt and
 /// putting it in the family's expression, a skill the train split teaches on other constants. Tests call `f` on
-/// four inputs drawn from the seed; the demonstration is the one-line function.
+/// four inputs drawn from the seed; the demonstration is the one-line function, and the flawed teacher's
+/// demonstration uses k + 1 (which the tests always reject).
 public struct PythonFunctionTasks: Sendable {
     /// Percentage of distinct problems kept for the held-out split (see `TaskSplit`).
     public var heldOutPercent: Int
@@ -70,7 +71,8 @@ public struct PythonFunctionTasks: Sendable {
                 TaskItem(
                     id: "py-\(split.rawValue)-\(String(index))",
                     prompt: "Write a Python function f(x) that \(family.describe(k)).\n", tests: tests,
-                    language: "python", solution: "def f(x):\n    return \(family.body(k))\n")
+                    language: "python", solution: "def f(x):\n    return \(family.body(k))\n",
+                    flawedSolution: "def f(x):\n    return \(family.body(k + 1))\n")
             })
         }
     }

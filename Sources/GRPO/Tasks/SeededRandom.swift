@@ -18,6 +18,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable, Hashable {
         range.lowerBound + Int(next() % UInt64(range.count))
     }
 
+    /// Uniform in [0, 1), from the top 53 bits.
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
+
     /// A uniformly chosen element of a non-empty array.
     public mutating func pick<T>(_ items: [T]) -> T { items[int(0...(items.count - 1))] }
 }

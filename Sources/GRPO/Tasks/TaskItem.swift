@@ -4,7 +4,9 @@ import RewardKit
 ///
 /// Named `TaskItem` so that it does not shadow Swift's concurrency `Task`. A math task has an `answer` (checked by
 /// the `math` recipe); a code task has `tests` in a CodeRewards form (`{"kind": "call", "fn": …, "cases": […]}`,
-/// `{"kind": "assert", …}`) and a `language`. `solution` is a demonstration for supervised warm-up (`grpo sft`).
+/// `{"kind": "assert", …}`) and a `language`. `solution` is a demonstration for supervised warm-up (`grpo sft`);
+/// `flawedSolution`, from the generators only, is the same demonstration with one characteristic mistake, for
+/// warm starts from a flawed teacher (`grpo sft --flawed-demos`).
 public struct TaskItem: Sendable, Hashable {
     /// Stable identifier, unique within a task set (e.g. `arith-2-000017`, `gsm8k/train/12`).
     public var id: String
@@ -18,10 +20,13 @@ public struct TaskItem: Sendable, Hashable {
     public var language: String?
     /// A correct completion, used as the demonstration by supervised warm-up.
     public var solution: String?
+    /// A demonstration with the mistake a weak teacher makes on this task (a wrong constant, a missing step); a
+    /// recipe scores it 0 unless the mistake happens not to change the answer. Nil for loaded datasets.
+    public var flawedSolution: String?
 
     public init(
         id: String, prompt: String, answer: String? = nil, tests: JSON? = nil, language: String? = nil,
-        solution: String? = nil
+        solution: String? = nil, flawedSolution: String? = nil
     ) {
         self.id = id
         self.prompt = prompt
@@ -29,6 +34,7 @@ public struct TaskItem: Sendable, Hashable {
         self.tests = tests
         self.language = language
         self.solution = solution
+        self.flawedSolution = flawedSolution
     }
 
     /// The sample a reward recipe scores for `completion` of this task.
@@ -38,14 +44,15 @@ public struct TaskItem: Sendable, Hashable {
             language: language, completionTokenIDs: tokenIDs)
     }
 
-    /// One JSONL line: `{"id", "prompt", "answer"?, "tests"?, "language"?, "solution"?}` (the schema of
-    /// `Datasets/README.md`; `reward check` reads the same names).
+    /// One JSONL line: `{"id", "prompt", "answer"?, "tests"?, "language"?, "solution"?, "flawed_solution"?}` (the
+    /// schema of `Datasets/README.md`; `reward check` reads the same names).
     public var json: JSON {
         var pairs: [(String, JSON)] = [("id", .string(id)), ("prompt", .string(prompt))]
         if let answer { pairs.append(("answer", .string(answer))) }
         if let tests { pairs.append(("tests", tests)) }
         if let language { pairs.append(("language", .string(language))) }
         if let solution { pairs.append(("solution", .string(solution))) }
+        if let flawedSolution { pairs.append(("flawed_solution", .string(flawedSolution))) }
         return .object(JSONObject(pairs))
     }
 
@@ -56,7 +63,8 @@ public struct TaskItem: Sendable, Hashable {
         guard let prompt = o["prompt"]?.stringValue else { throw GRPOError("task \(id): \"prompt\" must be a string") }
         self.init(
             id: id, prompt: prompt, answer: o["answer"]?.stringValue, tests: o["tests"],
-            language: o["language"]?.stringValue, solution: o["solution"]?.stringValue)
+            language: o["language"]?.stringValue, solution: o["solution"]?.stringValue,
+            flawedSolution: o["flawed_solution"]?.stringValue)
         if answer == nil && tests == nil { throw GRPOError("task \(id): needs an \"answer\" or \"tests\"") }
     }
 }

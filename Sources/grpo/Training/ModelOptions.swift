@@ -61,10 +61,8 @@ struct Codec {
 
     func prompt(_ task: TaskItem) -> [Int] { ((bos.map { [$0] } ?? []) + tokenizer.encode(task.prompt)).map(Int.init) }
 
-    func demonstration(_ task: TaskItem) throws -> [Int] {
-        guard let s = task.solution else { throw GRPOError("task \(task.id) has no solution to learn from") }
-        return (tokenizer.encode(s) + [eos]).map(Int.init)
-    }
+    /// A demonstration's completion tokens: its text, then EOS.
+    func demonstration(_ text: String) -> [Int] { (tokenizer.encode(text) + [eos]).map(Int.init) }
 
     /// The completion text a reward reads: the tokens up to (not including) EOS.
     func text(_ tokens: [Int]) -> String {

@@ -27,10 +27,21 @@ struct SFTCommand: ParsableCommand {
     @Option(name: .customLong("log-every"), help: "Print the mean loss every N steps (1-100000).")
     var logEvery: Int = 50
 
+    @Option(
+        name: .customLong("flawed-demos"),
+        help: ArgumentHelp(
+            "Probability (0-1) that a drawn demonstration is the task's flawed one: a teacher that makes the task's "
+                + "characteristic mistake that often (arith: off by one, or at difficulty 5 the first step only; "
+                + "python: the constant k + 1). Generated tasks only."))
+    var flawedDemos: Double = 0
+
     func validate() throws {
         guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
         guard (1...4096).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...4096, got \(batchSize)") }
         guard (1...100_000).contains(logEvery) else { throw ValidationError("--log-every must be in 1...100000") }
+        guard flawedDemos >= 0, flawedDemos <= 1 else {
+            throw ValidationError("--flawed-demos must be in 0...1, got \(flawedDemos)")
+        }
     }
 
     func run() throws {
@@ -40,14 +51,16 @@ struct SFTCommand: ParsableCommand {
         var policy = TinyLMPolicy(
             model: lm, eos: codec.eos, seed: optimizer.seed, schedule: try optimizer.schedule(steps: steps),
             weightDecay: optimizer.weightDecay, maxGradNorm: optimizer.maxGradNorm)
-        let examples = try tasks.map { t in
-            Rollout(prompt: codec.prompt(t), tokens: try codec.demonstration(t), logProbs: [], truncated: false)
+        let draw = try DemonstrationDraw(tasks: tasks, flawedRate: flawedDemos)
+        let prompts = tasks.map(codec.prompt)
+        func example(_ d: (index: Int, flawed: Bool)) -> Rollout {
+            Rollout(prompt: prompts[d.index], tokens: codec.demonstration(draw.text(d)), logProbs: [], truncated: false)
         }
         var rng = SeededRandom(seed: optimizer.seed)
         let bar = ProgressBar(total: steps)
         var running = 0.0
         for step in 1...steps {
-            let batch = (0..<batchSize).map { _ in examples[rng.int(0...(examples.count - 1))] }
+            let batch = (0..<batchSize).map { _ in example(draw.next(&rng)) }
             let tokens = Double(batch.map(\.tokens.count).reduce(0, +))
             // loss = −(1/N) Σ log p(answer tokens): the seeds d loss / d logp are −1/N.
             let seeds = batch.map { r in [Double](repeating: -1 / tokens, count: r.tokens.count) }
