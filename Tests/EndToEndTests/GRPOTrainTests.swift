@@ -92,4 +92,39 @@ import Testing
             #expect(out.stderr.contains(option.dropFirst(2)) || out.stderr.contains("epsilon_high"), "\(out.stderr)")
         }
     }
+
+    /// `grpo sft --flawed-demos`: a rate outside [0, 1] and tasks without flawed demonstrations are refused by name;
+    /// at rate 1 the warm start learns the flawed teacher's answer (off by one on arith:1, scored 0), at rate 0 the
+    /// right one.
+    @Test func flawedDemonstrationsAreDrawnOrRefusedByName() throws {
+        let grpo = try Binary("grpo")
+        let dir = try Self.scratch("flawed")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let badRate = try grpo.run(["sft", "--tasks", "arith:1", "--task-count", "4", "--flawed-demos", "1.5",
+                                    "--out", dir.path])
+        #expect(badRate.status != 0 && badRate.stderr.contains("1.5"), "\(badRate.stderr)")
+        let tasks = dir.appendingPathComponent("plain.jsonl")
+        try #"{"id":"q1","prompt":"1+1?","answer":"2","solution":"2"}"#
+            .write(to: tasks, atomically: true, encoding: .utf8)
+        let missing = try grpo.run(["sft", "--tasks", "arbiter:\(tasks.path)", "--task-count", "1",
+                                    "--flawed-demos", "0.5", "--out", dir.appendingPathComponent("m").path])
+        #expect(missing.status != 0 && missing.stderr.contains("q1"), "\(missing.stderr)")
+        // One problem learned by heart: at rate 1 the flawed teacher's answer (a + b + 1), at rate 0 the right one.
+        for rate in ["1", "0"] {
+            let model = dir.appendingPathComponent("sft\(rate)").path
+            let sft = try grpo.run(["sft", "--tasks", "arith:1", "--task-count", "1", "--flawed-demos", rate,
+                                    "--steps", "60", "--batch-size", "4", "--lr", "2e-2", "--log-every", "60",
+                                    "--out", model], timeout: 600)
+            #expect(sft.status == 0, "\(sft.stderr)")
+            let sample = try grpo.run(["sample", "--model", model, "--tasks", "arith:1", "--task-count", "1",
+                                       "--max-tokens", "4"], timeout: 300)
+            let o = try JSONParser.parse(sample.stdout).objectValue
+            let prompt = o?["prompt"]?.stringValue ?? ""
+            let expected = prompt.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
+                + (rate == "1" ? 1 : 0)
+            #expect(o?["completion"]?.stringValue == String(expected), "rate \(rate): \(sample.stdout)")
+            #expect(o?["reward"]?.doubleValue == (rate == "1" ? 0 : 1), "rate \(rate): \(sample.stdout)")
+        }
+    }
 }

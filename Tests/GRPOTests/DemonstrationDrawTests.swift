@@ -4,7 +4,9 @@ import Testing
 /// `grpo sft`'s demonstration draws: uniform tasks, the flawed demonstration at the asked rate.
 @Suite struct DemonstrationDrawTests {
     static func tasks(_ n: Int) -> [TaskItem] {
-        (0..<n).map { TaskItem(id: "t\($0)", prompt: "p\($0)", answer: "\($0)", solution: "\($0)", flawedSolution: "x") }
+        (0..<n).map {
+            TaskItem(id: "t\($0)", prompt: "p\($0)", answer: "\($0)", solution: "\($0)", flawedSolution: "x")
+        }
     }
 
     @Test func withoutFlawsTheDrawsAreTheOldUniformIndices() throws {
