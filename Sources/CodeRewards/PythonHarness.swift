@@ -11,10 +11,10 @@ struct PythonHarness: Sendable {
     static let driver = Array(PackageResources.driver_py)
     static let grader = Array(PackageResources.grader_py)
 
-    /// The candidate's box: the driver as the profile's source file, the solution beside it.
-    func candidate(solution: String, setup: String?) -> Execution {
+    /// The candidate's box: the driver (`DriverCode`) as the profile's source file, the solution beside it.
+    func candidate(solution: String, setup: String?) async -> Execution {
         var e = Execution(profile: profile, limits: limits)
-        e.files[profile.source] = PythonHarness.driver
+        e.files = await DriverCode.shared.files(sandbox: sandbox, profile: profile)
         e.files["solution.py"] = Array(solution.utf8)
         if let setup { e.files["setup.py"] = Array(setup.utf8) }
         return e
@@ -85,7 +85,7 @@ struct PythonHarness: Sendable {
     func gradeCalls(solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double)
         async throws -> Grade
     {
-        var e = candidate(solution: solution, setup: nil)
+        var e = await candidate(solution: solution, setup: nil)
         let requests = cases.map { c in
             JSON.object(JSONObject([("call", .string(function)), ("args", .array(c.input.map(PlainData.encode)))]))
                 .jsonText + "\n"
