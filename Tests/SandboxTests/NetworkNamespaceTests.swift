@@ -85,8 +85,9 @@ import Testing
     @Test func nothingCarriesOverToTheNextBox() async throws {
         for round in 0..<3 {
             let left = try await Self.run(Self.leave + "\n")
-            // The leaving box did change its namespace (else this test would show nothing).
-            #expect(left["listener"] == "True" && left["inflight"] == "True", "round \(round): \(left)")
+            // The leaving box did change its namespace (else this test would show nothing). Not asserted: that its
+            // in-flight socket still answers (the collector, global to the host, may have ended it already).
+            #expect(left["listener"] == "True", "round \(round): \(left)")
             #expect(Int(left["no_routes"] ?? "") ?? 0 > 0, "round \(round): \(left)")
             #expect(left["lo_up"] == "0" && left["raise_lo"] == "\(EPERM)", "round \(round): \(left)")
             let next = try await Self.run(Self.look + "look()\n")
