@@ -103,6 +103,7 @@ import Testing
         let profile = try Repo.profile("python")
         var e = Execution(profile: profile)
         e.files[profile.source] = Array((Self.look + "look()\nimport sys\nsys.stdin.read()\n").utf8)
+        e.limits.wallTimeMs = 120_000  // all three must be alive at once, also when a loaded machine starts them slowly
         var boxes: [RunningBox] = []
         var seen: [[String: String]] = []
         for _ in 0..<3 {
