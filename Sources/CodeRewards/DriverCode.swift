@@ -17,20 +17,28 @@ final class DriverCode: @unchecked Sendable {
         """.utf8)
 
     private let lock = NSLock()
-    private var cache: [Profile: [String: [UInt8]]] = [:]
+    /// One compilation per profile, shared by every caller that asks while it runs and after.
+    private var compiled: [Profile: Task<[String: [UInt8]], Never>] = [:]
 
     /// The driver's files for `profile` (its source file and `driver.bin`, or the source file alone as plain
     /// source when the interpreter could not compile it).
     func files(sandbox: Sandbox, profile: Profile) async -> [String: [UInt8]] {
-        if let known = lock.withLock({ cache[profile] }) { return known }
-        var e = Execution(profile: profile)
-        e.files[profile.source] = DriverCode.compileScript
-        e.files["driver.py"] = PythonHarness.driver
-        var files = [profile.source: PythonHarness.driver]
-        if let ran = try? await sandbox.run(e), ran.verdict == .ok, !ran.stdout.isEmpty, !ran.stdoutTruncated {
-            files = [profile.source: DriverCode.bootstrap, DriverCode.compiledName: ran.stdout]
+        let task = lock.withLock {
+            if let known = compiled[profile] { return known }
+            let started = Task { await DriverCode.compile(sandbox: sandbox, profile: profile) }
+            compiled[profile] = started
+            return started
         }
-        lock.withLock { cache[profile] = files }
-        return files
+        return await task.value
+    }
+
+    private static func compile(sandbox: Sandbox, profile: Profile) async -> [String: [UInt8]] {
+        var e = Execution(profile: profile)
+        e.files[profile.source] = compileScript
+        e.files["driver.py"] = PythonHarness.driver
+        if let ran = try? await sandbox.run(e), ran.verdict == .ok, !ran.stdout.isEmpty, !ran.stdoutTruncated {
+            return [profile.source: bootstrap, compiledName: ran.stdout]
+        }
+        return [profile.source: PythonHarness.driver]
     }
 }

@@ -32,6 +32,12 @@ final class WarmCandidates: @unchecked Sendable {
         }
     }
 
+    /// Makes sure the driver's files are known (the first call compiles them in a box), so that a job's clock
+    /// never includes that.
+    func prepare() async {
+        _ = await driverTemplate()
+    }
+
     /// A running candidate box, its deadline set to `wallTimeMs` from now.
     func take(wallTimeMs: UInt64) async throws -> RunningBox {
         let template = await driverTemplate()
