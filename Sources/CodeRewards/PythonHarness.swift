@@ -31,9 +31,10 @@ struct PythonHarness: Sendable {
         let body = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
         let count = UInt32(body.count)
         let job = [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)] + body
-        await warm.prepare()  // before the report's clock starts
+        await warm.prepare()
         let grader = try await pool.checkout()
-        async let reportLine = grader.channel.readLine(timeoutMs: Int(limits.wallTimeMs) + 5000)
+        // The report's clock starts when the job is sent, so a slow box start or a starved task cannot eat it.
+        var reportLine: Task<[UInt8]?, Error>? = nil
         let ran: RunResult
         do {
             let box = try await warm.take(wallTimeMs: limits.wallTimeMs)
@@ -46,6 +47,8 @@ struct PythonHarness: Sendable {
                 if let setup { first.append(("setup", .string(setup))) }
                 try BoxChannel.write(box.stdinWrite, Array((JSON.object(JSONObject(first)).jsonText + "\n").utf8))
                 try grader.channel.send(job, passing: [box.stdinWrite, box.stdoutRead])
+                let timeoutMs = Int(limits.wallTimeMs) + 5000
+                reportLine = Task { try await grader.channel.readLine(timeoutMs: timeoutMs) }
             } catch {
                 box.kill()
                 throw error
@@ -53,13 +56,13 @@ struct PythonHarness: Sendable {
             ran = try await box.result()
         } catch {
             grader.discard()
-            _ = try? await reportLine
+            _ = try? await reportLine?.value  // no read may be pending on the channel when it closes
             grader.channel.close()
             throw error
         }
         let line: [UInt8]?
         do {
-            line = try await reportLine
+            line = try await reportLine?.value ?? nil
         } catch {
             line = nil
         }
