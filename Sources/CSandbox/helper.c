@@ -3,7 +3,8 @@
 // helper is a server, exec'd once (vfork+exec) and kept: each box is a request over a SOCK_SEQPACKET socket (the
 // serialized config, the box's pipes attached); the server joins the box's cgroup, clones the init into its new
 // namespaces and answers with the init's pid and pidfd. So a box costs a clone of a small process, not an exec
-// (loading the helper's shared libraries took 3-25 ms a box).
+// (loading the helper's shared libraries took 3-25 ms a box). As root, it also keeps a pool of empty network
+// namespaces (netns.c).
 #include "internal.h"
 
 #include <errno.h>
@@ -299,10 +300,16 @@ static void serve(struct request *q, int *fds, int nfds, const char *own_memory,
         return;
     }
     int pidfd = -1;
+    // As root, the box goes into a pooled empty network namespace instead of a new one (see netns.c).
+    unsigned long flags = (unsigned long)q->flags;
+    int netns = q->root_mode && (flags & CLONE_NEWNET) ? csb_netns_enter() : -1;
+    if (netns >= 0) flags &= ~(unsigned long)CLONE_NEWNET;
     // This small process (not the supervisor) clones the box, so the clone copies almost nothing.
-    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)q->flags | CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, NULL);
+    pid_t pid = (pid_t)syscall(SYS_clone, flags | CLONE_PIDFD | SIGCHLD, NULL, &pidfd, NULL, NULL);
     if (pid == 0) csb_child_main(q->config, msg_w, ctl_r, in, out, errfd, (int)q->root_mode);
     int saved = errno;
+    if (netns >= 0 && pid > 0) csb_netns_assign(netns, pid);
+    if (netns >= 0 && pid < 0) csb_netns_unused(netns);
     csb_error ignored;
     if (q->cg_memory[0] && own_memory[0]) join_cgroup(own_memory, &ignored);
     if (q->cg_pids[0] && own_pids[0]) join_cgroup(own_pids, &ignored);
@@ -328,7 +335,7 @@ int csb_init_main(void) {
     unsigned char *buf = malloc(MAX_REQUEST);
     if (!buf) return 121;
     for (;;) {
-        while (waitpid(-1, NULL, WNOHANG) > 0) {}
+        for (pid_t done; (done = waitpid(-1, NULL, WNOHANG)) > 0;) csb_netns_reaped(done);
         struct pollfd p = {SERVER_SOCKET, POLLIN, 0};
         int r = poll(&p, 1, 100);
         if (r < 0 && errno != EINTR) return 122;

@@ -99,6 +99,15 @@ __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int ms
 int csb_clone_helper(const struct csb_config *c, int flags, int root_mode, const struct csb_cgroup *cg, int msg_w,
                      int ctl_r, int in, int out, int err_fd, pid_t *pid, int *pidfd, csb_error *err);
 int csb_init_helper(char *out, size_t cap);
+
+/// Pooled network namespaces of the root box server (netns.c). `enter` moves the server into a clean pooled (or
+/// new) namespace and returns its id (clone the box without CLONE_NEWNET then), or -1 (use CLONE_NEWNET);
+/// `assign` records the box's init using it, `unused` returns it when the clone failed, `reaped` when that init
+/// has been reaped (it is reused only if nothing of the box is left in it).
+int csb_netns_enter(void);
+void csb_netns_assign(int id, pid_t pid);
+void csb_netns_unused(int id);
+void csb_netns_reaped(pid_t pid);
 /// One sendmsg of `data` with `nfds` (at most 8) descriptors attached (SCM_RIGHTS), MSG_NOSIGNAL, EINTR retried.
 ssize_t csb_sendmsg_fds(int sock, const void *data, size_t len, const int *fds, int nfds);
 

@@ -11,10 +11,10 @@ struct PythonHarness: Sendable {
     static let driver = Array(PackageResources.driver_py)
     static let grader = Array(PackageResources.grader_py)
 
-    /// The candidate's box: the driver as the profile's source file, the solution beside it.
-    func candidate(solution: String, setup: String?) -> Execution {
+    /// The candidate's box: the driver (`DriverCode`) as the profile's source file, the solution beside it.
+    func candidate(solution: String, setup: String?) async -> Execution {
         var e = Execution(profile: profile, limits: limits)
-        e.files[profile.source] = PythonHarness.driver
+        e.files = await DriverCode.shared.files(sandbox: sandbox, profile: profile)
         e.files["solution.py"] = Array(solution.utf8)
         if let setup { e.files["setup.py"] = Array(setup.utf8) }
         return e
@@ -31,8 +31,10 @@ struct PythonHarness: Sendable {
         let body = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
         let count = UInt32(body.count)
         let job = [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)] + body
+        await warm.prepare()
         let grader = try await pool.checkout()
-        async let reportLine = grader.channel.readLine(timeoutMs: Int(limits.wallTimeMs) + 5000)
+        // The report's clock starts when the job is sent, so a slow box start or a starved task cannot eat it.
+        var reportLine: Task<[UInt8]?, Error>? = nil
         let ran: RunResult
         do {
             let box = try await warm.take(wallTimeMs: limits.wallTimeMs)
@@ -45,6 +47,8 @@ struct PythonHarness: Sendable {
                 if let setup { first.append(("setup", .string(setup))) }
                 try BoxChannel.write(box.stdinWrite, Array((JSON.object(JSONObject(first)).jsonText + "\n").utf8))
                 try grader.channel.send(job, passing: [box.stdinWrite, box.stdoutRead])
+                let timeoutMs = Int(limits.wallTimeMs) + 5000
+                reportLine = Task { try await grader.channel.readLine(timeoutMs: timeoutMs) }
             } catch {
                 box.kill()
                 throw error
@@ -52,13 +56,13 @@ struct PythonHarness: Sendable {
             ran = try await box.result()
         } catch {
             grader.discard()
-            _ = try? await reportLine
+            _ = try? await reportLine?.value  // no read may be pending on the channel when it closes
             grader.channel.close()
             throw error
         }
         let line: [UInt8]?
         do {
-            line = try await reportLine
+            line = try await reportLine?.value ?? nil
         } catch {
             line = nil
         }
@@ -85,7 +89,7 @@ struct PythonHarness: Sendable {
     func gradeCalls(solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double)
         async throws -> Grade
     {
-        var e = candidate(solution: solution, setup: nil)
+        var e = await candidate(solution: solution, setup: nil)
         let requests = cases.map { c in
             JSON.object(JSONObject([("call", .string(function)), ("args", .array(c.input.map(PlainData.encode)))]))
                 .jsonText + "\n"

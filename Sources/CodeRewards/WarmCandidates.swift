@@ -8,20 +8,19 @@ import Sandbox
 /// `idleMs`.
 final class WarmCandidates: @unchecked Sendable {
     let sandbox: Sandbox
-    let template: Execution
+    let profile: Profile
     let depth: Int
     private let lock = NSLock()
     private var idle: [RunningBox] = []
     private var refilling = false
+    /// The box every candidate starts from (the driver's files), known after the first `take`.
+    private var template: Execution?
 
     static let idleMs: UInt64 = 300_000
 
     init(sandbox: Sandbox, profile: Profile, depth: Int) {
         self.sandbox = sandbox
-        var e = Execution(profile: profile)
-        e.files[profile.source] = PythonHarness.driver
-        e.limits.wallTimeMs = WarmCandidates.idleMs
-        self.template = e
+        self.profile = profile
         self.depth = max(1, depth)
     }
 
@@ -33,17 +32,33 @@ final class WarmCandidates: @unchecked Sendable {
         }
     }
 
+    /// Makes sure the driver's files are known (the first call compiles them in a box), so that a job's clock
+    /// never includes that.
+    func prepare() async {
+        _ = await driverTemplate()
+    }
+
     /// A running candidate box, its deadline set to `wallTimeMs` from now.
     func take(wallTimeMs: UInt64) async throws -> RunningBox {
+        let template = await driverTemplate()
         let box: RunningBox
         if let warm = pop() {
             box = warm
         } else {
             box = try await sandbox.launch(template, detachStdio: true)
         }
-        refill()
+        refill(template)
         box.setDeadline(wallTimeMs: wallTimeMs)
         return box
+    }
+
+    private func driverTemplate() async -> Execution {
+        if let known = lock.withLock({ template }) { return known }
+        var e = Execution(profile: profile)
+        e.files = await DriverCode.shared.files(sandbox: sandbox, profile: profile)
+        e.limits.wallTimeMs = WarmCandidates.idleMs
+        lock.withLock { template = e }
+        return e
     }
 
     private func pop() -> RunningBox? {
@@ -57,7 +72,7 @@ final class WarmCandidates: @unchecked Sendable {
         }
     }
 
-    private func refill() {
+    private func refill(_ template: Execution) {
         let start: Bool = lock.withLock {
             guard !refilling, idle.count < depth else { return false }
             refilling = true

@@ -2,14 +2,15 @@
 # call per request line with the result as plain data (tagged JSON of builtins only). It never sees a test or an
 # expected output, and its answers are compared by a grader outside this process, so exit codes, printed markers
 # or objects with a custom __eq__ cannot pass a test. It imports nothing beyond the interpreter's start-up
-# modules, to start fast.
-import builtins, os, sys
+# modules, to start fast: `posix` (built in) instead of `os` (a module to find and load, ~1.7 ms). The supervisor
+# usually ships it compiled (marshal, by the box's own interpreter) behind a two-line bootstrap.
+import builtins, posix, sys
 
-_PIPE_IN = os.fdopen(os.dup(0), "r", encoding="utf-8", errors="replace")
-_PIPE_OUT = os.fdopen(os.dup(1), "w", encoding="utf-8", errors="surrogatepass")
-_null = os.open("/dev/null", os.O_RDONLY)
-os.dup2(_null, 0)
-os.dup2(2, 1)  # the candidate's prints go to stderr, never into the protocol
+_PIPE_IN = open(posix.dup(0), "r", encoding="utf-8", errors="replace")
+_PIPE_OUT = open(posix.dup(1), "w", encoding="utf-8", errors="surrogatepass")
+_null = posix.open("/dev/null", posix.O_RDONLY)
+posix.dup2(_null, 0)
+posix.dup2(2, 1)  # the candidate's prints go to stderr, never into the protocol
 sys.stdin = open(0, "r")
 sys.stdout = open(1, "w", buffering=1)
 _INF = float("inf")
@@ -97,13 +98,21 @@ def kind(v):
     return "call" if callable(v) else "value"
 
 
+def exists(path):
+    try:
+        posix.stat(path)
+        return True
+    except OSError:
+        return False
+
+
 def main():
     ns = {"__name__": "solution", "__builtins__": builtins}
-    if os.path.exists("solution.py"):
+    if exists("solution.py"):
         with open("solution.py", encoding="utf-8") as f:
             source = f.read()
         setup = None
-        if os.path.exists("setup.py"):
+        if exists("setup.py"):
             with open("setup.py", encoding="utf-8") as f:
                 setup = f.read()
     else:
