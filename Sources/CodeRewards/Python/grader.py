@@ -6,7 +6,7 @@
 # JSON spec, sent with two file descriptors attached (SCM_RIGHTS): the write end of the candidate's stdin and the
 # read end of its stdout. Each job runs in a forked child (tests of one job cannot disturb the next), which
 # writes one JSON line with the report back on the socket.
-import ast, builtins, importlib, json, math, os, socket, struct, sys
+import ast, builtins, gc, importlib, json, math, os, socket, struct, sys
 
 _SOCK = socket.socket(fileno=os.dup(0))
 os.dup2(os.open("/dev/null", os.O_RDONLY), 0)
@@ -263,4 +263,7 @@ def serve():
                                        "failure": "grader child ended with status %d" % status}) + "\n").encode())
 
 
+# Everything loaded so far moves to a permanent generation (Instagram's copy-on-write fix, Python 3.7+): a job's
+# collections in the forked child never walk, and so never copy, the warm interpreter's pages (~2 ms CPU per job).
+gc.freeze()
 serve()
