@@ -35,9 +35,9 @@ struct PythonHarness: Sendable {
         let grader = try await pool.checkout()
         // The report's clock starts when the job is sent, so a slow box start or a starved task cannot eat it.
         var reportLine: Task<[UInt8]?, Error>? = nil
-        let ran: RunResult
+        let box: RunningBox
         do {
-            let box = try await warm.take(wallTimeMs: limits.wallTimeMs)
+            box = try await warm.take(wallTimeMs: limits.wallTimeMs)
             do {
                 defer {
                     BoxChannel.close(box.stdinWrite)
@@ -53,21 +53,34 @@ struct PythonHarness: Sendable {
                 box.kill()
                 throw error
             }
-            ran = try await box.result()
         } catch {
             grader.discard()
             _ = try? await reportLine?.value  // no read may be pending on the channel when it closes
             grader.channel.close()
             throw error
         }
-        let line: [UInt8]?
-        do {
-            line = try await reportLine?.value ?? nil
-        } catch {
-            line = nil
+        // The report comes when the grader's job ends; a candidate that hangs is killed at its deadline, which ends
+        // the job (the grader's next call finds the pipe closed).
+        let line: [UInt8]? = (try? await reportLine?.value) ?? nil
+        let parsed = line.flatMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)).objectValue }
+        if let parsed, parsed["grader_error"]?.boolValue != true, let passed = parsed["passed"]?.intValue,
+           let total = parsed["total"]?.intValue, total > 0, passed == total
+        {
+            // Every test passed, so how the candidate ends cannot change the grade (`Grade.verdict`): it is killed
+            // now instead of waited for, which keeps its interpreter's shutdown off the job's path and its CPU.
+            box.kill()
+            pool.checkin(grader)
+            return Grade(passed: passed, total: total, verdict: .ok, reason: nil)
         }
-        guard let line, let report = try? JSONParser.parse(String(decoding: line, as: UTF8.self)).objectValue,
-              let passed = report["passed"]?.intValue, let total = report["total"]?.intValue
+        let ran: RunResult
+        do {
+            ran = try await box.result()
+        } catch {
+            grader.discard()
+            grader.channel.close()
+            throw error
+        }
+        guard let report = parsed, let passed = report["passed"]?.intValue, let total = report["total"]?.intValue
         else {
             grader.discard()
             grader.channel.close()

