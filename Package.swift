@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "TinyLM", targets: ["TinyLM"]),
         .executable(name: "grpo", targets: ["grpo"]),
         .executable(name: "arbiter-box-init", targets: ["arbiter-box-init"]),
+        .executable(name: "arbiter-python-zygote", targets: ["arbiter-python-zygote"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -27,6 +28,10 @@ let package = Package(
         .target(name: "RewardKit", dependencies: ["MathVerify"]),
         .target(name: "CSandbox", linkerSettings: [.linkedLibrary("seccomp")]),
         .executableTarget(name: "arbiter-box-init", dependencies: ["CSandbox"]),
+        .systemLibrary(
+            name: "CPython", path: "Sources/CPython", pkgConfig: "python3-embed", providers: [.apt(["libpython3-dev"])]
+        ),
+        .executableTarget(name: "arbiter-python-zygote", dependencies: ["CSandbox", "CPython"]),
         .target(name: "Sandbox", dependencies: ["CSandbox"]),
         .target(
             name: "CodeRewards", dependencies: ["RewardKit", "Sandbox"],
@@ -39,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init",
+                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init", "arbiter-python-zygote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -67,8 +72,8 @@ let package = Package(
         // MARK: Tests
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"], exclude: ["Fixtures"]),
-        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init"]),
-        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init"]),
+        .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init", "arbiter-python-zygote"]),
+        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init", "arbiter-python-zygote"]),
         .testTarget(
             name: "RewardServiceTests",
             dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
@@ -76,7 +81,7 @@ let package = Package(
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init"]
+            dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),

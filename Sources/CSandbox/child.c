@@ -24,6 +24,9 @@ enum { FD_MSG = 3, FD_CTL = 4, FD_IN = 5, FD_OUT = 6, FD_ERR = 7, FD_FIRST_FREE 
 
 static const struct csb_config *cfg;
 static int root_mode;
+static const csb_program_hook *program_hook;
+
+void csb_set_program_hook(const csb_program_hook *hook) { program_hook = hook; }
 
 // glibc's setresuid/setgroups broadcast to every thread the parent had (SIGSETXID) and its fork() takes the
 // parent's atfork locks: in a raw clone of a multi-threaded process both can deadlock. Raw syscalls only.
@@ -293,15 +296,29 @@ static void step_signals(void) {
 }
 
 __attribute__((noreturn)) static void run_program(void) {
+    // A box server with a program hook (the Python zygote) runs the command in this very process when it can. It
+    // is decided before any step, and both ways take every step below.
+    int in_process = program_hook && program_hook->accepts(cfg->executable, cfg->argv, cfg->envp);
     step_signals();
     step_stdio();
     step_rlimits();
     step_drop_identity();
+    // setresuid made this process non-dumpable; an exec'd program would be dumpable again (it owns its /proc
+    // entries). ptrace stays denied by seccomp either way.
+    if (in_process) CHECK(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "prctl(PR_SET_DUMPABLE)", "as after execve");
     CHECK(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "prctl(PR_SET_NO_NEW_PRIVS)", "");
+    // What execve would close (every fd above 2 is CLOEXEC by now), except the message pipe, still needed to
+    // report a failing seccomp step.
+    if (in_process) CHECK((int)syscall(SYS_close_range, FD_MSG + 1, ~0U, 0), "close_range(4..)", "close fds");
     if (cfg->filter) {
         struct sock_fprog prog = {cfg->filter->len, cfg->filter->code};
         CHECK((int)syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog), "seccomp(SECCOMP_SET_MODE_FILTER)",
               "install the syscall filter");
+    }
+    if (in_process) {
+        close(FD_MSG);
+        program_hook->enter(cfg->argv, cfg->envp);
+        _exit(127);
     }
     execve(cfg->executable, cfg->argv, cfg->envp);
     fail("execve", errno, cfg->executable);

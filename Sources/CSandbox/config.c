@@ -47,6 +47,7 @@ csb_config *csb_config_new(void) {
 void csb_config_free(csb_config *c) {
     if (!c) return;
     free(c->executable);
+    free(c->server);
     for (size_t i = 0; i < c->argc; i++) free(c->argv[i]);
     for (size_t i = 0; i < c->envc; i++) free(c->envp[i]);
     for (size_t i = 0; i < c->nmounts; i++) {
@@ -62,6 +63,11 @@ void csb_config_free(csb_config *c) {
 void csb_config_set_executable(csb_config *c, const char *path) {
     free(c->executable);
     c->executable = dup_or_die(path);
+}
+
+void csb_config_set_server(csb_config *c, const char *path) {
+    free(c->server);
+    c->server = path && *path ? dup_or_die(path) : NULL;
 }
 
 void csb_config_add_arg(csb_config *c, const char *arg) { push(&c->argv, &c->argc, arg); }

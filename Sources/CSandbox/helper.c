@@ -378,9 +378,14 @@ int csb_init_main(void) {
 
 // MARK: - supervisor side
 
-static int server_fd = -1;
-static pid_t server_pid = -1;
-static char server_path[4096];
+/// A box server this process started: the default helper and any server a config names (the Python zygote).
+struct server {
+    char path[4096];
+    int fd;      // our end of its socket
+    pid_t pid;   // 0 = slot unused
+};
+enum { MAX_SERVERS = 4 };
+static struct server servers[MAX_SERVERS];
 
 struct exec_args {
     const char *path;
@@ -406,18 +411,32 @@ static int exec_child(void *arg) {
     _exit(127);
 }
 
-static void stop_server(void) {
-    if (server_fd >= 0) close(server_fd);
-    server_fd = -1;
-    if (server_pid > 0) {
-        kill(server_pid, SIGKILL);
-        while (waitpid(server_pid, NULL, 0) < 0 && errno == EINTR) {}
-    }
-    server_pid = -1;
+static void stop_server(struct server *s) {
+    if (s->pid <= 0) return;
+    close(s->fd);
+    kill(s->pid, SIGKILL);
+    while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR) {}
+    s->pid = 0;
+    s->fd = -1;
 }
 
-/// Starts the server (vfork+exec of `path`), caller holding helper_lock.
-static int start_server(const char *path, csb_error *err) {
+/// The slot of the server for `path`: its running server, else a free slot. When every slot holds another server
+/// (helpers switched by tests), the first is stopped, as switching the helper always did.
+static struct server *server_slot(const char *path) {
+    struct server *free_slot = NULL;
+    for (int i = 0; i < MAX_SERVERS; i++) {
+        if (servers[i].pid > 0 && strcmp(servers[i].path, path) == 0) return &servers[i];
+        if (servers[i].pid <= 0 && !free_slot) free_slot = &servers[i];
+    }
+    if (!free_slot) {
+        stop_server(&servers[0]);
+        free_slot = &servers[0];
+    }
+    return free_slot;
+}
+
+/// Starts the server (vfork+exec of `path`) in slot `s`, caller holding helper_lock.
+static int start_server(struct server *s, const char *path, csb_error *err) {
     int sv[2];
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
         csb_set_error(err, "socketpair", errno, "box server socket");
@@ -441,29 +460,30 @@ static int start_server(const char *path, csb_error *err) {
         csb_set_error(err, "clone(CLONE_VM|CLONE_VFORK)", saved, "start %s", path);
         return -1;
     }
-    server_fd = sv[0];
-    server_pid = pid;
-    snprintf(server_path, sizeof server_path, "%s", path);
+    s->fd = sv[0];
+    s->pid = pid;
+    snprintf(s->path, sizeof s->path, "%s", path);
     return 0;
 }
 
-/// One request/reply exchange with the running server; 1 on a reply, 0 when the server has gone, -1 on error.
-static int exchange(const struct wbuf *w, const int *fds, int nfds, struct reply *rep, int *pidfd, csb_error *err) {
+/// One request/reply exchange with a running server; 1 on a reply, 0 when the server has gone, -1 on error.
+static int exchange(struct server *s, const struct wbuf *w, const int *fds, int nfds, struct reply *rep,
+                    int *pidfd, csb_error *err) {
     *pidfd = -1;
-    if (csb_sendmsg_fds(server_fd, w->p, w->len, fds, nfds) < 0) {
+    if (csb_sendmsg_fds(s->fd, w->p, w->len, fds, nfds) < 0) {
         if (errno == EPIPE || errno == ECONNRESET) return 0;
         csb_set_error(err, "sendmsg(box server)", errno, "request");
         return -1;
     }
-    struct pollfd p = {server_fd, POLLIN, 0};
+    struct pollfd p = {s->fd, POLLIN, 0};
     int r;
     do r = poll(&p, 1, 10000); while (r < 0 && errno == EINTR);
     if (r == 0) {
-        csb_set_error(err, "arbiter-box-init", ETIMEDOUT, "no answer from the box server in 10 s");
+        csb_set_error(err, "arbiter-box-init", ETIMEDOUT, "no answer from the box server %s in 10 s", s->path);
         return -1;
     }
     int got[1], ngot = 0, truncated = 0;
-    ssize_t n = recv_fds(server_fd, rep, sizeof *rep, got, 1, &ngot, &truncated);
+    ssize_t n = recv_fds(s->fd, rep, sizeof *rep, got, 1, &ngot, &truncated);
     if (n == 0 || (n < 0 && errno == ECONNRESET)) return 0;
     if (ngot == 1) *pidfd = got[0];
     if (n != (ssize_t)sizeof *rep || truncated) {
@@ -476,7 +496,8 @@ static int exchange(const struct wbuf *w, const int *fds, int nfds, struct reply
 int csb_clone_helper(const csb_config *c, int flags, int root_mode, const struct csb_cgroup *cg, int msg_w,
                      int ctl_r, int in, int out, int err_fd, pid_t *pid, int *pidfd, csb_error *err) {
     char path[4096];
-    if (!csb_init_helper(path, sizeof path)) {
+    if (c->server) snprintf(path, sizeof path, "%s", c->server);
+    else if (!csb_init_helper(path, sizeof path)) {
         errno = ENOENT;
         return 0;  // no helper: the caller clones in-process
     }
@@ -495,14 +516,15 @@ int csb_clone_helper(const csb_config *c, int flags, int root_mode, const struct
     struct reply rep;
     int got = -1;
     pthread_mutex_lock(&helper_lock);
-    if (server_fd >= 0 && strcmp(server_path, path) != 0) stop_server();
+    struct server *s = server_slot(path);
     // A server that has died (killed from outside) is replaced once.
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (server_fd < 0 && start_server(path, err) != 0) break;
-        got = exchange(&w, fds, nfds, &rep, pidfd, err);
+        if (s->pid <= 0 && start_server(s, path, err) != 0) break;
+        got = exchange(s, &w, fds, nfds, &rep, pidfd, err);
         if (got != 0) break;
-        stop_server();
-        csb_set_error(err, "arbiter-box-init", EPIPE, "the box server %s ended", path);
+        stop_server(s);
+        csb_set_error(err, "arbiter-box-init", EPIPE, "the box server %s ended%s", path,
+                      c->server ? " (a profile's `zygote = none` execs the interpreter instead)" : "");
         got = -1;
     }
     pthread_mutex_unlock(&helper_lock);
@@ -527,8 +549,12 @@ uint64_t csb_helper_cpu_us(void) {
     csb_error err;
     uint64_t us = 0;
     pthread_mutex_lock(&helper_lock);
-    if (server_fd >= 0 && exchange(&w, NULL, 0, &rep, &pidfd, &err) == 1 && rep.ok == 2) us = rep.cpu_us;
+    for (int i = 0; i < MAX_SERVERS; i++) {
+        if (servers[i].pid > 0 && exchange(&servers[i], &w, NULL, 0, &rep, &pidfd, &err) == 1 && rep.ok == 2)
+            us += rep.cpu_us;
+        if (pidfd >= 0) close(pidfd);
+        pidfd = -1;
+    }
     pthread_mutex_unlock(&helper_lock);
-    if (pidfd >= 0) close(pidfd);
     return us;
 }

@@ -38,6 +38,7 @@ struct csb_config {
     const csb_filter *filter;
     unsigned options;
     int stdin_fd, stdout_fd, stderr_fd;
+    char *server;               // box server executable for this box, NULL = the default helper
 };
 
 /// Messages from the box to the supervisor (fixed size, one atomic pipe write each).

@@ -22,6 +22,9 @@ final class Box: @unchecked Sendable {
                                detail: "the executable must be an absolute path inside the box, got \(execution.command)")
         }
         csb_config_set_executable(config, executable)
+        if let zygote = execution.zygote, let server = InitHelper.server(named: zygote) {
+            csb_config_set_server(config, server)
+        }
         for arg in execution.command { csb_config_add_arg(config, arg) }
         for entry in execution.environment { csb_config_add_env(config, entry) }
         for mount in execution.mounts {

@@ -26,6 +26,9 @@ public struct Execution: Sendable {
     /// Largest file read back, bytes.
     public var collectLimit: Int
 
+    /// The profile's `zygote`: the box server that may run `command` in a warm interpreter (nil: exec).
+    public var zygote: String?
+
     var filterProfile: Profile
 
     /// An execution with the profile's mounts, environment, syscall filter and run limits.
@@ -40,6 +43,7 @@ public struct Execution: Sendable {
         self.stdin = .null
         self.collect = []
         self.collectLimit = 64 << 20
+        self.zygote = profile.zygote
         self.filterProfile = profile
     }
 }

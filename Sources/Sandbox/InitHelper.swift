@@ -36,9 +36,38 @@ public enum InitHelper {
         csb_set_init_helper(path)
     }()
 
-    /// Overrides the helper (nil: clone in-process). For tests and embedding applications.
+    /// Overrides the helper (nil: clone in-process, and no zygote either). For tests and embedding applications.
     public static func use(_ path: String?) {
         _ = installed
+        lock.withLock { serversOff = path == nil }
         csb_set_init_helper(path)
+    }
+
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var serversOff = false
+    nonisolated(unsafe) private static var servers: [String: String?] = [:]
+
+    /// The path of the box server a profile's `zygote` names: a path, or an executable found where
+    /// `arbiter-box-init` is. nil when box servers are off (`use(nil)`, `ARBITER_BOX_INIT=none`) or it is missing;
+    /// a missing one is said once on stderr (runs then exec the interpreter: same isolation, slower start).
+    static func server(named name: String) -> String? {
+        _ = installed
+        return lock.withLock {
+            if serversOff || path == nil { return nil }
+            if let known = servers[name] { return known }
+            let found: String?
+            if name.hasPrefix("/") {
+                found = FileManager.default.isExecutableFile(atPath: name) ? name : nil
+            } else {
+                let candidate = URL(fileURLWithPath: path!).deletingLastPathComponent().appendingPathComponent(name).path
+                found = FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
+            }
+            if found == nil {
+                FileHandle.standardError.write(Data(
+                    "sandbox: no zygote \(name) next to \(path!); its runs exec the interpreter (slower start)\n".utf8))
+            }
+            servers[name] = .some(found)
+            return found
+        }
     }
 }

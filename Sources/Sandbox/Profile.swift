@@ -44,6 +44,10 @@ public struct Profile: Sendable, Hashable {
     /// Syscalls that fail with ENOSYS instead (clone3 so libc falls back to clone; io_uring so libuv falls back).
     public var enosys: [String] = []
     public var denyAction: DenyAction = .kill
+    /// A box server that runs `run` in a warm interpreter forked inside the box instead of exec'ing it (the
+    /// executable's name next to `arbiter-box-init`, or a path): every isolation step is the same, the
+    /// interpreter's start is saved. It runs only command lines it was started for and execs any other. nil: exec.
+    public var zygote: String? = nil
 
     public init(name: String, language: String) {
         self.name = name

@@ -66,6 +66,7 @@ public enum ProfileParser {
                     : Profile.Mount(path: word, optional: false)
             }
             p.mounts = append ? p.mounts + mounts : mounts
+        case "zygote": p.zygote = value.isEmpty || value == "none" ? nil : value
         case "proc": p.mountProc = try boolean(value, key: key, at: where_)
         case "syscalls": p.syscalls = list(p.syscalls)
         case "syscalls_enosys": p.enosys = list(p.enosys)

@@ -88,6 +88,9 @@ void csb_config_set_rlimits(csb_config *c, uint64_t cpu_seconds, uint64_t as_byt
 void csb_config_set_cgroup(csb_config *c, uint64_t memory_bytes, uint64_t pids_max);
 void csb_config_set_filter(csb_config *c, const csb_filter *f);
 void csb_config_set_options(csb_config *c, unsigned options);
+/// The box server that builds this box: the path of an executable serving like `arbiter-box-init` (e.g.
+/// `arbiter-python-zygote`), started once per path and kept. NULL or "" = the default helper (`csb_set_init_helper`).
+void csb_config_set_server(csb_config *c, const char *path);
 /// Standard streams: an fd of the caller to dup into the box, or -1 for "managed" (stdin: a pipe fed by
 /// `csb_box_run`; stdout/stderr: pipes drained by `csb_box_run`), or -2 for /dev/null (stdin only).
 void csb_config_set_stdio(csb_config *c, int stdin_fd, int stdout_fd, int stderr_fd);
@@ -172,7 +175,17 @@ int csb_run_plain(const char *path, char *const argv[], uint64_t *wall_us);
 void csb_set_init_helper(const char *path);
 /// The helper's entry point: serves box requests on fd 3 (see helper.c) until the supervisor closes its end.
 int csb_init_main(void);
-/// CPU time (µs) of the running box server and of the boxes it has reaped: box CPU that `RUSAGE_CHILDREN` of this
+/// A box server's replacement for the final execve (arbiter-python-zygote). In the program's process, before any
+/// of its steps, `accepts` says whether `enter` can run this command line in this very process; if so, every step
+/// is taken as usual (signals reset, stdio, rlimits, identity dropped, no_new_privs, seccomp), every fd above 2 is
+/// closed, and `enter` runs instead of execve. `enter` must not return (a return exits with 127). The hook is the
+/// server's own code, set before `csb_init_main`; NULL (the default) = always execve.
+typedef struct csb_program_hook {
+    int (*accepts)(const char *executable, char *const argv[], char *const envp[]);
+    void (*enter)(char *const argv[], char *const envp[]);
+} csb_program_hook;
+void csb_set_program_hook(const csb_program_hook *hook);
+/// CPU time (µs) of the running box servers and of the boxes they have reaped: box CPU that `RUSAGE_CHILDREN` of this
 /// process does not see while the server lives. 0 without a server.
 uint64_t csb_helper_cpu_us(void);
 
