@@ -17,6 +17,7 @@ final class BoxPool: @unchecked Sendable {
         var enosys: [String]
         var deny: Profile.DenyAction
         var allowWeaker: Bool
+        var zygote: String?
 
         init(_ e: Execution, options: Sandbox.Options) {
             command = e.command
@@ -31,6 +32,7 @@ final class BoxPool: @unchecked Sendable {
             enosys = e.filterProfile.enosys
             deny = e.filterProfile.denyAction
             allowWeaker = options.allowWeakerIsolation
+            zygote = e.zygote
         }
     }
 

@@ -24,9 +24,30 @@ import Testing
         try await isolationProbe()
     }
 
+    /// The python profile runs in the warm interpreter of `arbiter-python-zygote`, so every Python attack of this
+    /// suite goes through that path; the probe below also runs exec'd.
+    @Test func pythonRunsUseTheZygote() throws {
+        let profile = try Repo.profile("python")
+        #expect(profile.zygote == "arbiter-python-zygote")
+        let dir = URL(fileURLWithPath: InitHelper.path ?? "/nonexistent").deletingLastPathComponent()
+        #expect(FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("arbiter-python-zygote").path),
+                "arbiter-python-zygote not built next to arbiter-box-init")
+    }
+
+    /// The same probe with the interpreter exec'd in the box instead of forked from the zygote.
+    @Test func execedInterpreterIsEquallyIsolated() async throws {
+        var profile = try Repo.profile("python")
+        profile.zygote = nil
+        try await isolationProbe(profile)
+    }
+
     /// Identity, hostname, network interfaces, visible files, environment and fds inside the box.
     @Test func isolationProbe() async throws {
-        let result = try await runProgram("python", Attacks.isolationProbe)
+        try await isolationProbe(try Repo.profile("python"))
+    }
+
+    func isolationProbe(_ profile: Profile) async throws {
+        let result = try await Sandbox().run(source: Attacks.isolationProbe, profile: profile)
         #expect(result.verdict == .ok, "\(result.run?.stderrText ?? "")")
         let lines = Dictionary(uniqueKeysWithValues: (result.run?.stdoutText ?? "").split(separator: "\n").map {
             let parts = $0.split(separator: "=", maxSplits: 1).map(String.init)

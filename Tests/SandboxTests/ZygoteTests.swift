@@ -1,0 +1,97 @@
+import Foundation
+import Sandbox
+import Testing
+
+/// The Python zygote (`arbiter-python-zygote`, the python profile's `zygote`): a run forked from its warm
+/// interpreter sees what a fresh `python3 -I -S -B` would show it, leaves nothing for the next run, and any command
+/// line the zygote was not started for is exec'd. Its isolation is the rest of the sandbox suite, which runs every
+/// Python attack through it.
+@Suite struct ZygoteTests {
+    static func warm() throws -> Profile { try Repo.profile("python") }
+
+    static func execed() throws -> Profile {
+        var p = try Repo.profile("python")
+        p.zygote = nil
+        return p
+    }
+
+    func stdout(_ profile: Profile, _ source: String) async throws -> String {
+        let result = try await Sandbox().run(source: source, profile: profile)
+        #expect(result.verdict == .ok, "\(result.run?.stderrText ?? "")")
+        return result.run?.stdoutText ?? ""
+    }
+
+    static let whoRuns = "import os\nprint(os.readlink('/proc/self/exe'))\n"
+
+    @Test func warmRunsComeFromTheZygoteAndExecedOnesFromPython() async throws {
+        let warm = try await stdout(Self.warm(), Self.whoRuns)
+        #expect(warm.hasSuffix("/arbiter-python-zygote\n"), "\(warm)")
+        let execed = try await stdout(Self.execed(), Self.whoRuns)
+        let python = URL(fileURLWithPath: "/usr/bin/python3").resolvingSymlinksInPath().path
+        #expect(execed == python + "\n")
+    }
+
+    /// Every piece of interpreter state a script can observe cheaply, printed one per line.
+    static let interpreterState = #"""
+        import sys, posix, _signal, _locale
+        print('flags', sys.flags)
+        print('path', sys.path, sys.prefix, sys.base_prefix, sys.exec_prefix)
+        print('argv', sys.argv, sys.orig_argv, sys.executable, sys._base_executable)
+        print('stdio', [(f.encoding, f.errors, f.line_buffering, f.isatty()) for f in (sys.stdin, sys.stdout, sys.stderr)])
+        print('fs', sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
+        print('locale', _locale.setlocale(_locale.LC_CTYPE))
+        print('signals', [(s, _signal.getsignal(s)) for s in range(1, 32) if s not in (9, 19)])
+        print('blocked', _signal.pthread_sigmask(_signal.SIG_BLOCK, []))
+        print('cwd', posix.getcwd(), posix.umask(0o22))
+        print('environ', sorted(posix.environ.items()))
+        print('main', sorted(globals()), __file__, __name__)
+        print('limits', sys.getrecursionlimit(), sys.getswitchinterval(), sys.get_int_max_str_digits())
+        print('fds', sorted(posix.listdir('/proc/self/fd')))
+        """#
+
+    @Test func warmInterpreterLooksLikeAFreshOne() async throws {
+        let warm = try await stdout(Self.warm(), Self.interpreterState)
+        let execed = try await stdout(Self.execed(), Self.interpreterState)
+        #expect(warm.split(separator: "\n").count == 13)
+        #expect(warm == execed)
+    }
+
+    /// What the zygote preloads is shared copy-on-write: one run's changes to it, to the environment or to the
+    /// GC are gone for the next.
+    @Test func nothingCarriesOverBetweenWarmRuns() async throws {
+        let leave = """
+            import sys, os, typing, gc, random
+            typing.LEFT = 1
+            sys.modules['left'] = 1
+            os.environ['LEFT'] = '1'
+            gc.unfreeze()
+            print(random.random())
+            """
+        let look = """
+            import sys, os, typing, gc, random
+            print(hasattr(typing, 'LEFT'), 'left' in sys.modules, 'LEFT' in os.environ, gc.get_freeze_count() > 0)
+            print(random.random())
+            """
+        let first = try await stdout(Self.warm(), leave)
+        let second = try await stdout(Self.warm(), look).split(separator: "\n")
+        #expect(second.first == "False False False True")
+        // `random` is reseeded in every run (its at-fork hook), not replayed from the zygote's state.
+        #expect(second.last.map(String.init) != first.trimmingCharacters(in: .newlines))
+    }
+
+    /// Only `<the zygote's python> -I -S -B <script>` in the C.UTF-8 locale runs warm: other flags, another
+    /// locale or another program are exec'd.
+    @Test(arguments: [
+        (["/usr/bin/python3", "-I", "main.py"], "LC_ALL=C.UTF-8"),
+        (["/usr/bin/python3", "-I", "-S", "-B", "-c", "import os; print(os.readlink('/proc/self/exe'))"], "LC_ALL=C.UTF-8"),
+        (["/usr/bin/python3", "-I", "-S", "-B", "main.py"], "LC_ALL=C"),
+    ])
+    func otherCommandLinesAreExeced(command: [String], locale: String) async throws {
+        var profile = try Self.warm()
+        profile.run = command
+        profile.environment = profile.environment.filter { !$0.hasPrefix("LC_ALL=") && !$0.hasPrefix("LANG=") }
+            + [locale]
+        let out = try await stdout(profile, Self.whoRuns)
+        #expect(out.hasPrefix("/usr/bin/python3"), "\(command) \(locale) ran warm: \(out)")
+    }
+}
