@@ -8,6 +8,10 @@ public struct SandboxBenchmark: Sendable {
         public var name: String
         public var median: Double   // seconds per execution
         public var perSecond: Double
+        /// How the interpreter starts in the box ("exec'd", or the zygote's name); nil for the bare row.
+        public var start: String?
+        /// From a prestarted box (else the whole set-up on each run).
+        public var prestarted: Bool
     }
 
     public var profile: Profile
@@ -22,15 +26,20 @@ public struct SandboxBenchmark: Sendable {
         self.sandbox = sandbox
     }
 
-    /// The profile's run command on an empty program (`pass`): bare, boxed with the whole set-up on each run
-    /// (prestarted boxes off), boxed from prestarted boxes; sequential medians, and executions/s with `workers`
-    /// in parallel. The kinds alternate run by run so that machine load hits them alike.
+    /// The profile's run command on an empty program (`pass`): bare, then boxed with the interpreter exec'd and,
+    /// when the profile has a `zygote`, forked from it; each boxed way with the whole set-up on each run
+    /// (prestarted boxes off) and from prestarted boxes. Sequential medians, and executions/s with `workers` in
+    /// parallel. The kinds alternate run by run so that machine load hits them alike.
     public func measureStarts() async throws -> [Row] {
         let source = profile.source
-        var bare: [Double] = [], cold: [Double] = [], warm: [Double] = []
-        var boxedPass = Execution(profile: profile)
-        boxedPass.files[source] = Array("pass\n".utf8)
-        let execution = boxedPass
+        var execed = profile
+        execed.zygote = nil
+        let ways: [(String, Profile)] = [("exec'd", execed)] + (profile.zygote.map { [($0, profile)] } ?? [])
+        let executions = ways.map { way -> Execution in
+            var e = Execution(profile: way.1)
+            e.files[source] = Array("pass\n".utf8)
+            return e
+        }
         var coldOptions = sandbox.options
         coldOptions.prestartedBoxes = 0
         let coldSandbox = Sandbox(options: coldOptions)
@@ -41,25 +50,36 @@ public struct SandboxBenchmark: Sendable {
         let file = dir.appendingPathComponent(source).path
         try "pass\n".write(toFile: file, atomically: true, encoding: .utf8)
         let bareCommand = profile.run.map { $0 == source ? file : $0 }
-        func timed(_ s: Sandbox) async throws -> Double {
+        func timed(_ s: Sandbox, _ e: Execution) async throws -> Double {
             let t0 = Date()
-            let r = try await s.run(execution)
+            let r = try await s.run(e)
             guard r.verdict == .ok else { throw CodeRewardsError("boxed `pass` ended \(r.verdict): \(r.stderrText)") }
             return Date().timeIntervalSince(t0)
         }
-        _ = try await timed(sandbox)  // fills the prestarted pool
+        for e in executions { _ = try await timed(sandbox, e) }  // fills the prestarted pools
+        var bare: [Double] = []
+        var cold = Array(repeating: [Double](), count: ways.count), warm = cold
         for _ in 0..<runs {
             bare.append(try Sandbox.runUnsandboxed(bareCommand))
-            cold.append(try await timed(coldSandbox))
-            try await Task.sleep(for: .milliseconds(5))  // let the pool refill, as it would between jobs
-            warm.append(try await timed(sandbox))
+            for (i, e) in executions.enumerated() {
+                cold[i].append(try await timed(coldSandbox, e))
+                try await Task.sleep(for: .milliseconds(5))  // let the pool refill, as it would between jobs
+                warm[i].append(try await timed(sandbox, e))
+            }
         }
         let sandbox = self.sandbox
-        let bareRate = try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) }
-        let boxedRate = try await throughput { _ = try await sandbox.run(execution) }
-        return [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare), perSecond: bareRate),
-                Row(name: "sandboxed, full set-up each run", median: median(cold), perSecond: .nan),
-                Row(name: "sandboxed, prestarted boxes", median: median(warm), perSecond: boxedRate)]
+        var rows = [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare),
+                        perSecond: try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) },
+                        start: nil, prestarted: false)]
+        for (i, e) in executions.enumerated() {
+            let way = ways[i].0, label = i == 0 ? "interpreter exec'd" : "forked from \(way)"
+            rows.append(Row(name: "sandboxed, \(label), full set-up each run", median: median(cold[i]),
+                            perSecond: .nan, start: way, prestarted: false))
+            rows.append(Row(name: "sandboxed, \(label), prestarted boxes", median: median(warm[i]),
+                            perSecond: try await throughput { _ = try await sandbox.run(e) }, start: way,
+                            prestarted: true))
+        }
+        return rows
     }
 
     /// Executions per second with `workers` running at once.

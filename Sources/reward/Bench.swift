@@ -48,10 +48,14 @@ struct BenchSandbox: AsyncParsableCommand {
             let rate = r.perSecond.isNaN ? "" : String(format: "%.1f", r.perSecond)
             print("| \(r.name) | \(String(format: "%.2f", r.median * 1000)) | \(rate) |")
         }
-        let cold = (rows[1].median - rows[0].median) * 1000, warm = (rows[2].median - rows[0].median) * 1000
-        print("overhead per run over bare: \(String(format: "%.2f", cold)) ms with the whole set-up, "
-              + "\(String(format: "%.2f", warm)) ms from a prestarted box; throughput ratio "
-              + "\(String(format: "%.2f", rows[2].perSecond / rows[0].perSecond))")
+        let bare = rows[0]
+        for (i, way) in rows.compactMap(\.start).enumerated() where !rows.compactMap(\.start)[..<i].contains(way) {
+            guard let cold = rows.first(where: { $0.start == way && !$0.prestarted }),
+                  let warm = rows.first(where: { $0.start == way && $0.prestarted }) else { continue }
+            print("per run over bare, \(way): \(String(format: "%+.2f", (cold.median - bare.median) * 1000)) ms with "
+                  + "the whole set-up, \(String(format: "%+.2f", (warm.median - bare.median) * 1000)) ms from a "
+                  + "prestarted box; throughput ratio \(String(format: "%.2f", warm.perSecond / bare.perSecond))")
+        }
         guard humaneval != "none" else { return }
         let samples = try InputFile.objects(humaneval)
         let grader = CodeGrader(profiles: profiles)
