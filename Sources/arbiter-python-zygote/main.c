@@ -103,13 +103,27 @@ static int set_argv(char *const argv[]) {
     return rc;
 }
 
+/// Registers `gc.unfreeze` as the first-registered (so last-run) atexit callback: the run's finalization then
+/// sees every object as a fresh interpreter's would (frozen ones are never collected, and module teardown
+/// differed: a `__del__` at exit did not run), while the run itself keeps the frozen generation unscanned.
+static int unfreeze_at_exit(void) {
+    PyObject *gc = PyImport_ImportModule("gc"), *atexit = PyImport_ImportModule("atexit");
+    PyObject *unfreeze = gc ? PyObject_GetAttrString(gc, "unfreeze") : NULL;
+    PyObject *done = atexit && unfreeze ? PyObject_CallMethod(atexit, "register", "O", unfreeze) : NULL;
+    Py_XDECREF(gc);
+    Py_XDECREF(atexit);
+    Py_XDECREF(unfreeze);
+    Py_XDECREF(done);
+    return done ? 0 : -1;
+}
+
 /// Runs the script as `python3 <script>` would in this forked copy of the interpreter, then exits with its code:
 /// 0, 1 after an uncaught exception (traceback on stderr), SystemExit's code, 2 when the file cannot be opened,
 /// 120 when finalization fails.
 static void enter(char *const argv[], char *const envp[]) {
     for (int s = 1; s < 65; s++) sigaction(s, &started[s], NULL);
     PyOS_AfterFork_Child();
-    if (set_environment(envp) != 0 || set_argv(argv) != 0) {
+    if (set_environment(envp) != 0 || set_argv(argv) != 0 || unfreeze_at_exit() != 0) {
         PyErr_Print();
         _exit(1);
     }

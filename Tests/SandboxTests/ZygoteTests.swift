@@ -56,6 +56,31 @@ import Testing
         #expect(warm == execed)
     }
 
+    /// Exit as in a fresh interpreter: atexit callbacks, threads joined, `__del__` during module teardown,
+    /// SystemExit's code, an uncaught exception's traceback and status 1.
+    @Test(arguments: ["sys.exit(3)", "raise ValueError('boom')"])
+    func exitBehavesAsInAFreshInterpreter(ending: String) async throws {
+        let source = """
+            import atexit, sys, threading
+            atexit.register(lambda: print('atexit'))
+            t = threading.Thread(target=lambda: print('thread'))
+            t.start()
+            t.join()
+            class D:
+                def __del__(self):
+                    print('del at exit')
+            d = D()
+            print('main')
+            \(ending)
+            """
+        let warm = try await Sandbox().run(source: source, profile: Self.warm()).run
+        let execed = try await Sandbox().run(source: source, profile: Self.execed()).run
+        #expect(warm?.stdoutText == "thread\nmain\natexit\ndel at exit\n")
+        #expect(warm?.stdoutText == execed?.stdoutText)
+        #expect(warm?.exitCode == execed?.exitCode && warm?.exitCode == (ending.hasPrefix("sys") ? 3 : 1))
+        #expect(warm?.stderrText == execed?.stderrText)
+    }
+
     /// What the zygote preloads is shared copy-on-write: one run's changes to it, to the environment or to the
     /// GC are gone for the next.
     @Test func nothingCarriesOverBetweenWarmRuns() async throws {
