@@ -103,18 +103,22 @@ static int set_argv(char *const argv[]) {
     return rc;
 }
 
-/// Registers `gc.unfreeze` as the first-registered (so last-run) atexit callback: the run's finalization then
-/// sees every object as a fresh interpreter's would (frozen ones are never collected, and module teardown
-/// differed: a `__del__` at exit did not run), while the run itself keeps the frozen generation unscanned.
-static int unfreeze_at_exit(void) {
-    PyObject *gc = PyImport_ImportModule("gc"), *atexit = PyImport_ImportModule("atexit");
-    PyObject *unfreeze = gc ? PyObject_GetAttrString(gc, "unfreeze") : NULL;
-    PyObject *done = atexit && unfreeze ? PyObject_CallMethod(atexit, "register", "O", unfreeze) : NULL;
-    Py_XDECREF(gc);
-    Py_XDECREF(atexit);
-    Py_XDECREF(unfreeze);
-    Py_XDECREF(done);
-    return done ? 0 : -1;
+/// Gives the run a `__main__` module of its own, made after the GC froze the zygote's objects. The frozen one's
+/// dict would tie every cycle through the script's globals (a class and its methods) to the permanent generation,
+/// so that teardown at exit never freed them and their `__del__` never ran; a fresh interpreter frees them.
+static int fresh_main_module(void) {
+    PyObject *modules = PyImport_GetModuleDict();                  // borrowed
+    PyObject *old = PyDict_GetItemString(modules, "__main__");     // borrowed
+    PyObject *main = PyModule_New("__main__");
+    PyObject *annotations = PyDict_New();
+    int rc = old && main && annotations && PyDict_Update(PyModule_GetDict(main), PyModule_GetDict(old)) == 0 &&
+                     PyDict_SetItemString(PyModule_GetDict(main), "__annotations__", annotations) == 0 &&
+                     PyDict_SetItemString(modules, "__main__", main) == 0
+                 ? 0
+                 : -1;
+    Py_XDECREF(main);
+    Py_XDECREF(annotations);
+    return rc;
 }
 
 /// Runs the script as `python3 <script>` would in this forked copy of the interpreter, then exits with its code:
@@ -123,7 +127,7 @@ static int unfreeze_at_exit(void) {
 static void enter(char *const argv[], char *const envp[]) {
     for (int s = 1; s < 65; s++) sigaction(s, &started[s], NULL);
     PyOS_AfterFork_Child();
-    if (set_environment(envp) != 0 || set_argv(argv) != 0 || unfreeze_at_exit() != 0) {
+    if (set_environment(envp) != 0 || set_argv(argv) != 0 || fresh_main_module() != 0) {
         PyErr_Print();
         _exit(1);
     }
