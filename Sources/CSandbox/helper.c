@@ -405,7 +405,8 @@ static int exec_child(void *arg) {
     dup2(null, 1);
     dup2(null, 2);
     syscall(SYS_close_range, SERVER_SOCKET + 1, ~0U, 0);
-    char *argv[] = {"arbiter-box-init", NULL};
+    const char *name = strrchr(a->path, '/');
+    char *argv[] = {(char *)(name ? name + 1 : a->path), NULL};
     char *envp[] = {NULL};
     execve(a->path, argv, envp);
     _exit(127);

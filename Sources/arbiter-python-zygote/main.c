@@ -11,7 +11,9 @@
 //   - the preloaded modules are already in sys.modules (importing them is free);
 //   - every run of one zygote shares its hash seed (-I ignores PYTHONHASHSEED, so it was random anyway), while
 //     `random` is reseeded in each run (its at-fork hook);
-//   - /proc/self/exe is this file, and the resident set reported includes the shared warm pages.
+//   - /proc/self/exe is this file, /proc/self/cmdline is `arbiter-python-zygote` and /proc/self/environ is
+//     empty (sys.argv, sys.orig_argv and os.environ are the run's), and the resident set reported includes the
+//     shared warm pages.
 // No untrusted code ever runs in this process or before the fork: it runs only in a box's program process.
 #include "csandbox.h"
 #include <Python.h>
