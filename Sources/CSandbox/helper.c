@@ -252,12 +252,8 @@ static ssize_t recv_fds(int sock, void *buf, size_t cap, int *fds, int maxfds, i
 struct reply {
     int ok;
     int pid;
-    uint64_t cpu_us;  // usage request: CPU time of the server and of its reaped children (the boxes' inits)
     csb_error error;
 };
-
-/// A request of exactly these 8 bytes asks for the server's CPU time instead of a box.
-static const uint64_t kUsageRequest = 0x6172626974757367ull;  // "arbitusg"
 
 enum { SERVER_SOCKET = 3, MAX_REQUEST = 1 << 17 };
 
@@ -345,22 +341,6 @@ int csb_init_main(void) {
         if (n <= 0) break;  // the supervisor has gone
         struct request q;
         memset(&q, 0, sizeof q);
-        uint64_t head = 0;
-        if (n == (ssize_t)sizeof head) memcpy(&head, buf, sizeof head);
-        if (head == kUsageRequest && nfds == 0) {
-            struct reply rep;
-            memset(&rep, 0, sizeof rep);
-            struct rusage self, kids;
-            getrusage(RUSAGE_SELF, &self);
-            getrusage(RUSAGE_CHILDREN, &kids);
-            rep.ok = 2;
-            rep.cpu_us = (uint64_t)(self.ru_utime.tv_sec + self.ru_stime.tv_sec + kids.ru_utime.tv_sec +
-                                    kids.ru_stime.tv_sec) * 1000000u +
-                         (uint64_t)(self.ru_utime.tv_usec + self.ru_stime.tv_usec + kids.ru_utime.tv_usec +
-                                    kids.ru_stime.tv_usec);
-            send_reply(&rep, -1);
-            continue;
-        }
         if (truncated || parse_request(buf, (size_t)n, &q) != 0) {
             struct reply rep;
             memset(&rep, 0, sizeof rep);
@@ -541,21 +521,4 @@ int csb_clone_helper(const csb_config *c, int flags, int root_mode, const struct
     }
     *pid = rep.pid;
     return 1;
-}
-
-uint64_t csb_helper_cpu_us(void) {
-    struct wbuf w = {(unsigned char *)&kUsageRequest, sizeof kUsageRequest, 0, 0};
-    struct reply rep;
-    int pidfd = -1;
-    csb_error err;
-    uint64_t us = 0;
-    pthread_mutex_lock(&helper_lock);
-    for (int i = 0; i < MAX_SERVERS; i++) {
-        if (servers[i].pid > 0 && exchange(&servers[i], &w, NULL, 0, &rep, &pidfd, &err) == 1 && rep.ok == 2)
-            us += rep.cpu_us;
-        if (pidfd >= 0) close(pidfd);
-        pidfd = -1;
-    }
-    pthread_mutex_unlock(&helper_lock);
-    return us;
 }

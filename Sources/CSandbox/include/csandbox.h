@@ -185,9 +185,6 @@ typedef struct csb_program_hook {
     void (*enter)(char *const argv[], char *const envp[]);
 } csb_program_hook;
 void csb_set_program_hook(const csb_program_hook *hook);
-/// CPU time (µs) of the running box servers and of the boxes they have reaped: box CPU that `RUSAGE_CHILDREN` of this
-/// process does not see while the server lives. 0 without a server.
-uint64_t csb_helper_cpu_us(void);
 
 /// Removes the idle cgroups this process keeps for reuse (call at exit, after destroying every box).
 void csb_cleanup(void);

@@ -49,7 +49,7 @@ struct CompareCommand: ParsableCommand {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw ValidationError("\(run) has no metrics.jsonl; is it a `grpo train` run folder?")
             }
-            return try JSONLines.read(path).compactMap(\.objectValue)
+            return try JSONLinesFile.read(path).compactMap(\.objectValue)
         }
         for key in metricKeys where !histories.contains(where: { $0.contains { $0[key]?.doubleValue != nil } }) {
             throw ValidationError("no run has the metric \"\(key)\"; keys: \(MetricKeys.all.joined(separator: ", "))")

@@ -37,7 +37,7 @@ struct RunFolder {
     /// The metric lines already written, keeping only steps 1…`step` (a resumed run rewrites the rest).
     func metrics(through step: Int) throws -> [JSONObject] {
         guard FileManager.default.fileExists(atPath: metricsURL.path) else { return [] }
-        let kept = try JSONLines.read(metricsURL.path).compactMap(\.objectValue).filter {
+        let kept = try JSONLinesFile.read(metricsURL.path).compactMap(\.objectValue).filter {
             ($0[MetricKeys.step]?.intValue ?? .max) <= step
         }
         try Data(kept.map { JSON.object($0).jsonText + "\n" }.joined().utf8).write(to: metricsURL, options: .atomic)

@@ -61,35 +61,7 @@ struct TaskOptions: ParsableArguments {
             throw ValidationError(
                 "--tasks \(tasks): expected arith:<1-5>, python, or <gsm8k|math|humaneval|mbpp|arbiter>:<path>")
         }
-        let records = try JSONLines.read(String(tasks[tasks.index(after: colon)...]))
+        let records = try JSONLinesFile.read(String(tasks[tasks.index(after: colon)...]))
         return try records.prefix(taskCount).enumerated().map { try format.task($1, index: $0) }
-    }
-}
-
-/// JSON Lines files, plain or gzip'ed.
-enum JSONLines {
-    /// The objects of a JSONL file (`.gz` decompressed with `gzip -dc`); throws naming the file and line.
-    static func read(_ path: String) throws -> [JSON] {
-        guard FileManager.default.fileExists(atPath: path) else { throw GRPOError("no such file: \(path)") }
-        let data: Data
-        if path.hasSuffix(".gz") {
-            let gunzip = Process()
-            gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            gunzip.arguments = ["-dc", path]
-            let out = Pipe()
-            gunzip.standardOutput = out
-            try gunzip.run()
-            data = out.fileHandleForReading.readDataToEndOfFile()
-            gunzip.waitUntilExit()
-            guard gunzip.terminationStatus == 0 else { throw GRPOError("gzip -dc \(path) failed") }
-        } else {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        }
-        return try String(decoding: data, as: UTF8.self).split(separator: "\n").enumerated().compactMap { i, line in
-            if line.allSatisfy(\.isWhitespace) { return nil }
-            do { return try JSONParser.parse(String(line)) } catch {
-                throw GRPOError("\(path):\(i + 1): \(error)")
-            }
-        }
     }
 }

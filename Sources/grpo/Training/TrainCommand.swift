@@ -89,7 +89,7 @@ struct TrainCommand: AsyncParsableCommand {
         var (lm, tokenizer) = try model.load()
         let reference = grpo.beta != 0 ? try lm.clone() : nil
         if resume {
-            let saved = try JSONLines.read(folder.url.appendingPathComponent("config.json").path).first
+            let saved = try JSONLinesFile.read(folder.url.appendingPathComponent("config.json").path).first
             guard saved?.jsonText == settings.jsonText else {
                 throw ValidationError("--resume: the settings differ from \(out)/config.json; use the same options")
             }
