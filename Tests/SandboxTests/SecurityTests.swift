@@ -92,6 +92,10 @@ import Testing
         Escape(id: "kernel memory", code: "open('/dev/mem', 'rb')"),
         Escape(id: "init's command line (the supervisor's)", code: "open('/proc/1/cmdline').read()"),
         Escape(id: "init's environment (the supervisor's)", code: "open('/proc/1/environ').read()"),
+        // The running executable (python3.11, or the zygote binary in a warm run) through its magic link.
+        Escape(id: "overwrite own executable", code: "open('/proc/self/exe', 'r+b').write(b'x')"),
+        Escape(id: "init's memory (the zygote's heap in a warm run)", code: "open('/proc/1/mem', 'rb').read(1)"),
+        Escape(id: "a host file through init's root", code: "os.listdir('/proc/1/root/root')"),
     ]
 
     @Test(arguments: escapes)
