@@ -5,7 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # System packages: libseccomp (sandbox), OpenBLAS (tensor engine), pkg-config, python3 + numpy (code tasks, the
-# engine's numpy reference test), libpython3-dev (the Python zygote embeds the same interpreter), nodejs, gcc, g++ (sandbox profiles for javascript, c, cpp), gzip (datasets).
+# engine's numpy reference test), libpython3-dev (the Python zygote embeds the same interpreter), nodejs, gcc, g++
+# (sandbox profiles for javascript, c, cpp), gzip (datasets).
 packages=(libseccomp-dev libopenblas-dev pkg-config python3 libpython3-dev python3-numpy nodejs gcc g++ gzip)
 missing=()
 for p in "${packages[@]}"; do

@@ -59,7 +59,8 @@ public enum InitHelper {
             if name.hasPrefix("/") {
                 found = FileManager.default.isExecutableFile(atPath: name) ? name : nil
             } else {
-                let candidate = URL(fileURLWithPath: path!).deletingLastPathComponent().appendingPathComponent(name).path
+                let dir = URL(fileURLWithPath: path!).deletingLastPathComponent()
+                let candidate = dir.appendingPathComponent(name).path
                 found = FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
             }
             if found == nil {

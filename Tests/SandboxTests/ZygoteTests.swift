@@ -37,7 +37,8 @@ import Testing
         print('flags', sys.flags)
         print('path', sys.path, sys.prefix, sys.base_prefix, sys.exec_prefix)
         print('argv', sys.argv, sys.orig_argv, sys.executable, sys._base_executable)
-        print('stdio', [(f.encoding, f.errors, f.line_buffering, f.isatty()) for f in (sys.stdin, sys.stdout, sys.stderr)])
+        print('stdio', [(f.encoding, f.errors, f.line_buffering, f.isatty())
+                        for f in (sys.stdin, sys.stdout, sys.stderr)])
         print('fs', sys.getfilesystemencoding(), sys.getfilesystemencodeerrors())
         print('locale', _locale.setlocale(_locale.LC_CTYPE))
         print('signals', [(s, _signal.getsignal(s)) for s in range(1, 32) if s not in (9, 19)])
@@ -108,7 +109,8 @@ import Testing
     /// locale or another program are exec'd.
     @Test(arguments: [
         (["/usr/bin/python3", "-I", "main.py"], "LC_ALL=C.UTF-8"),
-        (["/usr/bin/python3", "-I", "-S", "-B", "-c", "import os; print(os.readlink('/proc/self/exe'))"], "LC_ALL=C.UTF-8"),
+        (["/usr/bin/python3", "-I", "-S", "-B", "-c", "import os; print(os.readlink('/proc/self/exe'))"],
+         "LC_ALL=C.UTF-8"),
         (["/usr/bin/python3", "-I", "-S", "-B", "main.py"], "LC_ALL=C"),
     ])
     func otherCommandLinesAreExeced(command: [String], locale: String) async throws {
