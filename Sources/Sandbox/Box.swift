@@ -22,9 +22,8 @@ final class Box: @unchecked Sendable {
                                detail: "the executable must be an absolute path inside the box, got \(execution.command)")
         }
         csb_config_set_executable(config, executable)
-        if let zygote = execution.zygote, let server = InitHelper.server(named: zygote) {
-            csb_config_set_server(config, server)
-        }
+        let zygote = execution.zygote.flatMap { name in InitHelper.server(named: name).map { (name, $0) } }
+        if let zygote { csb_config_set_server(config, zygote.1) }
         for arg in execution.command { csb_config_add_arg(config, arg) }
         for entry in execution.environment { csb_config_add_env(config, entry) }
         for mount in execution.mounts {
@@ -44,7 +43,14 @@ final class Box: @unchecked Sendable {
         var error = csb_error()
         var box: OpaquePointer?
         if csb_box_start(config, &box, &error) != 0 {
-            throw SandboxError(error, kind: .setup)
+            let failure = SandboxError(error, kind: .setup)
+            // A zygote that ends before answering (it cannot start: libpython missing, say) is dropped for good,
+            // and the box is started by the default server, its interpreter exec'd.
+            guard let zygote, failure.step == "arbiter-box-init", failure.errno == EPIPE else { throw failure }
+            InitHelper.serverFailed(named: zygote.0, failure.description)
+            csb_config_set_server(config, nil)
+            error = csb_error()
+            if csb_box_start(config, &box, &error) != 0 { throw SandboxError(error, kind: .setup) }
         }
         pointer = box
         withExtendedLifetime(filter) {}

@@ -71,4 +71,14 @@ public enum InitHelper {
             return found
         }
     }
+
+    /// Stops using the zygote `name`, whose server ended before answering; said once on stderr with `why`.
+    static func serverFailed(named name: String, _ why: String) {
+        lock.withLock {
+            guard servers[name] != .some(nil) else { return }
+            servers[name] = .some(nil)
+            FileHandle.standardError.write(Data(
+                "sandbox: zygote \(name) cannot serve (\(why)); its runs exec the interpreter from now on\n".utf8))
+        }
+    }
 }

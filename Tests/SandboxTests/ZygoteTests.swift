@@ -105,6 +105,17 @@ import Testing
         #expect(second.last.map(String.init) != first.trimmingCharacters(in: .newlines))
     }
 
+    /// A zygote that cannot serve (here a program that exits at once, as the zygote would without libpython) is
+    /// dropped: runs are exec'd, none fails.
+    @Test func aZygoteThatCannotStartIsDroppedNotFatal() async throws {
+        var profile = try Self.warm()
+        profile.zygote = "/bin/false"
+        for _ in 0..<2 {
+            let out = try await stdout(profile, Self.whoRuns)
+            #expect(out.hasPrefix("/usr/bin/python3"), "\(out)")
+        }
+    }
+
     /// Only `<the zygote's python> -I -S -B <script>` in the C.UTF-8 locale runs warm: other flags, another
     /// locale or another program are exec'd.
     @Test(arguments: [
