@@ -81,7 +81,9 @@ static int set_environment(char *const envp[]) {
         const char *eq = strchr(*e, '=');
         if (!eq) continue;
         PyObject *k = PyBytes_FromStringAndSize(*e, eq - *e), *v = PyBytes_FromString(eq + 1);
-        rc = k && v ? PyDict_SetItem(env, k, v) : -1;
+        // The first of two equal keys wins, as in a fresh interpreter's os.environ.
+        PyObject *kept = k && v ? PyDict_SetDefault(env, k, v) : NULL;
+        rc = kept ? 0 : -1;
         Py_XDECREF(k);
         Py_XDECREF(v);
     }

@@ -51,8 +51,13 @@ import Testing
         """#
 
     @Test func warmInterpreterLooksLikeAFreshOne() async throws {
-        let warm = try await stdout(Self.warm(), Self.interpreterState)
-        let execed = try await stdout(Self.execed(), Self.interpreterState)
+        // A key given twice: the first wins in a fresh interpreter's environ.
+        var warmProfile = try Self.warm(), execedProfile = try Self.execed()
+        warmProfile.environment.append("HOME=/elsewhere")
+        execedProfile.environment.append("HOME=/elsewhere")
+        let warm = try await stdout(warmProfile, Self.interpreterState)
+        let execed = try await stdout(execedProfile, Self.interpreterState)
+        #expect(warm.contains("(b'HOME', b'/work')"))
         #expect(warm.split(separator: "\n").count == 13)
         #expect(warm == execed)
     }
