@@ -49,9 +49,10 @@ struct BenchSandbox: AsyncParsableCommand {
             print("| \(r.name) | \(String(format: "%.2f", r.median * 1000)) | \(rate) |")
         }
         let bare = rows[0]
-        for (i, way) in rows.compactMap(\.start).enumerated() where !rows.compactMap(\.start)[..<i].contains(way) {
-            guard let cold = rows.first(where: { $0.start == way && !$0.prestarted }),
-                  let warm = rows.first(where: { $0.start == way && $0.prestarted }) else { continue }
+        for warm in rows where warm.prestarted {
+            guard let way = warm.start, let cold = rows.first(where: { $0.start == way && !$0.prestarted }) else {
+                continue
+            }
             print("per run over bare, \(way): \(String(format: "%+.2f", (cold.median - bare.median) * 1000)) ms with "
                   + "the whole set-up, \(String(format: "%+.2f", (warm.median - bare.median) * 1000)) ms from a "
                   + "prestarted box; throughput ratio \(String(format: "%.2f", warm.perSecond / bare.perSecond))")

@@ -52,9 +52,15 @@ struct SFTCommand: ParsableCommand {
             model: lm, eos: codec.eos, seed: optimizer.seed, schedule: try optimizer.schedule(steps: steps),
             weightDecay: optimizer.weightDecay, maxGradNorm: optimizer.maxGradNorm)
         let draw = try DemonstrationDraw(tasks: tasks, flawedRate: flawedDemos)
+        // Every prompt and demonstration tokenized once, not at each draw.
         let prompts = tasks.map(codec.prompt)
+        let solutions = tasks.indices.map { codec.demonstration(draw.text((index: $0, flawed: false))) }
+        let flawed = flawedDemos == 0 ? [] : tasks.indices.map {
+            codec.demonstration(draw.text((index: $0, flawed: true)))
+        }
         func example(_ d: (index: Int, flawed: Bool)) -> Rollout {
-            Rollout(prompt: prompts[d.index], tokens: codec.demonstration(draw.text(d)), logProbs: [], truncated: false)
+            Rollout(prompt: prompts[d.index], tokens: d.flawed ? flawed[d.index] : solutions[d.index], logProbs: [],
+                    truncated: false)
         }
         var rng = SeededRandom(seed: optimizer.seed)
         let bar = ProgressBar(total: steps)
