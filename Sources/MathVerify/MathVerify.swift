@@ -13,7 +13,7 @@ public enum MathVerify {
         let extractor = AnswerExtractor(options: options)
         let goldMatch = extractor.gold(gold)
         let predictionMatch = extractor.prediction(prediction)
-        var result = Verification(isEquivalent: false, extractedGold: goldMatch?.text,
+        var result = Verification(verdict: .undecided, extractedGold: goldMatch?.text,
                                   extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
                                   reason: "", steps: 0)
         guard let g = goldMatch?.text else {
@@ -25,7 +25,7 @@ public enum MathVerify {
             return result
         }
         let outcome = compare(gold: g, prediction: p, options: options, budget: budget, result: &result)
-        result.isEquivalent = outcome.0
+        result.verdict = outcome.0
         result.reason = outcome.1
         result.steps = budget.steps
         return result
@@ -52,9 +52,9 @@ public enum MathVerify {
     }
 
     private static func compare(gold: String, prediction: String, options: Options, budget: Budget,
-                                result: inout Verification) -> (Bool, String) {
+                                result: inout Verification) -> (Verdict, String) {
         for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes {
-            return (false, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
+            return (.undecided, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
         }
         let identical = compact(gold) == compact(prediction)
         let parsed = [gold, prediction].map { (text) -> Result<Expr, MathVerifyError> in
@@ -63,14 +63,14 @@ public enum MathVerify {
         result.parsedGold = try? parsed[0].get().description
         result.parsedPrediction = try? parsed[1].get().description
         guard case .success(let goldExpr) = parsed[0], case .success(let predictionExpr) = parsed[1] else {
-            if identical { return (true, "identical answers") }
+            if identical { return (.equal, "identical answers") }
             let failure = zip(["gold", "prediction"], parsed).compactMap { name, r -> String? in
                 if case .failure(let e) = r { return "\(name) \(e)" }
                 return nil
             }.first!
             return textFallback(gold, prediction, options, failure)
         }
-        if identical { return (true, "identical answers") }
+        if identical { return (.equal, "identical answers") }
         let canonicalizer = Canonicalizer(options: options, budget: budget)
         let comparer = Comparer(options: options, budget: budget)
         var lastReason = "different"
@@ -78,27 +78,28 @@ public enum MathVerify {
             for g in try canonicalizer.readings(goldExpr) {
                 for p in try canonicalizer.readings(predictionExpr) {
                     switch try comparer.compare(g, p) {
-                    case .equal(let why): return (true, why)
+                    case .equal(let why): return (.equal, why)
                     case .different(let why): lastReason = why
                     }
                 }
             }
         } catch {
-            if case .overBudget = error { return (false, error.description) }
+            if case .overBudget = error { return (.undecided, error.description) }
             let fallback = textFallback(gold, prediction, options, error.description)
             return fallback
         }
         // Words that did not compare as mathematics (`\text{A5}_{11}`) may still be the same words.
         if goldExpr.containsText || predictionExpr.containsText, textKey(gold, options) == textKey(prediction, options) {
-            return (true, "same text")
+            return (.equal, "same text")
         }
-        return (false, lastReason)
+        return (.different, lastReason)
     }
 
+    /// Answers that could not be compared as mathematics: equal when they are the same words, else undecided.
     private static func textFallback(_ gold: String, _ prediction: String, _ options: Options, _ why: String)
-        -> (Bool, String)
+        -> (Verdict, String)
     {
-        textKey(gold, options) == textKey(prediction, options) ? (true, "same text") : (false, why)
+        textKey(gold, options) == textKey(prediction, options) ? (.equal, "same text") : (.undecided, why)
     }
 
     /// The answer without white space, except a single space between two digits (`2 1/2` is not `21/2`).

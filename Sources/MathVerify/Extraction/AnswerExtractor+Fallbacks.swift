@@ -1,8 +1,11 @@
 /// Fallbacks when no marker matched (the last formula, the last number) and the cleaning of every extracted answer.
 extension AnswerExtractor {
     /// The last `$...$`, `\(...\)` or `\[...\]` formula (with the ones before it joined when only ",", "and" or
-    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span ending in a space is taken for currency and skipped.
+    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span that starts with a digit and ends in a space (`$5 and $`)
+    /// is taken for currency and skipped; `$ \frac{10}{9} $` is a formula (gap A). In LaTeX-only mode an inline
+    /// span (`$…$`, `\(…\)`) stays on one line, as math-verify reads them.
     func lastMath(in bytes: [UInt8]) -> (text: String, end: Int)? {
+        let oneLine = options.extractionMode == .latex
         var spans: [(start: Int, end: Int, content: ArraySlice<UInt8>)] = []
         var i = max(0, bytes.count - 4_000)  // formulas near the end only: bounded work on long completions
         while i < bytes.count {
@@ -11,14 +14,19 @@ extension AnswerExtractor {
                 let double = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "$")
                 let open = i + (double ? 2 : 1)
                 var j = open
+                var broken = false
                 while j < bytes.count && bytes[j] != UInt8(ascii: "$") {
+                    if bytes[j] == 0x0A && !double { broken = true }
                     if bytes[j] == UInt8(ascii: "\\") { j += 1 }
                     j += 1
                 }
                 guard j < bytes.count else { break }
                 let content = bytes[open..<j]
                 let close = j + (double ? 2 : 1)
-                if let last = content.last, !ByteSearch.isSpace(last), !content.isEmpty {
+                let currency = content.first.map(ByteSearch.isDigit) == true
+                    && content.last.map(ByteSearch.isSpace) == true
+                let blank = content.allSatisfy(ByteSearch.isSpace)
+                if !currency && !blank && !(broken && oneLine) {
                     spans.append((i, min(close, bytes.count), content))
                 }
                 i = close
@@ -26,9 +34,13 @@ extension AnswerExtractor {
                       bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
                 let closer = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
                 var j = i + 2
-                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) { j += 1 }
+                var broken = false
+                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) {
+                    if bytes[j] == 0x0A && closer == UInt8(ascii: ")") { broken = true }
+                    j += 1
+                }
                 guard j + 1 < bytes.count else { break }
-                spans.append((i, j + 2, bytes[(i + 2)..<j]))
+                if !(broken && oneLine) { spans.append((i, j + 2, bytes[(i + 2)..<j])) }
                 i = j + 2
             } else {
                 i += 1
