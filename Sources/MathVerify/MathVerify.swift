@@ -45,7 +45,8 @@ public enum MathVerify {
     public static func parse(_ answer: String, options: Options = Options()) -> Result<String, MathVerifyError> {
         let budget = Budget(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxBits: options.maxBits)
         do {
-            return .success(try Parser.parse(UnicodeFolding.fold(answer), budget: budget).description)
+            let expr = try Parser.parse(UnicodeFolding.fold(answer), budget: budget, decimalComma: options.decimalComma)
+            return .success(expr.description)
         } catch {
             return .failure(error)
         }
@@ -58,11 +59,13 @@ public enum MathVerify {
         }
         let identical = compact(gold) == compact(prediction)
         let parsed = [gold, prediction].map { (text) -> Result<Expr, MathVerifyError> in
-            Result { () throws(MathVerifyError) -> Expr in try Parser.parse(UnicodeFolding.fold(text), budget: budget) }
+            Result { () throws(MathVerifyError) -> Expr in
+                try Parser.parse(UnicodeFolding.fold(text), budget: budget, decimalComma: options.decimalComma)
+            }
         }
         result.parsedGold = try? parsed[0].get().description
         result.parsedPrediction = try? parsed[1].get().description
-        guard case .success(let goldExpr) = parsed[0], case .success(let predictionExpr) = parsed[1] else {
+        guard case .success(let goldExpr) = parsed[0], case .success(var predictionExpr) = parsed[1] else {
             if identical { return (.equal, "identical answers") }
             let failure = zip(["gold", "prediction"], parsed).compactMap { name, r -> String? in
                 if case .failure(let e) = r { return "\(name) \(e)" }
@@ -71,6 +74,10 @@ public enum MathVerify {
             return textFallback(gold, prediction, options, failure)
         }
         if identical { return (.equal, "identical answers") }
+        if !options.allowSetRelationComparison, predictionExpr.isInequality, !goldExpr.isInequality {
+            return (.different, "an inequality against a gold that is not one (allowSetRelationComparison is off)")
+        }
+        if !options.strict { predictionExpr = predictionExpr.renamingVariables(as: goldExpr) }
         let canonicalizer = Canonicalizer(options: options, budget: budget)
         let comparer = Comparer(options: options, budget: budget)
         var lastReason = "different"

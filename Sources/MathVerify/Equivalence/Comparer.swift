@@ -40,7 +40,10 @@ struct Comparer {
             return try unordered(xs, ys)
         case (.tuple(let xs), .tuple(let ys)):
             return try ordered(xs, ys)
-        case (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)):
+        case (.tuple(let xs), .list(let ys)):
+            // A gold tuple keeps its order against a bare list (`(3, 1)` is not `{1, 3}`).
+            return try ordered(xs, ys)
+        case (.list(let xs), .tuple(let ys)):
             return options.unorderedLists ? try unordered(xs, ys) : try ordered(xs, ys)
         case (.interval(let a1, let b1, let l1, let u1), .interval(let a2, let b2, let l2, let u2)):
             if l1 != l2 || u1 != u2 { return .different("interval ends differ in closedness") }
@@ -88,7 +91,14 @@ struct Comparer {
 
     private func unordered(_ xs: [Expr], _ ys: [Expr]) throws(MathVerifyError) -> Outcome {
         guard options.unorderedLists else { return try ordered(xs, ys) }
-        guard xs.count == ys.count else { return .different("\(xs.count) vs \(ys.count) elements") }
+        guard xs.count == ys.count else {
+            // Repeated elements count once, as in a set (gap H: `\{1, 2, 2\}` is `\{1, 2\}`).
+            let (dx, dy) = (try distinct(xs), try distinct(ys))
+            if dx.count == xs.count && dy.count == ys.count || dx.count != dy.count {
+                return .different("\(xs.count) vs \(ys.count) elements")
+            }
+            return try unordered(dx, dy)
+        }
         var used = [Bool](repeating: false, count: ys.count)
         // Long lists of numbers or expressions: pair elements by their values at the sample points first, so the
         // matching costs n evaluations per side rather than n² comparisons.
@@ -112,6 +122,22 @@ struct Comparer {
             return .different("element \(x) has no match")
         }
         return .equal("same elements")
+    }
+
+    /// The elements without those equal to an earlier one (at most 64 elements are deduplicated; longer lists are
+    /// returned as they are).
+    private func distinct(_ xs: [Expr]) throws(MathVerifyError) -> [Expr] {
+        guard xs.count <= 64 else { return xs }
+        var kept: [Expr] = []
+        for x in xs {
+            var seen = false
+            for k in kept where try compare(k, x).isEqual {
+                seen = true
+                break
+            }
+            if !seen { kept.append(x) }
+        }
+        return kept
     }
 
     /// Each scalar element's values at the shared sample points (nil for an element that is compound or undefined
@@ -235,9 +261,18 @@ struct Comparer {
     /// True when `decimal` has k ≥ `roundedDecimalDigits` fractional digits, `other` has no finite decimal
     /// expansion, and they differ by less than 10^-k (`decimal` is `other` rounded or truncated).
     private func roundedDecimal(_ decimal: Rational, matches other: Value) -> Bool {
-        guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum, k <= 15
+        guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum
         else { return false }
-        if case .exact(let r) = other, Comparer.decimalDigits(r) != nil { return false }
+        if case .exact(let r) = other {
+            if Comparer.decimalDigits(r) != nil { return false }
+            // Exactly, at any number of digits (gap K: `0.0833333333333333` is 1/12 to 16 digits):
+            // |decimal - r| · 10^k < 1.
+            guard k <= 300 else { return false }
+            let scaled = (decimal - r) * Rational(BigInt(10).power(k))
+            return (scaled.isNegative ? -scaled : scaled) < .one
+        }
+        // Beyond a double's 15-16 significant digits, agreement to double precision is all that can be checked.
+        if k > 15 { return close(Complex(decimal.doubleValue), other.complex) }
         let v = other.complex
         guard v.im == 0, v.re.isFinite else { return false }
         var scale = 1.0
