@@ -53,7 +53,7 @@ public enum MathVerify {
     }
 
     private static func compare(gold: String, prediction: String, options: Options, budget: Budget,
-                                result: inout Verification) -> (Verdict, String) {
+                                result: inout Verification) -> (MathVerify.Verdict, String) {
         for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes {
             return (.undecided, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
         }
@@ -104,7 +104,7 @@ public enum MathVerify {
 
     /// Answers that could not be compared as mathematics: equal when they are the same words, else undecided.
     private static func textFallback(_ gold: String, _ prediction: String, _ options: Options, _ why: String)
-        -> (Verdict, String)
+        -> (MathVerify.Verdict, String)
     {
         textKey(gold, options) == textKey(prediction, options) ? (.equal, "same text") : (.undecided, why)
     }

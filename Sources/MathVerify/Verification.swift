@@ -1,18 +1,20 @@
-/// The three possible outcomes of a check.
-public enum Verdict: String, Sendable, Hashable, CaseIterable {
-    /// Both answers were read and are mathematically equivalent.
-    case equal
-    /// Both answers were read and compared, and they differ.
-    case different
-    /// No verdict could be reached: an answer was not found or could not be parsed or evaluated, or the check ran
-    /// over its budget. A grader may send these cases elsewhere (a judge model) instead of scoring them 0.
-    case undecided
+extension MathVerify {
+    /// The three possible outcomes of a check.
+    public enum Verdict: String, Sendable, Hashable, CaseIterable {
+        /// Both answers were read and are mathematically equivalent.
+        case equal
+        /// Both answers were read and compared, and they differ.
+        case different
+        /// No verdict could be reached: an answer was not found or could not be parsed or evaluated, or the check
+        /// ran over its budget. A grader may send these cases elsewhere (a judge model) instead of scoring them 0.
+        case undecided
+    }
 }
 
 /// The outcome of one check: the verdict and everything needed to explain it.
 public struct Verification: Sendable, Hashable, CustomStringConvertible {
     /// Equal, different, or undecided (see `Verdict`).
-    public var verdict: Verdict
+    public var verdict: MathVerify.Verdict
     /// The answer text taken from the gold (nil when none was found).
     public var extractedGold: String?
     /// The answer text taken from the prediction (nil when none was found).

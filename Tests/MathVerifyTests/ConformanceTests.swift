@@ -92,7 +92,7 @@ struct ConformanceTests {
         }
         let summary = perSetting.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value.agree)/\($0.value.total)" }
         print("math-verify conformance: \(agreeing)/\(cases.count) agree; " + summary.joined(separator: "; "))
-        #expect(unlisted.isEmpty, "disagreements not in disagreements.txt:\n" + unlisted.joined(separator: "\n"))
+        #expect(unlisted.isEmpty, "disagreements not in disagreements.txt:\n\(unlisted.joined(separator: "\n"))")
         #expect(nowAgreeing.isEmpty, "listed in disagreements.txt but now agreeing: \(nowAgreeing)")
         #expect(listed.values.allSatisfy { !$0.isEmpty }, "every listed disagreement needs a reason")
         #expect(Set(listed.keys).isSubset(of: Set(cases.map(\.id))), "listed ids that are not in the suite")

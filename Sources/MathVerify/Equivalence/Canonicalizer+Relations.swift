@@ -33,7 +33,8 @@ extension Canonicalizer {
         case .mul(let xs), .add(let xs), .tuple(let xs): return !xs.isEmpty && xs.allSatisfy(isName)
         case .div(let a, let b): return isName(a) && isName(b)
         case .neg(let x): return isName(x)
-        case .function("abs", let xs), .function("subscript", let xs): return xs.allSatisfy(isName)
+        case .function("abs", let xs), .function("subscript", let xs), .function("ratio", let xs):
+            return xs.allSatisfy(isName)
         default: return false
         }
     }
@@ -83,6 +84,7 @@ extension Canonicalizer {
             return below ? .interval(.neg(inf), bound, lowerClosed: false, upperClosed: closed)
                 : .interval(bound, inf, lowerClosed: closed, upperClosed: false)
         }
+        if terms.count == 2, let set = try absoluteBound(terms, ops[0]) { return set }
         if terms.count == 2 {
             if Canonicalizer.isUnknown(terms[0]) { return interval(terms[1], ops[0], variableOnLeft: true) }
             if Canonicalizer.isUnknown(terms[1]) { return interval(terms[0], ops[0], variableOnLeft: false) }
@@ -116,6 +118,37 @@ extension Canonicalizer {
         }
         return .union([.interval(.neg(upper.0), .neg(lower.0), lowerClosed: upper.1, upperClosed: lower.1),
                        .interval(lower.0, upper.0, lowerClosed: lower.1, upperClosed: upper.1)])
+    }
+
+    /// `|x| op b` as the set it describes: `|x| \le b` is `[-b, b]` (read as `0 \le |x| \le b`), `|x| > b` is
+    /// `(-∞, -b) ∪ (b, ∞)`. Nil when neither side is the absolute value of an unknown.
+    func absoluteBound(_ terms: [Expr], _ op: Expr.Relation) throws(MathVerifyError) -> Expr? {
+        var op = op
+        var (lhs, rhs) = (terms[0], terms[1])
+        if case .function("abs", _) = rhs {
+            (lhs, rhs) = (rhs, lhs)
+            switch op {
+            case .less: op = .greater
+            case .lessEqual: op = .greaterEqual
+            case .greater: op = .less
+            case .greaterEqual: op = .lessEqual
+            default: return nil
+            }
+        }
+        guard case .function("abs", let args) = lhs, args.count == 1, Canonicalizer.isUnknown(args[0]) else {
+            return nil
+        }
+        switch op {
+        case .less, .lessEqual:
+            return try relation([.number(.zero), lhs, rhs], [.lessEqual, op])
+        case .greater, .greaterEqual:
+            let closed = op == .greaterEqual
+            let inf = Expr.constant(.infinity)
+            return .union([.interval(.neg(inf), .neg(rhs), lowerClosed: false, upperClosed: closed),
+                           .interval(rhs, inf, lowerClosed: closed, upperClosed: false)])
+        default:
+            return nil
+        }
     }
 
     /// For `lhs op rhs` linear in one variable x (`lhs - rhs = a·x + b`): the bound `-b/a` and whether `a > 0`.

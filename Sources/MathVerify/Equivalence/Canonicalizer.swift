@@ -37,7 +37,12 @@ struct Canonicalizer {
             try budget.tick()
             if !e.isCompound {
                 // Matrix arithmetic is carried out (gap I): `A + B`, `I \cdot A`, `2A`.
-                if e.mentionsMatrix, let m = try matrixValue(e) { return .matrix(m) }
+                if e.mentionsMatrix {
+                    guard let m = try matrixValue(e) else {
+                        throw .undefined("matrix arithmetic that cannot be carried out (shapes or operations)")
+                    }
+                    return .matrix(m)
+                }
                 // A scalar answer: drop its units, then spell out its `±` choices.
                 let scalar = options.dropUnits ? dropUnits(e) : e
                 let expanded = try expandPlusMinus(scalar)

@@ -62,6 +62,19 @@ struct Comparer {
             return try ordered([x[1], x[0]], [y[1], y[0]])
         case (.relation(let t1, let o1), .relation(let t2, let o2)):
             return try relations(t1, o1, t2, o2)
+        case (.function("ratio", let xs), .function("ratio", let ys)):
+            // Proportional: `7:32` is `14:64`; each part divided by the first.
+            guard xs.count == ys.count else { return .different("ratios of \(xs.count) and \(ys.count) parts") }
+            // A zero part (`12:00`, a time of day) is not a ratio: the parts compare one by one.
+            if xs.contains(where: \.isZeroNumber) || ys.contains(where: \.isZeroNumber) { return try ordered(xs, ys) }
+            for k in 1..<xs.count {
+                if case .different(let why) = try compare(.div(xs[k], xs[0]), .div(ys[k], ys[0])) {
+                    return .different("ratios not proportional: \(why)")
+                }
+            }
+            return .equal("proportional ratios")
+        case (.function("ratio", _), _), (_, .function("ratio", _)):
+            return .different("a ratio against a value that is not one")
         default:
             break
         }
@@ -69,6 +82,9 @@ struct Comparer {
             // A one-element collection against a single value: `{3}` vs `3`.
             if case .set(let xs) = a, xs.count == 1, !b.isCompound { return try compare(xs[0], b) }
             if case .set(let ys) = b, ys.count == 1, !a.isCompound { return try compare(a, ys[0]) }
+            // The same value written twice (`\boxed{15\frac{39}{40}}` or `\boxed{\frac{639}{40}}`) is that value.
+            if case .list(let xs) = a, !b.isCompound, xs.count <= 8, try distinct(xs).count == 1 { return try compare(xs[0], b) }
+            if case .list(let ys) = b, !a.isCompound, ys.count <= 8, try distinct(ys).count == 1 { return try compare(a, ys[0]) }
             return .different("different kinds of answer")
         }
         return try scalars(a, b)

@@ -90,6 +90,12 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         return false
     }
 
+    /// True for the number 0 as written.
+    var isZeroNumber: Bool {
+        if case .number(let r) = self { return r.isZero }
+        return false
+    }
+
     /// True for an inequality or a chain of them (`x > 1`, `-2 \le x \le 7`).
     var isInequality: Bool {
         guard case .relation(_, let ops) = self else { return false }

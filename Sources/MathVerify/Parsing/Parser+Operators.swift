@@ -95,17 +95,16 @@ extension Parser {
         return parts.count == 1 ? parts[0] : .union(parts)
     }
 
-    /// `a : b` is the ratio a/b (gap D: `S_{MBCN}:S = 7:32`, `A:B = 1`).
+    /// `a : b : c` is the ratio `ratio(a, b, c)` (gap D: `S_{MBCN}:S = 7:32`, `A:B = 1`). A ratio is not the
+    /// fraction a/b: it equals only a proportional ratio.
     mutating func parseRatio() throws(MathVerifyError) -> Expr {
-        var e = try parseSum()
-        var chained = 0
+        var parts = [try parseSum()]
         while isSymbol(current, ":"), pos + 1 < lexemes.count, !isCloser(next), !isListSeparator(next) {
             pos += 1
-            e = .div(e, try parseSum())
-            chained += 1
-            if chained > 16 { throw .overBudget(limit: "chained operators", value: 16) }
+            parts.append(try parseSum())
+            if parts.count > 16 { throw .overBudget(limit: "chained operators", value: 16) }
         }
-        return e
+        return parts.count == 1 ? parts[0] : .function("ratio", parts)
     }
 
     // MARK: Arithmetic

@@ -1,5 +1,5 @@
 /// Scores input records (JSON objects as `reward check` and `POST /v1/score` receive them) and writes result
-/// records: every input field passed through, then `reward`, `components`, `reason` and `error`.
+/// records: every input field passed through, then `reward`, `components`, `reason`, `verdict` and `error`.
 ///
 /// Contract: one result per input, in order, whatever is wrong with an input. An input that is not a valid
 /// sample, names an unknown recipe, or cannot be scored gets `"reward": null` and an `error` naming what is wrong
@@ -80,13 +80,15 @@ public struct ScoredRecord: Sendable {
     /// The input's line number, for inputs that were not even JSON objects (so the output says which line).
     public var line: Int?
 
-    /// The result object: input fields, then `reward` (null on error), `components`, `reason`, `error`.
+    /// The result object: input fields, then `reward` (null on error), `components`, `reason`, `verdict` (for rewards
+    /// that give one: `equal`, `different` or `undecided`), `error`.
     public var json: JSONObject {
         var o = fields
         if let line { o["line"] = .int(Int64(line)) }
         o["reward"] = score.isError ? .null : .double(score.value)
         o["components"] = .object(JSONObject(score.components.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
         if let r = score.reason { o["reason"] = .string(r) }
+        if let v = score.verdict, !score.isError { o["verdict"] = .string(v.rawValue) }
         if let e = score.error { o["error"] = .string(e) }
         return o
     }
