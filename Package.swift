@@ -1,5 +1,6 @@
 // swift-tools-version:6.0
-// Arbiter: verifiable rewards and a GRPO trainer. See ../shared/ARCHITECTURE.md for the module map.
+// Arbiter: verifiable rewards and a GRPO trainer. docs/ARCHITECTURE.md is the module map; each target declares
+// exactly what it imports (scripts/check-imports.py checks both).
 import PackageDescription
 
 let package = Package(
@@ -39,13 +40,14 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RewardKit", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init", "arbiter-python-zygote",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init",
+                "arbiter-python-zygote", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]
         ),
 
@@ -64,7 +66,7 @@ let package = Package(
         .executableTarget(
             name: "grpo",
             dependencies: [
-                "GRPO", "RewardKit", "MathVerify", "CodeRewards", "Sandbox", "Tensor", "TinyLM",
+                "GRPO", "RewardKit", "CodeRewards", "Tensor", "TinyLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,10 +75,16 @@ let package = Package(
         .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"], exclude: ["Conformance"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init", "arbiter-python-zygote"]),
-        .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init", "arbiter-python-zygote"]),
+        .testTarget(
+            name: "CodeRewardsTests",
+            dependencies: ["CodeRewards", "RewardKit", "Sandbox", "arbiter-box-init", "arbiter-python-zygote"]
+        ),
         .testTarget(
             name: "RewardServiceTests",
-            dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "RewardService", "RewardKit", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(

@@ -16,8 +16,18 @@ if ((${#missing[@]})); then
     echo "setup: installing ${missing[*]}" >&2
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    # Another install may hold the package manager's locks (unattended upgrades, a second setup): dpkg's lock is
+    # waited for by apt itself, the package lists' lock by retrying; up to 10 minutes in all.
+    apt() {
+        local tries=60
+        until $SUDO apt-get -o DPkg::Lock::Timeout=600 "$@"; do
+            ((--tries > 0)) || return 1
+            echo "setup: apt-get $1 failed (another install holds the lock?); retrying in 10 s" >&2
+            sleep 10
+        done
+    }
+    apt update -qq
+    DEBIAN_FRONTEND=noninteractive apt install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 config="${1:-debug}"

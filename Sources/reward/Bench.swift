@@ -27,7 +27,7 @@ struct BenchSandbox: AsyncParsableCommand {
     var language: String = "python"
 
     @Option(help: "HumanEval JSONL(.gz) to grade its canonical solutions; 'none' skips it.")
-    var humaneval: String = "../shared/datasets/humaneval.jsonl.gz"
+    var humaneval: String = "Datasets/public/humaneval.jsonl.gz"
 
     @Option(help: "Directory of sandbox profiles (default: $ARBITER_SANDBOXES or the nearest Sandboxes/).")
     var sandboxes: String?

@@ -15,7 +15,7 @@ struct BenchMath: ParsableCommand {
             """)
 
     @Option(name: .customLong("input"), help: "JSONL(.gz) file; repeat for several (default: GSM8K test and MATH-500).")
-    var inputs: [String] = ["../shared/datasets/gsm8k_test.jsonl.gz", "../shared/datasets/math500_test.jsonl.gz"]
+    var inputs: [String] = ["Datasets/public/gsm8k_test.jsonl.gz", "Datasets/public/math500_test.jsonl.gz"]
 
     @Option(help: "Timed passes over every file (after one warm-up pass); the max is also given as best-of-passes.")
     var repetitions: Int = 5

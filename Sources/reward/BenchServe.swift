@@ -31,7 +31,7 @@ struct BenchServe: AsyncParsableCommand {
     var batch = 64
 
     @Option(help: "GSM8K JSONL(.gz) whose golds make the math samples.")
-    var gsm8k = "../shared/datasets/gsm8k_test.jsonl.gz"
+    var gsm8k = "Datasets/public/gsm8k_test.jsonl.gz"
 
     @Option(help: "Percent of requests that are math batches, code runs and malformed bodies.")
     var mix = "70,20,10"

@@ -7,17 +7,17 @@ enum Fixtures {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let sandboxes = repo.appendingPathComponent("Sandboxes").path
-    static let datasets = repo.deletingLastPathComponent().appendingPathComponent("shared/datasets").path
+    static let datasets = repo.appendingPathComponent("Datasets/public").path
 
     static func grader(tolerance: Double = 0) throws -> CodeGrader {
         CodeGrader(profiles: try Profiles(directory: sandboxes), floatTolerance: tolerance)
     }
 
-    /// Rows of a gzip'ed JSONL file of the shared datasets (read with gzip, which CI has).
+    /// Rows of a gzip'ed JSONL file of Datasets/public (read with gzip, which CI has).
     static func jsonl(_ name: String) throws -> [JSONObject] {
         let path = datasets + "/" + name
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CodeRewardsError("dataset \(path) is missing (see ../shared/datasets/SOURCES.md)")
+            throw CodeRewardsError("dataset \(path) is missing (see Datasets/README.md)")
         }
         let gunzip = Process()
         gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")

@@ -51,7 +51,7 @@ struct Binary {
 
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    static let datasets = repoRoot.deletingLastPathComponent().appendingPathComponent("shared/datasets")
+    static let datasets = repoRoot.appendingPathComponent("Datasets/public")
 }
 
 struct BinaryError: Error, CustomStringConvertible {

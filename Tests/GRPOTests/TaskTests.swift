@@ -3,13 +3,13 @@ import GRPO
 import RewardKit
 import Testing
 
-/// Rows of a gzip'ed JSONL file of ../shared/datasets (read with gzip -dc); fails when the file is missing.
+/// Rows of a gzip'ed JSONL file of Datasets/public (read with gzip -dc); fails when the file is missing.
 func sharedRecords(_ name: String) throws -> [JSON] {
     let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
-    let path = repo.deletingLastPathComponent().appendingPathComponent("shared/datasets/\(name)").path
+    let path = repo.appendingPathComponent("Datasets/public/\(name)").path
     guard FileManager.default.fileExists(atPath: path) else {
-        throw GRPOError("dataset \(path) is missing (see ../shared/datasets/SOURCES.md)")
+        throw GRPOError("dataset \(path) is missing (see Datasets/README.md)")
     }
     let gunzip = Process()
     gunzip.executableURL = URL(fileURLWithPath: "/bin/gzip")

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads the shared benchmark copies (`<repo root>/../shared/datasets`, see SOURCES.md there).
+/// Reads the public benchmark copies in `<repo root>/Datasets/public` (see `Datasets/README.md`).
 enum Datasets {
     struct Missing: Error, CustomStringConvertible {
         let description: String
@@ -9,14 +9,14 @@ enum Datasets {
     static var directory: URL {
         URL(fileURLWithPath: #filePath)
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("../shared/datasets").standardizedFileURL
+            .appendingPathComponent("Datasets/public")
     }
 
     /// The JSON objects of a gzip-compressed JSONL file, decompressed with the system `gzip`.
     static func records(_ name: String) throws -> [[String: Any]] {
         let url = directory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: url.path) else {
-            throw Missing(description: "dataset \(url.path) is missing (see ../shared/datasets/SOURCES.md)")
+            throw Missing(description: "dataset \(url.path) is missing (see Datasets/README.md)")
         }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

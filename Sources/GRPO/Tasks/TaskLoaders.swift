@@ -1,7 +1,7 @@
 import Foundation
 import RewardKit
 
-/// Tasks from public benchmarks, one JSON record each, as published (see ../shared/datasets/SOURCES.md).
+/// Tasks from public benchmarks, one JSON record each, as published (see Datasets/README.md).
 /// Reading files (and gunzipping) is the caller's job; these map records to `TaskItem`s.
 public enum TaskFormat: String, Sendable, CaseIterable {
     /// `{"question", "answer"}`; the answer's last line is `#### n` (commas removed, as GSM8K's own grader does).
