@@ -4,7 +4,8 @@
 /// expression tree and decides equivalence: exactly for rationals, within a tolerance for irrational values, at
 /// random points for expressions with variables, structurally for lists, sets, tuples, intervals and matrices.
 /// Every check runs under a fixed budget (`Options.maxSteps`, `maxDepth`, `maxBits`, `maxAnswerBytes`): over budget
-/// is "not equal" with a reason. There is no global state; checks may run concurrently from any thread.
+/// is `undecided` with a reason (see `Verdict`), as is an answer not found or not parsed. There is no global state;
+/// checks may run concurrently from any thread.
 public enum MathVerify {
     /// Checks whether `prediction` (a model completion, or a bare answer) answers like `gold` (a GSM8K solution
     /// ending in `#### n`, a MATH solution with `\boxed{}`, or a bare LaTeX answer).

@@ -95,7 +95,7 @@ extension MathVerify {
         public var allowSetRelationComparison: Bool = true
         /// Completions longer than this many UTF-8 bytes are read from their last `maxInputBytes` bytes only.
         public var maxInputBytes: Int = 100_000
-        /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is "not equal").
+        /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is `undecided`).
         public var maxAnswerBytes: Int = 2_000
         /// Work allowance of one check: lexing, parsing, evaluation and comparison steps together.
         public var maxSteps: Int = 100_000

@@ -39,7 +39,9 @@ struct ConformanceCase: Sendable, CustomStringConvertible {
 }
 
 enum Conformance {
-    static var directory: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Conformance") }
+    static var directory: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Conformance")
+    }
 
     static func cases() throws -> [ConformanceCase] {
         let data = try Data(contentsOf: directory.appendingPathComponent("math-verify-tests.jsonl"))

@@ -73,8 +73,8 @@ let gapCases: [VerdictCase] = [
     .init("G-doubled-inline", "\\sqrt{3}", "The answer is $\\\\sqrt{3}$", .equal),
     .init("G-tab-text", "\u{09}ext{east}", "\\boxed{\\text{East}}", .equal),
     .init("G-formfeed-frac", "\\frac{1}{3}", "\\boxed{\u{0C}rac{1}{3}}", .equal),
-    .init("G-row-break-kept", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}",
-          .equal),
+    .init("G-row-break-kept", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+          "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", .equal),
     .init("G-doubled-wrong", "\\frac{1}{2}", "\\\\boxed{\\\\frac{1}{3}}", .different),
     // H: repeated elements count once.
     .init("H-set-repeat", "\\{2, 3\\}", "\\boxed{\\{2, 2, 3\\}}", .equal),
@@ -88,9 +88,11 @@ let gapCases: [VerdictCase] = [
     .init("I-product-vector", "\\begin{pmatrix} 2 \\\\ 4 \\end{pmatrix}",
           "$\\begin{pmatrix} 1 & 0 \\\\ 0 & 2 \\end{pmatrix}\\begin{pmatrix} 2 \\\\ 2 \\end{pmatrix}$", .equal),
     .init("I-difference-zero", "\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} - \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$", .equal),
+          "$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} - \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$",
+          .equal),
     .init("I-product-order", "\\begin{pmatrix} 2 & 1 \\\\ 1 & 1 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}\\begin{pmatrix} 1 & 1 \\\\ 0 & 1 \\end{pmatrix}$", .different),
+          "$\\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}\\begin{pmatrix} 1 & 1 \\\\ 0 & 1 \\end{pmatrix}$",
+          .different),
     .init("I-shapes-do-not-fit", "\\begin{pmatrix} 5 \\end{pmatrix}",
           "$\\begin{pmatrix} 1 & 2 \\end{pmatrix}\\begin{pmatrix} 1 & 2 \\end{pmatrix}$", .undecided),
     // J: a decimal comma, when asked for.
@@ -115,7 +117,8 @@ let gapCases: [VerdictCase] = [
     .init("M-final-after-box", "42", "So far \\boxed{40}. After checking the carry, Final Answer: 42", .equal),
     .init("M-box-superseded", "40", "So far \\boxed{40}. After checking the carry, Final Answer: 42", .different),
     .init("M-box-inside-final", "6", "The final answer is $\\boxed{6}$.", .equal),
-    .init("M-final-repeats-box", "9", "\\boxed{9}\n\nFinal Answer: The final answer is 9. I hope it is correct.", .equal),
+    .init("M-final-repeats-box", "9", "\\boxed{9}\n\nFinal Answer: The final answer is 9. I hope it is correct.",
+          .equal),
 ]
 
 /// The three verdicts, and the options that map math-verify's settings.

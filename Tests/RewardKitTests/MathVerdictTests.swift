@@ -50,9 +50,8 @@ final class RecordingReward: Reward {
     }
 
     @Test func aCommandTermJudgesTheUndecidedCases() async throws {
-        let recipe = """
-            {"reward":{"term":"math","params":{"undecided":{"term":"command","params":{"argv":["python3","\(Self.plugin)"],"timeout":30}}}}}
-            """
+        let judge = #"{"term":"command","params":{"argv":["python3","\#(Self.plugin)"],"timeout":30}}"#
+        let recipe = #"{"reward":{"term":"math","params":{"undecided":\#(judge)}}}"#
         let scores = await try Recipe(text: recipe).build(.standard).score(batch + [sample("err", reference: "5")])
         // The plugin scores a completion by its length and refuses "err".
         #expect(scores.prefix(4).map(\.value) == [1, 0, 14, 13], "\(scores.map { $0.reason ?? $0.error ?? "" })")

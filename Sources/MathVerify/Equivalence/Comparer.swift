@@ -83,8 +83,12 @@ struct Comparer {
             if case .set(let xs) = a, xs.count == 1, !b.isCompound { return try compare(xs[0], b) }
             if case .set(let ys) = b, ys.count == 1, !a.isCompound { return try compare(a, ys[0]) }
             // The same value written twice (`\boxed{15\frac{39}{40}}` or `\boxed{\frac{639}{40}}`) is that value.
-            if case .list(let xs) = a, !b.isCompound, xs.count <= 8, try distinct(xs).count == 1 { return try compare(xs[0], b) }
-            if case .list(let ys) = b, !a.isCompound, ys.count <= 8, try distinct(ys).count == 1 { return try compare(a, ys[0]) }
+            if case .list(let xs) = a, !b.isCompound, xs.count <= 8, try distinct(xs).count == 1 {
+                return try compare(xs[0], b)
+            }
+            if case .list(let ys) = b, !a.isCompound, ys.count <= 8, try distinct(ys).count == 1 {
+                return try compare(a, ys[0])
+            }
             return .different("different kinds of answer")
         }
         return try scalars(a, b)

@@ -25,7 +25,8 @@ extension AnswerExtractor {
         // as a list (gap B).
         var parts = [found[found.count - 1]]
         var k = found.count - 2
-        while k >= 0, found[k].end <= parts[0].start, AnswerExtractor.joinsAnswers(bytes[found[k].end..<parts[0].start]) {
+        while k >= 0, found[k].end <= parts[0].start,
+              AnswerExtractor.joinsAnswers(bytes[found[k].end..<parts[0].start]) {
             parts.insert(found[k], at: 0)
             k -= 1
         }
@@ -68,7 +69,9 @@ extension AnswerExtractor {
         for (_, captureStart) in candidates.prefix(8) {
             let (slice, end) = sentence(in: bytes, from: captureStart, lineOnly: lineOnly)
             // LaTeX-only reading: the phrase must introduce a formula.
-            if options.extractionMode == .latex && extractor != .gsm8k && !AnswerExtractor.startsMath(slice) { continue }
+            if options.extractionMode == .latex && extractor != .gsm8k && !AnswerExtractor.startsMath(slice) {
+                continue
+            }
             let text = clean(slice)
             if !text.isEmpty && (extractor == .gsm8k || AnswerExtractor.looksLikeAnswer(text)) {
                 return Match(text: text, end: end, extractor: extractor)

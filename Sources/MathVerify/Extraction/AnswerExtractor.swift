@@ -96,8 +96,9 @@ struct AnswerExtractor {
         case .answerTag: return lastTag(in: bytes)
         case .gsm8k: return lastAfter(["####"], in: bytes, extractor: .gsm8k, lineOnly: true)
         case .finalAnswer:
-            return lastAfter(["final answer:", "final answer is", "final answer\n", "final answer**\n", "final answer:**", "final answer**:",
-                              "final answer\r\n"], in: bytes, extractor: .finalAnswer, lineOnly: false)
+            let phrases = ["final answer:", "final answer is", "final answer\n", "final answer**\n", "final answer:**",
+                           "final answer**:", "final answer\r\n"]
+            return lastAfter(phrases, in: bytes, extractor: .finalAnswer, lineOnly: false)
         case .answerIs:
             return lastAfter(["answer is", "answer:", "answer would be", "answer should be", "answer =",
                               "answer will be", "answer becomes"], in: bytes, extractor: .answerIs, lineOnly: false)

@@ -31,6 +31,20 @@ enum EscapedLatex {
         }
     }
 
+    /// The command names as bytes, for lookups without allocating.
+    private static let commandBytes: Set<[UInt8]> = Set(commands.map { Array($0.utf8) })
+
+    /// True when `letter` (if given) followed by `bytes[range]` spells a known command.
+    private static func isCommand(_ letter: UInt8?, _ bytes: [UInt8], _ range: Range<Int>) -> Bool {
+        let length = range.count + (letter == nil ? 0 : 1)
+        guard length >= 2 && length <= 12 else { return false }
+        var name = [UInt8]()
+        name.reserveCapacity(length)
+        if let letter { name.append(letter) }
+        name.append(contentsOf: bytes[range])
+        return commandBytes.contains(name)
+    }
+
     /// The repaired text, or nil when there is nothing to repair (the common case, found in one pass).
     static func repair(_ bytes: [UInt8]) -> [UInt8]? {
         var out: [UInt8]?
@@ -41,8 +55,8 @@ enum EscapedLatex {
             let b = bytes[i]
             let isDoubled = b == UInt8(ascii: "\\") && i + 2 < n && bytes[i + 1] == UInt8(ascii: "\\")
                 && (i == 0 || bytes[i - 1] != UInt8(ascii: "\\")) && ByteSearch.isLetter(bytes[i + 2])
-            let letter = escapedLetter(b)
-            guard isDoubled || letter != nil else {
+            let letter = b < 0x0E ? escapedLetter(b) : nil
+            guard isDoubled || (letter != nil && i + 1 < n && ByteSearch.isLetter(bytes[i + 1])) else {
                 i += 1
                 continue
             }
@@ -50,10 +64,8 @@ enum EscapedLatex {
             let nameStart = isDoubled ? i + 2 : i + 1
             var j = nameStart
             while j < n && ByteSearch.isLetter(bytes[j]) && j - nameStart < 16 { j += 1 }
-            var name = ByteSearch.string(bytes[nameStart..<j])
-            if let letter { name = String(UnicodeScalar(letter)) + name }
             // A rebuilt name has at least three letters: a line break before `u` is not `\nu`.
-            guard commands.contains(name), !isDoubled || j > nameStart, isDoubled || name.utf8.count >= 3 else {
+            guard isDoubled || j - nameStart >= 2, isCommand(letter, bytes, nameStart..<j) else {
                 i += 1
                 continue
             }

@@ -122,7 +122,9 @@ extension TermRegistry {
             guard x.isFinite else { throw p.bad("undecided", v, "a finite number or a recipe node") }
             return .value(x)
         }
-        guard v.objectValue != nil else { throw p.bad("undecided", v, "a number or a recipe node such as {\"term\": …}") }
+        guard v.objectValue != nil else {
+            throw p.bad("undecided", v, "a number or a recipe node such as {\"term\": …}")
+        }
         return .fallback(try RecipeBuilder(registry: p.registry).build(v, path: "\(p.path).undecided"))
     }
 }
