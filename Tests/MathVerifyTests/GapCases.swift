@@ -40,6 +40,7 @@ let gapCases: [VerdictCase] = [
     .init("B-sentence-between", "5", "First \\boxed{3}. Then the final result is \\boxed{5}", .equal),
     .init("B-correction-between", "13", "\\boxed{12} is wrong, actually \\boxed{13}", .equal),
     .init("B-missing-one", "2, 7", "\\boxed{2} \\quad \\text{and} \\quad \\boxed{8}", .different),
+    .init("B-labelled-step-not-joined", "15", "$$\\boxed{12}$$ $$\\text{Total} = \\boxed{15}$$", .equal),
     // C: labelled answers whose left side is not one variable.
     .init("C-tuple-label", "(3,2)", "\\boxed{(a,b)=(3,2)}", .equal),
     .init("C-segment-label", "4", "\\boxed{BC = 4}", .equal),
@@ -112,6 +113,7 @@ let gapCases: [VerdictCase] = [
     .init("L-final-answer-sentence", "We compute $3 + 4 = 7$. The final answer is $7$.", "\\boxed{7}", .equal),
     .init("L-answer-phrase", "Adding, we get $x = 12$. So the answer is $12$ apples.", "12", .equal),
     .init("L-prose-number", "Each of the 3 boxes holds 5, so in total there are 15 of them.", "\\boxed{15}", .equal),
+    .init("L-short-answer-not-prose", "3 apples and 4 pears", "\\boxed{3, 4}", .equal),
     .init("L-wrong", "We compute $3 + 4 = 7$. The final answer is $7$.", "\\boxed{8}", .different),
     // M: a later "Final Answer" overrides intermediate boxes.
     .init("M-final-after-box", "42", "So far \\boxed{40}. After checking the carry, Final Answer: 42", .equal),

@@ -120,11 +120,28 @@ extension AnswerExtractor {
     /// True for short texts that read as an answer rather than prose: at most one word of two or more letters
     /// outside LaTeX commands (function names, number words and "and"/"or" do not count).
     static func looksLikeAnswer(_ s: String) -> Bool {
+        s.utf8.count <= 300 && wordCount(s, stoppingAfter: 2) <= 1
+    }
+
+    /// True for sentences rather than an answer: four or more words (counted as in `looksLikeAnswer`), or a full
+    /// stop, question or exclamation mark ending a sentence inside the text.
+    static func isProse(_ s: String) -> Bool {
+        if wordCount(s, stoppingAfter: 4) >= 4 { return true }
         let bytes = Array(s.utf8)
-        if bytes.count > 300 { return false }
+        for i in bytes.indices.dropLast() where bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "?")
+            || bytes[i] == UInt8(ascii: "!") {
+            if ByteSearch.isSpace(bytes[i + 1]) && i > 0 && !ByteSearch.isDigit(bytes[i - 1]) { return true }
+        }
+        return false
+    }
+
+    /// Words of two or more letters outside LaTeX commands (function names, number words, "and", "or", "pi" and
+    /// "sqrt" do not count; `\text{…}` content is skipped), counted up to `limit`.
+    static func wordCount(_ s: String, stoppingAfter limit: Int) -> Int {
+        let bytes = Array(s.utf8)
         var words = 0
         var i = 0
-        while i < bytes.count {
+        while i < bytes.count && words < limit {
             if bytes[i] == UInt8(ascii: "\\") {
                 i += 1
                 while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
@@ -146,6 +163,6 @@ extension AnswerExtractor {
             }
             i += 1
         }
-        return words <= 1
+        return words
     }
 }

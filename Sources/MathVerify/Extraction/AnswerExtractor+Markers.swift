@@ -171,7 +171,8 @@ extension AnswerExtractor {
 
     /// True when `gap`, the text between two boxed answers, only connects them: after LaTeX commands, math
     /// delimiters, braces and subscripts are set aside, at most four words and no digit, full stop or
-    /// self-correction ("\quad \text{and} \quad", "\) and \( y_2 =", "papers and", "for part (a) and").
+    /// self-correction, and either no word at all or a connective ("and", "or", a comma or semicolon):
+    /// "\quad \text{and} \quad", "\) and \( y_2 =", "papers and", "for part (a) and"; not "$$ $$\text{Total} =".
     static func joinsAnswers(_ gap: ArraySlice<UInt8>) -> Bool {
         if gap.count > 80 { return false }
         var residue = [UInt8]()
@@ -205,7 +206,11 @@ extension AnswerExtractor {
         if words.count > 4 { return false }
         let corrections: Set<Substring> = ["wait", "actually", "no", "not", "sorry", "wrong", "instead", "rather",
                                            "oops", "but", "mistake", "correction", "mean", "then", "so", "thus"]
-        return !words.contains(where: corrections.contains)
+        if words.contains(where: corrections.contains) { return false }
+        let hasLetters = residue.contains(where: ByteSearch.isLetter)
+        let connected = words.contains { $0 == "and" || $0 == "or" } || residue.contains(UInt8(ascii: ","))
+            || residue.contains(UInt8(ascii: ";"))
+        return !hasLetters || connected
     }
 
     /// True when an extracted slice begins with a formula: `$`, `\(`, `\[` or `\boxed`.

@@ -74,8 +74,8 @@ struct AnswerExtractor {
     }
 
     /// The gold answer: the last `\boxed{}`, a GSM8K `#### n` line or an `<answer>` tag if present; else the whole
-    /// text when it reads as an answer (a MATH gold is LaTeX without `$`); else, for a worked solution in prose,
-    /// the answer a completion would give (gap L: "… The final answer is $28\%$").
+    /// text unless it is prose (a MATH gold is LaTeX without `$`; `10 inches and 5 feet` is an answer); for a worked
+    /// solution in prose, the answer a completion would give (gap L: "… The final answer is $28\%$").
     func gold(_ text: String) -> Match? {
         let bytes = input(text)
         for e in [MathVerify.Extractor.boxed, .gsm8k, .answerTag] {
@@ -84,7 +84,7 @@ struct AnswerExtractor {
         }
         let whole = clean(ArraySlice(bytes))
         if whole.isEmpty { return nil }
-        if !AnswerExtractor.looksLikeAnswer(whole), let m = read(bytes) { return m }
+        if AnswerExtractor.isProse(whole), let m = read(bytes) { return m }
         return Match(text: whole, end: bytes.count, extractor: nil)
     }
 
