@@ -105,8 +105,10 @@ let gapCases: [VerdictCase] = [
     .init("J-list-stays", "2.5", "2,5,3", .different, { $0.decimalComma = true }),
     // K: decimals against exact values at any length; a precision option.
     .init("K-seventeen-digits", "\\frac{1}{7}", "0.14285714285714285", .equal),
-    .init("K-seventeen-digits-wrong", "\\frac{1}{7}", "0.14285714285714299", .different),
+    .init("K-seventeen-digits-float-noise", "\\frac{1}{7}", "0.14285714285714299", .equal),
+    .init("K-wrong-within-fifteen", "\\frac{1}{7}", "0.14285714285799999", .different),
     .init("K-long-root", "\\sqrt{2}", "1.41421356237309505", .equal),
+    .init("K-long-root-wrong-fifth", "\\sqrt{2}", "1.41431356237309505", .different),
     .init("K-four-digits-at-four", "\\frac{1}{3}", "0.3333", .equal, { $0.roundedDecimalDigits = 4 }),
     .init("K-four-digits-at-six", "\\frac{1}{3}", "0.3333", .different),
     // L: a gold that is a worked solution without a box.

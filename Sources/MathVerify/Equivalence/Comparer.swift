@@ -279,22 +279,22 @@ struct Comparer {
     }
 
     /// True when `decimal` has k ≥ `roundedDecimalDigits` fractional digits, `other` has no finite decimal
-    /// expansion, and they differ by less than 10^-k (`decimal` is `other` rounded or truncated).
+    /// expansion, and they differ by less than 10^-min(k, 15) (`decimal` is `other` rounded or truncated).
     private func roundedDecimal(_ decimal: Rational, matches other: Value) -> Bool {
         guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum
         else { return false }
         if case .exact(let r) = other {
             if Comparer.decimalDigits(r) != nil { return false }
-            // Exactly, at any number of digits (gap K: `0.0833333333333333` is 1/12 to 16 digits):
-            // |decimal - r| · 10^k < 1.
-            guard k <= 300 else { return false }
-            let scaled = (decimal - r) * Rational(BigInt(10).power(k))
+            // Exactly, to its digits but at most 15 of them (gap K: `0.0833333333333333` is 1/12 to 16 digits;
+            // past the 15th a digit is a double's rounding, as `0.14285714285714299` printed for 1/7):
+            // |decimal - r| · 10^min(k, 15) < 1.
+            let scaled = (decimal - r) * Rational(BigInt(10).power(min(k, 15)))
             return (scaled.isNegative ? -scaled : scaled) < .one
         }
-        // Beyond a double's 15-16 significant digits, agreement to double precision is all that can be checked.
-        if k > 15 { return close(Complex(decimal.doubleValue), other.complex) }
         let v = other.complex
         guard v.im == 0, v.re.isFinite else { return false }
+        // Beyond a double's 15-16 significant digits, agreement to double precision is all that can be checked.
+        if k > 15 { return abs(decimal.doubleValue - v.re) <= 1e-14 * max(1, abs(v.re)) }
         var scale = 1.0
         for _ in 0..<k { scale *= 10 }
         return abs(decimal.doubleValue - v.re) * scale < 1 + 1e-9
