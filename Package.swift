@@ -72,7 +72,7 @@ let package = Package(
         ),
 
         // MARK: Tests
-        .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"]),
+        .testTarget(name: "MathVerifyTests", dependencies: ["MathVerify"], exclude: ["Conformance"]),
         .testTarget(name: "RewardKitTests", dependencies: ["RewardKit"], exclude: ["Fixtures"]),
         .testTarget(name: "SandboxTests", dependencies: ["Sandbox", "arbiter-box-init", "arbiter-python-zygote"]),
         .testTarget(

@@ -4,7 +4,8 @@
 /// expression tree and decides equivalence: exactly for rationals, within a tolerance for irrational values, at
 /// random points for expressions with variables, structurally for lists, sets, tuples, intervals and matrices.
 /// Every check runs under a fixed budget (`Options.maxSteps`, `maxDepth`, `maxBits`, `maxAnswerBytes`): over budget
-/// is "not equal" with a reason. There is no global state; checks may run concurrently from any thread.
+/// is `undecided` with a reason (see `Verdict`), as is an answer not found or not parsed. There is no global state;
+/// checks may run concurrently from any thread.
 public enum MathVerify {
     /// Checks whether `prediction` (a model completion, or a bare answer) answers like `gold` (a GSM8K solution
     /// ending in `#### n`, a MATH solution with `\boxed{}`, or a bare LaTeX answer).
@@ -13,7 +14,7 @@ public enum MathVerify {
         let extractor = AnswerExtractor(options: options)
         let goldMatch = extractor.gold(gold)
         let predictionMatch = extractor.prediction(prediction)
-        var result = Verification(isEquivalent: false, extractedGold: goldMatch?.text,
+        var result = Verification(verdict: .undecided, extractedGold: goldMatch?.text,
                                   extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
                                   reason: "", steps: 0)
         guard let g = goldMatch?.text else {
@@ -25,7 +26,7 @@ public enum MathVerify {
             return result
         }
         let outcome = compare(gold: g, prediction: p, options: options, budget: budget, result: &result)
-        result.isEquivalent = outcome.0
+        result.verdict = outcome.0
         result.reason = outcome.1
         result.steps = budget.steps
         return result
@@ -45,32 +46,39 @@ public enum MathVerify {
     public static func parse(_ answer: String, options: Options = Options()) -> Result<String, MathVerifyError> {
         let budget = Budget(maxSteps: options.maxSteps, maxDepth: options.maxDepth, maxBits: options.maxBits)
         do {
-            return .success(try Parser.parse(UnicodeFolding.fold(answer), budget: budget).description)
+            let expr = try Parser.parse(UnicodeFolding.fold(answer), budget: budget, decimalComma: options.decimalComma)
+            return .success(expr.description)
         } catch {
             return .failure(error)
         }
     }
 
     private static func compare(gold: String, prediction: String, options: Options, budget: Budget,
-                                result: inout Verification) -> (Bool, String) {
+                                result: inout Verification) -> (MathVerify.Verdict, String) {
         for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes {
-            return (false, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
+            return (.undecided, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
         }
         let identical = compact(gold) == compact(prediction)
         let parsed = [gold, prediction].map { (text) -> Result<Expr, MathVerifyError> in
-            Result { () throws(MathVerifyError) -> Expr in try Parser.parse(UnicodeFolding.fold(text), budget: budget) }
+            Result { () throws(MathVerifyError) -> Expr in
+                try Parser.parse(UnicodeFolding.fold(text), budget: budget, decimalComma: options.decimalComma)
+            }
         }
         result.parsedGold = try? parsed[0].get().description
         result.parsedPrediction = try? parsed[1].get().description
-        guard case .success(let goldExpr) = parsed[0], case .success(let predictionExpr) = parsed[1] else {
-            if identical { return (true, "identical answers") }
+        guard case .success(let goldExpr) = parsed[0], case .success(var predictionExpr) = parsed[1] else {
+            if identical { return (.equal, "identical answers") }
             let failure = zip(["gold", "prediction"], parsed).compactMap { name, r -> String? in
                 if case .failure(let e) = r { return "\(name) \(e)" }
                 return nil
             }.first!
             return textFallback(gold, prediction, options, failure)
         }
-        if identical { return (true, "identical answers") }
+        if identical { return (.equal, "identical answers") }
+        if !options.allowSetRelationComparison, predictionExpr.isInequality, !goldExpr.isInequality {
+            return (.different, "an inequality against a gold that is not one (allowSetRelationComparison is off)")
+        }
+        if !options.strict { predictionExpr = predictionExpr.renamingVariables(as: goldExpr) }
         let canonicalizer = Canonicalizer(options: options, budget: budget)
         let comparer = Comparer(options: options, budget: budget)
         var lastReason = "different"
@@ -78,27 +86,28 @@ public enum MathVerify {
             for g in try canonicalizer.readings(goldExpr) {
                 for p in try canonicalizer.readings(predictionExpr) {
                     switch try comparer.compare(g, p) {
-                    case .equal(let why): return (true, why)
+                    case .equal(let why): return (.equal, why)
                     case .different(let why): lastReason = why
                     }
                 }
             }
         } catch {
-            if case .overBudget = error { return (false, error.description) }
+            if case .overBudget = error { return (.undecided, error.description) }
             let fallback = textFallback(gold, prediction, options, error.description)
             return fallback
         }
         // Words that did not compare as mathematics (`\text{A5}_{11}`) may still be the same words.
         if goldExpr.containsText || predictionExpr.containsText, textKey(gold, options) == textKey(prediction, options) {
-            return (true, "same text")
+            return (.equal, "same text")
         }
-        return (false, lastReason)
+        return (.different, lastReason)
     }
 
+    /// Answers that could not be compared as mathematics: equal when they are the same words, else undecided.
     private static func textFallback(_ gold: String, _ prediction: String, _ options: Options, _ why: String)
-        -> (Bool, String)
+        -> (MathVerify.Verdict, String)
     {
-        textKey(gold, options) == textKey(prediction, options) ? (true, "same text") : (false, why)
+        textKey(gold, options) == textKey(prediction, options) ? (.equal, "same text") : (.undecided, why)
     }
 
     /// The answer without white space, except a single space between two digits (`2 1/2` is not `21/2`).

@@ -1,4 +1,4 @@
-/// Why an answer could not be read or compared. `verify` never throws: it turns these into a "not equal" verdict
+/// Why an answer could not be read or compared. `verify` never throws: it turns these into an `undecided` verdict
 /// whose reason is the error's description.
 public enum MathVerifyError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A fixed budget (steps, nesting depth, answer length or number size) was exhausted; `limit` names it.

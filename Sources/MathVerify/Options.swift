@@ -28,6 +28,19 @@ extension MathVerify {
         case either
     }
 
+    /// Which notations an answer is read in (math-verify's extraction targets `LatexExtractionConfig` and
+    /// `ExprExtractionConfig`).
+    public enum ExtractionMode: String, Sendable, Hashable, CaseIterable {
+        /// LaTeX and plain expressions (the default).
+        case both
+        /// LaTeX only: an answer must sit in a marker or a math span (`$…$` on one line, `\(…\)`, `\[…\]`,
+        /// `\boxed{}`); no last-number fallback in plain prose.
+        case latex
+        /// Plain expressions only: numbers and arithmetic in prose; `\boxed{}` and math spans are not looked for,
+        /// and a number must stand on its own (`AZYUK2A` holds no answer).
+        case expr
+    }
+
     /// Every choice of the verifier. The defaults are the ones the tests and benchmarks use.
     public struct Options: Sendable, Hashable {
         /// Extractors tried on a completion, in two tiers: structural markers (`boxed`, `answerTag`, `gsm8k`) first,
@@ -68,9 +81,21 @@ extension MathVerify {
         public var unorderedLists: Bool = true
         /// Case-insensitive comparison of text answers (`\text{East}` equals `east`).
         public var caseInsensitiveText: Bool = true
+        /// Which notations answers are read in (see `ExtractionMode`).
+        public var extractionMode: ExtractionMode = .both
+        /// A comma followed by one, two or more than three digits is a decimal comma in a plain number (`1000,99`,
+        /// `0,111`, `2,74` read as 1000.99, 0.111, 2.74); a comma before exactly three digits stays a thousands
+        /// separator (`1,000`), and `1, 5` (with a space) stays a list. Off: every such comma separates a list.
+        public var decimalComma: Bool = false
+        /// False: two answers that differ only in the names of their variables are equal (`f(x)` and `f(y)`),
+        /// as math-verify's `strict=False`.
+        public var strict: Bool = true
+        /// A predicted inequality may equal a gold set (`x > 1` vs `(1, \infty)`), as math-verify's
+        /// `allow_set_relation_comp`. A gold inequality always equals the same set predicted.
+        public var allowSetRelationComparison: Bool = true
         /// Completions longer than this many UTF-8 bytes are read from their last `maxInputBytes` bytes only.
         public var maxInputBytes: Int = 100_000
-        /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is "not equal").
+        /// An extracted answer longer than this many UTF-8 bytes is not parsed (the check is `undecided`).
         public var maxAnswerBytes: Int = 2_000
         /// Work allowance of one check: lexing, parsing, evaluation and comparison steps together.
         public var maxSteps: Int = 100_000

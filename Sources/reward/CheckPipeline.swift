@@ -1,4 +1,5 @@
 import Foundation
+import MathVerify
 import RewardKit
 
 /// Reads, scores and writes in batches, scoring one batch while the next is read; at most two batches are in
@@ -72,10 +73,13 @@ struct CheckSummary {
     var errors = 0
     var rewardSum = 0.0
     var componentSums: [String: (sum: Double, n: Int)] = [:]
+    /// Scored lines per checker verdict (lines whose reward gives one).
+    var verdicts: [MathVerify.Verdict: Int] = [:]
     let started = Date()
 
     mutating func add(_ s: Score) {
         count += 1
+        if let v = s.verdict, !s.isError { verdicts[v, default: 0] += 1 }
         if s.isError {
             errors += 1
             return
@@ -91,6 +95,10 @@ struct CheckSummary {
         let mean = scored > 0 ? String(format: "%.4f", rewardSum / Double(scored)) : "n/a"
         var s = "reward check: \(count) lines, \(scored) scored, \(errors) errors, mean reward \(mean), "
         s += String(format: "%.0f samples/s\n", rate)
+        if !verdicts.isEmpty {
+            s += "  verdicts: " + MathVerify.Verdict.allCases.map { "\(verdicts[$0] ?? 0) \($0.rawValue)" }
+                .joined(separator: ", ") + "\n"
+        }
         for (k, v) in componentSums.sorted(by: { $0.key < $1.key }) {
             s += String(format: "  %@ mean %.4f (n=%d)\n", k, v.sum / Double(v.n), v.n)
         }

@@ -49,6 +49,25 @@ import Testing
         #expect(out.stderr.contains("6 lines, 2 scored, 4 errors"))
     }
 
+    @Test func mathLinesSayTheirVerdictAndTheSummaryCountsThem() throws {
+        let input = """
+            {"completion":"\\\\boxed{5}","answer":"5"}
+            {"completion":"\\\\boxed{6}","answer":"5"}
+            {"completion":"\\\\boxed{7}","answer":"7"}
+            {"completion":"I cannot tell.","answer":"5"}
+            {"completion":"\\\\boxed{5}"}
+            """
+        let recipe = #"{"reward":{"term":"math","params":{"undecided":0.25}}}"#
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-undecided-\(getpid()).json")
+        try recipe.write(to: path, atomically: true, encoding: .utf8)
+        let out = try Binary("reward").run(["check", "--recipe", path.path], stdin: input)
+        #expect(out.status == 1, "the line without a reference is an error")
+        let rows = try objects(out)
+        #expect(rows.map { $0["verdict"]?.stringValue } == ["equal", "different", "equal", "undecided", nil])
+        #expect(rows.map { $0["reward"]?.doubleValue } == [1, 0, 1, 0.25, nil])
+        #expect(out.stderr.contains("verdicts: 2 equal, 1 different, 1 undecided"), "\(out.stderr)")
+    }
+
     @Test func passesUnknownFieldsThroughInOrder() throws {
         let out = try Binary("reward").run(
             ["check", "--recipe", "format", "-"], stdin: #"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5}"# + "\n")

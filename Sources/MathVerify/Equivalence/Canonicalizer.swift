@@ -36,6 +36,13 @@ struct Canonicalizer {
         try budget.nested { () throws(MathVerifyError) -> Expr in
             try budget.tick()
             if !e.isCompound {
+                // Matrix arithmetic is carried out (gap I): `A + B`, `I \cdot A`, `2A`.
+                if e.mentionsMatrix {
+                    guard let m = try matrixValue(e) else {
+                        throw .undefined("matrix arithmetic that cannot be carried out (shapes or operations)")
+                    }
+                    return .matrix(m)
+                }
                 // A scalar answer: drop its units, then spell out its `±` choices.
                 let scalar = options.dropUnits ? dropUnits(e) : e
                 let expanded = try expandPlusMinus(scalar)
@@ -44,7 +51,9 @@ struct Canonicalizer {
             let e = try e.mapChildren { (c) throws(MathVerifyError) -> Expr in try canonical(c) }
             switch e {
             case .relation(let terms, let ops):
-                return try relation(terms, ops) ?? e
+                let (t, o) = Canonicalizer.simplifiedChain(terms, ops)
+                if o.isEmpty { return t[0] }
+                return try relation(t, o) ?? .relation(t, o)
             case .list(let items) where items.count == 1:
                 return items[0]
             case .tuple(let items) where items.count == 1:
@@ -59,24 +68,6 @@ struct Canonicalizer {
                 return e
             }
         }
-    }
-
-    /// The value an equation states, when `equationAsValue` allows reading it so: `x = 3`, `x = 1 + 2 = 3`,
-    /// `3 = x`, `f(x) = x^2`. Nil for other relations (`2x - y = -3` stays an equation).
-    static func equationValue(_ e: Expr, options: MathVerify.Options) -> Expr? {
-        guard options.equationAsValue, case .relation(let terms, let ops) = e, ops.allSatisfy({ $0 == .equal }) else {
-            return nil
-        }
-        if case .symbol(let name) = terms[0], !terms.last!.mentions(name) { return terms.last! }
-        if terms.count == 2, case .symbol(let name) = terms[1], !terms[0].mentions(name) { return terms[0] }
-        // `48 + 24 = 72`: a worked arithmetic chain, read as its result.
-        if terms.allSatisfy({ $0.symbols.isEmpty }) { return terms.last! }
-        // `f(x) = x^2`, `g(2) = 5`: a function's name applied to arguments, read as its value.
-        if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2, case .symbol(let name) = factors[0],
-           functionNames.contains(name), !terms[1].mentions(name) {
-            return terms[1]
-        }
-        return nil
     }
 
     private func isUnit(_ e: Expr) -> Bool {
@@ -109,62 +100,6 @@ struct Canonicalizer {
         default:
             return e
         }
-    }
-
-    private func relation(_ terms: [Expr], _ ops: [Expr.Relation]) throws(MathVerifyError) -> Expr? {
-        if ops.count == 1 && ops[0] == .member, case .symbol = terms[0] { return terms[1] }
-        // One-variable inequalities become intervals.
-        func interval(_ bound: Expr, _ op: Expr.Relation, variableOnLeft: Bool) -> Expr? {
-            let inf = Expr.constant(.infinity)
-            let below: Bool  // the variable is below the bound
-            switch op {
-            case .less, .lessEqual: below = variableOnLeft
-            case .greater, .greaterEqual: below = !variableOnLeft
-            default: return nil
-            }
-            let closed = op == .lessEqual || op == .greaterEqual
-            return below ? .interval(.neg(inf), bound, lowerClosed: false, upperClosed: closed)
-                : .interval(bound, inf, lowerClosed: closed, upperClosed: false)
-        }
-        if terms.count == 2 {
-            if case .symbol = terms[0] { return interval(terms[1], ops[0], variableOnLeft: true) }
-            if case .symbol = terms[1] { return interval(terms[0], ops[0], variableOnLeft: false) }
-            if let (bound, positive) = try linearBound(terms[0], terms[1]) {
-                // a·x + b op 0 with a > 0 is x op -b/a; a < 0 flips the inequality.
-                return interval(bound, ops[0], variableOnLeft: positive)
-            }
-        }
-        if terms.count == 3, case .symbol = terms[1] {
-            let increasing = [Expr.Relation.less, .lessEqual]
-            let decreasing = [Expr.Relation.greater, .greaterEqual]
-            if increasing.contains(ops[0]) && increasing.contains(ops[1]) {
-                return .interval(terms[0], terms[2], lowerClosed: ops[0] == .lessEqual, upperClosed: ops[1] == .lessEqual)
-            }
-            if decreasing.contains(ops[0]) && decreasing.contains(ops[1]) {
-                return .interval(terms[2], terms[0], lowerClosed: ops[1] == .greaterEqual,
-                                 upperClosed: ops[0] == .greaterEqual)
-            }
-        }
-        return nil
-    }
-
-    /// For `lhs op rhs` linear in one variable x (`lhs - rhs = a·x + b`): the bound `-b/a` and whether `a > 0`.
-    private func linearBound(_ lhs: Expr, _ rhs: Expr) throws(MathVerifyError) -> (Expr, Bool)? {
-        let f = Expr.add([lhs, .neg(rhs)])
-        let variables = f.symbols
-        guard variables.count == 1, let x = variables.first else { return nil }
-        func at(_ v: Int) -> Expr { f.substituting(x, with: .number(Rational(v))) }
-        let b = at(0)
-        let a = Expr.add([at(1), .neg(b)])
-        let evaluator = Evaluator(budget: budget, environment: [:], degreesAsNumbers: true)
-        guard let av = try? evaluator.evaluate(a).complex, let bv = try? evaluator.evaluate(b).complex,
-              let f2 = try? evaluator.evaluate(at(2)).complex, let f5 = try? evaluator.evaluate(at(5)).complex,
-              av.im == 0, av.re != 0, av.isFinite, bv.isFinite else { return nil }
-        // Linear: f(2) = 2a + b and f(5) = 5a + b.
-        let tolerance = 1e-9 * (1 + abs(av.re) + abs(bv.re))
-        guard (f2 - (Complex(2) * av + bv)).magnitude < tolerance, (f5 - (Complex(5) * av + bv)).magnitude < tolerance
-        else { return nil }
-        return (.div(.neg(b), a), av.re > 0)
     }
 
     /// All sign choices of the `±` in scalar `e` (at most 16), or `[e]` without `±`.

@@ -40,7 +40,10 @@ struct Comparer {
             return try unordered(xs, ys)
         case (.tuple(let xs), .tuple(let ys)):
             return try ordered(xs, ys)
-        case (.tuple(let xs), .list(let ys)), (.list(let xs), .tuple(let ys)):
+        case (.tuple(let xs), .list(let ys)):
+            // A gold tuple keeps its order against a bare list (`(3, 1)` is not `{1, 3}`).
+            return try ordered(xs, ys)
+        case (.list(let xs), .tuple(let ys)):
             return options.unorderedLists ? try unordered(xs, ys) : try ordered(xs, ys)
         case (.interval(let a1, let b1, let l1, let u1), .interval(let a2, let b2, let l2, let u2)):
             if l1 != l2 || u1 != u2 { return .different("interval ends differ in closedness") }
@@ -59,6 +62,19 @@ struct Comparer {
             return try ordered([x[1], x[0]], [y[1], y[0]])
         case (.relation(let t1, let o1), .relation(let t2, let o2)):
             return try relations(t1, o1, t2, o2)
+        case (.function("ratio", let xs), .function("ratio", let ys)):
+            // Proportional: `7:32` is `14:64`; each part divided by the first.
+            guard xs.count == ys.count else { return .different("ratios of \(xs.count) and \(ys.count) parts") }
+            // A zero part (`12:00`, a time of day) is not a ratio: the parts compare one by one.
+            if xs.contains(where: \.isZeroNumber) || ys.contains(where: \.isZeroNumber) { return try ordered(xs, ys) }
+            for k in 1..<xs.count {
+                if case .different(let why) = try compare(.div(xs[k], xs[0]), .div(ys[k], ys[0])) {
+                    return .different("ratios not proportional: \(why)")
+                }
+            }
+            return .equal("proportional ratios")
+        case (.function("ratio", _), _), (_, .function("ratio", _)):
+            return .different("a ratio against a value that is not one")
         default:
             break
         }
@@ -66,6 +82,13 @@ struct Comparer {
             // A one-element collection against a single value: `{3}` vs `3`.
             if case .set(let xs) = a, xs.count == 1, !b.isCompound { return try compare(xs[0], b) }
             if case .set(let ys) = b, ys.count == 1, !a.isCompound { return try compare(a, ys[0]) }
+            // The same value written twice (`\boxed{15\frac{39}{40}}` or `\boxed{\frac{639}{40}}`) is that value.
+            if case .list(let xs) = a, !b.isCompound, xs.count <= 8, try distinct(xs).count == 1 {
+                return try compare(xs[0], b)
+            }
+            if case .list(let ys) = b, !a.isCompound, ys.count <= 8, try distinct(ys).count == 1 {
+                return try compare(a, ys[0])
+            }
             return .different("different kinds of answer")
         }
         return try scalars(a, b)
@@ -88,7 +111,14 @@ struct Comparer {
 
     private func unordered(_ xs: [Expr], _ ys: [Expr]) throws(MathVerifyError) -> Outcome {
         guard options.unorderedLists else { return try ordered(xs, ys) }
-        guard xs.count == ys.count else { return .different("\(xs.count) vs \(ys.count) elements") }
+        guard xs.count == ys.count else {
+            // Repeated elements count once, as in a set (gap H: `\{1, 2, 2\}` is `\{1, 2\}`).
+            let (dx, dy) = (try distinct(xs), try distinct(ys))
+            if dx.count == xs.count && dy.count == ys.count || dx.count != dy.count {
+                return .different("\(xs.count) vs \(ys.count) elements")
+            }
+            return try unordered(dx, dy)
+        }
         var used = [Bool](repeating: false, count: ys.count)
         // Long lists of numbers or expressions: pair elements by their values at the sample points first, so the
         // matching costs n evaluations per side rather than n² comparisons.
@@ -112,6 +142,22 @@ struct Comparer {
             return .different("element \(x) has no match")
         }
         return .equal("same elements")
+    }
+
+    /// The elements without those equal to an earlier one (at most 64 elements are deduplicated; longer lists are
+    /// returned as they are).
+    private func distinct(_ xs: [Expr]) throws(MathVerifyError) -> [Expr] {
+        guard xs.count <= 64 else { return xs }
+        var kept: [Expr] = []
+        for x in xs {
+            var seen = false
+            for k in kept where try compare(k, x).isEqual {
+                seen = true
+                break
+            }
+            if !seen { kept.append(x) }
+        }
+        return kept
     }
 
     /// Each scalar element's values at the shared sample points (nil for an element that is compound or undefined
@@ -233,13 +279,22 @@ struct Comparer {
     }
 
     /// True when `decimal` has k ≥ `roundedDecimalDigits` fractional digits, `other` has no finite decimal
-    /// expansion, and they differ by less than 10^-k (`decimal` is `other` rounded or truncated).
+    /// expansion, and they differ by less than 10^-min(k, 15) (`decimal` is `other` rounded or truncated).
     private func roundedDecimal(_ decimal: Rational, matches other: Value) -> Bool {
-        guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum, k <= 15
+        guard let minimum = options.roundedDecimalDigits, let k = Comparer.decimalDigits(decimal), k >= minimum
         else { return false }
-        if case .exact(let r) = other, Comparer.decimalDigits(r) != nil { return false }
+        if case .exact(let r) = other {
+            if Comparer.decimalDigits(r) != nil { return false }
+            // Exactly, to its digits but at most 15 of them (gap K: `0.0833333333333333` is 1/12 to 16 digits;
+            // past the 15th a digit is a double's rounding, as `0.14285714285714299` printed for 1/7):
+            // |decimal - r| · 10^min(k, 15) < 1.
+            let scaled = (decimal - r) * Rational(BigInt(10).power(min(k, 15)))
+            return (scaled.isNegative ? -scaled : scaled) < .one
+        }
         let v = other.complex
         guard v.im == 0, v.re.isFinite else { return false }
+        // Beyond a double's 15-16 significant digits, agreement to double precision is all that can be checked.
+        if k > 15 { return abs(decimal.doubleValue - v.re) <= 1e-14 * max(1, abs(v.re)) }
         var scale = 1.0
         for _ in 0..<k { scale *= 10 }
         return abs(decimal.doubleValue - v.re) * scale < 1 + 1e-9

@@ -1,8 +1,11 @@
 /// Fallbacks when no marker matched (the last formula, the last number) and the cleaning of every extracted answer.
 extension AnswerExtractor {
     /// The last `$...$`, `\(...\)` or `\[...\]` formula (with the ones before it joined when only ",", "and" or
-    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span ending in a space is taken for currency and skipped.
+    /// "or" separate them: `$x=5$ or $x=-5$`). A `$` span that starts with a digit and ends in a space (`$5 and $`)
+    /// is taken for currency and skipped; `$ \frac{10}{9} $` is a formula (gap A). In LaTeX-only mode an inline
+    /// span (`$…$`, `\(…\)`) stays on one line, as math-verify reads them.
     func lastMath(in bytes: [UInt8]) -> (text: String, end: Int)? {
+        let oneLine = options.extractionMode == .latex
         var spans: [(start: Int, end: Int, content: ArraySlice<UInt8>)] = []
         var i = max(0, bytes.count - 4_000)  // formulas near the end only: bounded work on long completions
         while i < bytes.count {
@@ -11,14 +14,19 @@ extension AnswerExtractor {
                 let double = i + 1 < bytes.count && bytes[i + 1] == UInt8(ascii: "$")
                 let open = i + (double ? 2 : 1)
                 var j = open
+                var broken = false
                 while j < bytes.count && bytes[j] != UInt8(ascii: "$") {
+                    if bytes[j] == 0x0A && !double { broken = true }
                     if bytes[j] == UInt8(ascii: "\\") { j += 1 }
                     j += 1
                 }
                 guard j < bytes.count else { break }
                 let content = bytes[open..<j]
                 let close = j + (double ? 2 : 1)
-                if let last = content.last, !ByteSearch.isSpace(last), !content.isEmpty {
+                let currency = content.first.map(ByteSearch.isDigit) == true
+                    && content.last.map(ByteSearch.isSpace) == true
+                let blank = content.allSatisfy(ByteSearch.isSpace)
+                if !currency && !blank && !(broken && oneLine) {
                     spans.append((i, min(close, bytes.count), content))
                 }
                 i = close
@@ -26,9 +34,13 @@ extension AnswerExtractor {
                       bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
                 let closer = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
                 var j = i + 2
-                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) { j += 1 }
+                var broken = false
+                while j + 1 < bytes.count && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == closer) {
+                    if bytes[j] == 0x0A && closer == UInt8(ascii: ")") { broken = true }
+                    j += 1
+                }
                 guard j + 1 < bytes.count else { break }
-                spans.append((i, j + 2, bytes[(i + 2)..<j]))
+                if !(broken && oneLine) { spans.append((i, j + 2, bytes[(i + 2)..<j])) }
                 i = j + 2
             } else {
                 i += 1
@@ -108,11 +120,28 @@ extension AnswerExtractor {
     /// True for short texts that read as an answer rather than prose: at most one word of two or more letters
     /// outside LaTeX commands (function names, number words and "and"/"or" do not count).
     static func looksLikeAnswer(_ s: String) -> Bool {
+        s.utf8.count <= 300 && wordCount(s, stoppingAfter: 2) <= 1
+    }
+
+    /// True for sentences rather than an answer: four or more words (counted as in `looksLikeAnswer`), or a full
+    /// stop, question or exclamation mark ending a sentence inside the text.
+    static func isProse(_ s: String) -> Bool {
+        if wordCount(s, stoppingAfter: 4) >= 4 { return true }
         let bytes = Array(s.utf8)
-        if bytes.count > 300 { return false }
+        for i in bytes.indices.dropLast() where bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "?")
+            || bytes[i] == UInt8(ascii: "!") {
+            if ByteSearch.isSpace(bytes[i + 1]) && i > 0 && !ByteSearch.isDigit(bytes[i - 1]) { return true }
+        }
+        return false
+    }
+
+    /// Words of two or more letters outside LaTeX commands (function names, number words, "and", "or", "pi" and
+    /// "sqrt" do not count; `\text{…}` content is skipped), counted up to `limit`.
+    static func wordCount(_ s: String, stoppingAfter limit: Int) -> Int {
+        let bytes = Array(s.utf8)
         var words = 0
         var i = 0
-        while i < bytes.count {
+        while i < bytes.count && words < limit {
             if bytes[i] == UInt8(ascii: "\\") {
                 i += 1
                 while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
@@ -134,6 +163,6 @@ extension AnswerExtractor {
             }
             i += 1
         }
-        return words <= 1
+        return words
     }
 }

@@ -21,15 +21,12 @@ extension AnswerExtractor {
         }
         guard !found.isEmpty else { return nil }
         found.sort { $0.start < $1.start }
-        // Answers boxed one by one ("\boxed{1} and \boxed{2}") are read as a list.
+        // Answers boxed one by one ("\boxed{1} and \boxed{2}", "$y_1 = \boxed{a}$ and $y_2 = \boxed{b}$") are read
+        // as a list (gap B).
         var parts = [found[found.count - 1]]
         var k = found.count - 2
-        while k >= 0, found[k].end <= parts[0].start {
-            let gap = bytes[found[k].end..<parts[0].start]
-            let connective = ByteSearch.string(gap).trimmingSpaces.lowercased()
-            guard gap.count <= 12,
-                  ["", ",", "and", "$, $", "$ and $", "$,$", ",\\", ", and", "$, and $", "\\text{ and }", ";"]
-                    .contains(connective) else { break }
+        while k >= 0, found[k].end <= parts[0].start,
+              AnswerExtractor.joinsAnswers(bytes[found[k].end..<parts[0].start]) {
             parts.insert(found[k], at: 0)
             k -= 1
         }
@@ -71,6 +68,10 @@ extension AnswerExtractor {
         candidates.sort { $0.0 > $1.0 }
         for (_, captureStart) in candidates.prefix(8) {
             let (slice, end) = sentence(in: bytes, from: captureStart, lineOnly: lineOnly)
+            // LaTeX-only reading: the phrase must introduce a formula.
+            if options.extractionMode == .latex && extractor != .gsm8k && !AnswerExtractor.startsMath(slice) {
+                continue
+            }
             let text = clean(slice)
             if !text.isEmpty && (extractor == .gsm8k || AnswerExtractor.looksLikeAnswer(text)) {
                 return Match(text: text, end: end, extractor: extractor)
@@ -166,5 +167,58 @@ extension AnswerExtractor {
             k -= 2
         }
         return nil
+    }
+
+    /// True when `gap`, the text between two boxed answers, only connects them: after LaTeX commands, math
+    /// delimiters, braces and subscripts are set aside, at most four words and no digit, full stop or
+    /// self-correction, and either no word at all or a connective ("and", "or", a comma or semicolon):
+    /// "\quad \text{and} \quad", "\) and \( y_2 =", "papers and", "for part (a) and"; not "$$ $$\text{Total} =".
+    static func joinsAnswers(_ gap: ArraySlice<UInt8>) -> Bool {
+        if gap.count > 80 { return false }
+        var residue = [UInt8]()
+        var i = gap.startIndex
+        while i < gap.endIndex {
+            let b = gap[i]
+            if b == UInt8(ascii: "\\") {
+                i += 1
+                if i < gap.endIndex && !ByteSearch.isLetter(gap[i]) { i += 1; continue }
+                while i < gap.endIndex && ByteSearch.isLetter(gap[i]) { i += 1 }
+                residue.append(0x20)
+                continue
+            }
+            if b == UInt8(ascii: "_") {  // a subscript: `_1`, `_{12}`
+                i += 1
+                if i < gap.endIndex && gap[i] == UInt8(ascii: "{") {
+                    while i < gap.endIndex && gap[i] != UInt8(ascii: "}") { i += 1 }
+                }
+                i += 1
+                continue
+            }
+            if b == UInt8(ascii: "$") || b == UInt8(ascii: "{") || b == UInt8(ascii: "}") || b == UInt8(ascii: "~") {
+                residue.append(0x20)
+            } else {
+                residue.append(ByteSearch.lower(b, true))
+            }
+            i += 1
+        }
+        if residue.contains(where: { ByteSearch.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == 0x0A }) { return false }
+        let words = ByteSearch.string(residue[...]).split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
+        if words.count > 4 { return false }
+        let corrections: Set<Substring> = ["wait", "actually", "no", "not", "sorry", "wrong", "instead", "rather",
+                                           "oops", "but", "mistake", "correction", "mean", "then", "so", "thus"]
+        if words.contains(where: corrections.contains) { return false }
+        let hasLetters = residue.contains(where: ByteSearch.isLetter)
+        let connected = words.contains { $0 == "and" || $0 == "or" } || residue.contains(UInt8(ascii: ","))
+            || residue.contains(UInt8(ascii: ";"))
+        return !hasLetters || connected
+    }
+
+    /// True when an extracted slice begins with a formula: `$`, `\(`, `\[` or `\boxed`.
+    static func startsMath(_ slice: ArraySlice<UInt8>) -> Bool {
+        guard let first = slice.first else { return false }
+        if first == UInt8(ascii: "$") { return true }
+        let rest = slice.dropFirst()
+        return first == UInt8(ascii: "\\") && (rest.first == UInt8(ascii: "(") || rest.first == UInt8(ascii: "[")
+            || rest.starts(with: "boxed".utf8))
     }
 }

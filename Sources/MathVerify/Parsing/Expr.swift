@@ -33,6 +33,8 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
 
     enum Relation: String, Sendable, Hashable {
         case equal = "=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", notEqual = "!=", member = "∈"
+        /// `\approx`: the side after it approximates the one before (`x = 1/3 \approx 0.33`).
+        case approx = "≈"
     }
 
     var description: String {
@@ -86,5 +88,34 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
             for c in e.children { stack.append((c, d + 1)) }
         }
         return false
+    }
+
+    /// True for the number 0 as written.
+    var isZeroNumber: Bool {
+        if case .number(let r) = self { return r.isZero }
+        return false
+    }
+
+    /// True for an inequality or a chain of them (`x > 1`, `-2 \le x \le 7`).
+    var isInequality: Bool {
+        guard case .relation(_, let ops) = self else { return false }
+        return ops.allSatisfy { [.less, .lessEqual, .greater, .greaterEqual].contains($0) }
+    }
+
+    /// The expression with its variables renamed to those of `other` when both have the same number of them
+    /// (math-verify's `strict=False`: `f(y)` read as `f(x)`). Variables both share keep their names; the others are
+    /// paired in sorted order.
+    func renamingVariables(as other: Expr) -> Expr {
+        let mine = symbols
+        let theirs = other.symbols
+        guard mine.count == theirs.count, mine != theirs else { return self }
+        let shared = Set(mine).intersection(theirs)
+        let from = mine.filter { !shared.contains($0) }
+        let to = theirs.filter { !shared.contains($0) }
+        // Through placeholder names, so that a swap (x↔y) does not merge two variables.
+        var e = self
+        for (k, name) in from.enumerated() { e = e.substituting(name, with: .symbol("\u{0}\(k)")) }
+        for (k, name) in to.enumerated() { e = e.substituting("\u{0}\(k)", with: .symbol(name)) }
+        return e
     }
 }

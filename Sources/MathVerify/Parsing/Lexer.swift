@@ -5,12 +5,14 @@ struct Lexer {
     private var i = 0
     private let budget: Budget
     private let joinThousands: Bool
+    private let decimalComma: Bool
     private var allowThousands = false
 
-    init(_ bytes: [UInt8], budget: Budget, joinThousands: Bool) {
+    init(_ bytes: [UInt8], budget: Budget, joinThousands: Bool, decimalComma: Bool = false) {
         self.bytes = bytes
         self.budget = budget
         self.joinThousands = joinThousands
+        self.decimalComma = decimalComma
     }
 
     /// Commands that only change presentation.
@@ -94,16 +96,27 @@ struct Lexer {
         var fraction = 0
         var groupLength = 0
         var firstGroup = true
+        let start = i
         while i < bytes.count && isDigit(bytes[i]) {
             digits.append(bytes[i])
             groupLength += 1
             i += 1
+            // A first group with a leading zero (`0,111`) is never followed by thousands.
             if allowThousands, i < bytes.count, groupLength <= 3, firstGroup || groupLength == 3,
-               let next = thousandsGroupStart(at: i) {
+               !(firstGroup && bytes[start] == UInt8(ascii: "0")), let next = thousandsGroupStart(at: i) {
                 i = next
                 firstGroup = false
                 groupLength = 0
             }
+        }
+        if decimalComma, firstGroup, let end = decimalCommaEnd(integerStart: start) {
+            i += 1
+            while i < end {
+                digits.append(bytes[i])
+                fraction += 1
+                i += 1
+            }
+            return NumberLiteral(digits: digits, fractionDigits: fraction, exponent: 0)
         }
         if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "."), isDigit(bytes[i + 1]) {
             i += 1
@@ -133,6 +146,28 @@ struct Lexer {
             }
         }
         return NumberLiteral(digits: digits, fractionDigits: fraction, exponent: exponent)
+    }
+
+    /// With `i` at a `,` after the integer digits from `integerStart`: the end of the decimal-comma fraction when the
+    /// comma reads as one (`1000,99`, `0,111`, `2,74`): a digit right after the comma, not a thousands group (three
+    /// digits after one to three digits that do not start with 0), not a dot after it, and no list around it (no
+    /// comma before the number or after the fraction).
+    private func decimalCommaEnd(integerStart: Int) -> Int? {
+        guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: ","), isDigit(bytes[i + 1]) else { return nil }
+        var before = integerStart - 1
+        while before >= 0 && bytes[before] == 0x20 { before -= 1 }
+        if before >= 0 && bytes[before] == UInt8(ascii: ",") { return nil }
+        var end = i + 1
+        while end < bytes.count && isDigit(bytes[end]) { end += 1 }
+        let integerDigits = i - integerStart
+        let thousands = end - (i + 1) == 3 && integerDigits <= 3 && bytes[integerStart] != UInt8(ascii: "0")
+        if thousands { return nil }
+        var after = end
+        if after < bytes.count && bytes[after] == UInt8(ascii: ".") && after + 1 < bytes.count
+            && isDigit(bytes[after + 1]) { return nil }
+        while after < bytes.count && bytes[after] == 0x20 { after += 1 }
+        if after < bytes.count && bytes[after] == UInt8(ascii: ",") { return nil }
+        return end
     }
 
     /// True when the digits at `start` with their `,ddd` groups read as one number: at most four groups, a first

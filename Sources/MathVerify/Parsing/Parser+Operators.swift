@@ -12,16 +12,24 @@ extension Parser {
     }
 
     /// Comma-separated items up to a closer (not consumed) or the end.
+    /// When both `;` and `,` separate the items, `;` separates groups and each group of several items is a tuple:
+    /// `p=5,q=2;p=7,q=2` is `(p=5, q=2), (p=7, q=2)`.
     mutating func parseItems() throws(MathVerifyError) -> [Expr] {
         try budget.nested { () throws(MathVerifyError) -> [Expr] in
-            var items = [try parseRelation()]
+            var groups: [[Expr]] = [[try parseRelation()]]
+            var commas = false
             while isListSeparator(current) {
+                if isSymbol(current, ";") { groups.append([]) } else { commas = true }
                 pos += 1
                 while isListSeparator(current) { pos += 1 }  // `19, 46, and 82`
                 if current == nil || isCloser(current) { break }
-                items.append(try parseRelation())
+                groups[groups.count - 1].append(try parseRelation())
             }
-            return items
+            groups.removeAll { $0.isEmpty }
+            if groups.count > 1 && commas {
+                return groups.map { $0.count == 1 ? $0[0] : .tuple($0) }
+            }
+            return groups.flatMap { $0 }
         }
     }
 
@@ -55,7 +63,7 @@ extension Parser {
             }
         case .command(let c):
             let map: [String: Expr.Relation] = [
-                "le": .lessEqual, "ge": .greaterEqual, "ne": .notEqual, "in": .member, "approx": .equal,
+                "le": .lessEqual, "ge": .greaterEqual, "ne": .notEqual, "in": .member, "approx": .approx,
                 "equiv": .equal, "sim": .equal, "cong": .equal, "simeq": .equal,
             ]
             if let r = map[c] {
@@ -79,12 +87,24 @@ extension Parser {
     }
 
     mutating func parseUnion() throws(MathVerifyError) -> Expr {
-        var parts = [try parseSum()]
+        var parts = [try parseRatio()]
         while case .command(let c) = current, c == "cup" || c == "union" {
             pos += 1
-            parts.append(try parseSum())
+            parts.append(try parseRatio())
         }
         return parts.count == 1 ? parts[0] : .union(parts)
+    }
+
+    /// `a : b : c` is the ratio `ratio(a, b, c)` (gap D: `S_{MBCN}:S = 7:32`, `A:B = 1`). A ratio is not the
+    /// fraction a/b: it equals only a proportional ratio.
+    mutating func parseRatio() throws(MathVerifyError) -> Expr {
+        var parts = [try parseSum()]
+        while isSymbol(current, ":"), pos + 1 < lexemes.count, !isCloser(next), !isListSeparator(next) {
+            pos += 1
+            parts.append(try parseSum())
+            if parts.count > 16 { throw .overBudget(limit: "chained operators", value: 16) }
+        }
+        return parts.count == 1 ? parts[0] : .function("ratio", parts)
     }
 
     // MARK: Arithmetic

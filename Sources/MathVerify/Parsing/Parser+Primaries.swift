@@ -59,9 +59,10 @@ extension Parser {
             case UInt8(ascii: "("), UInt8(ascii: "["):
                 return try parseBracketed(open: b)
             case UInt8(ascii: "{"):
+                // Braces group in LaTeX (`{1,3}` is the list 1, 3); `\{1,3\}` is a set.
                 let items = try parseItems()
                 try expectSymbol("}")
-                return items.count == 1 ? items[0] : .set(items)
+                return items.count == 1 ? items[0] : .list(items)
             case UInt8(ascii: "|"):
                 absDepth += 1
                 defer { absDepth -= 1 }

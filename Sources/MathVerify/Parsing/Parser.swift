@@ -30,10 +30,12 @@ struct Parser {
     }
 
     /// Parses folded answer bytes into an expression.
-    static func parse(_ bytes: [UInt8], budget: Budget) throws(MathVerifyError) -> Expr {
+    /// `decimalComma`: see `MathVerify.Options.decimalComma`.
+    static func parse(_ bytes: [UInt8], budget: Budget, decimalComma: Bool = false) throws(MathVerifyError) -> Expr {
         let trimmed = bytes.drop { $0 == 0x20 }
         let startsBracketed = trimmed.first.map { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") } ?? false
-        var lexer = Lexer(Parser.joiningSpacedThousands(bytes), budget: budget, joinThousands: !startsBracketed)
+        var lexer = Lexer(Parser.joiningSpacedThousands(bytes), budget: budget, joinThousands: !startsBracketed,
+                          decimalComma: decimalComma)
         var parser = Parser(try lexer.tokenize(), budget: budget)
         return try parser.parseAll()
     }
@@ -62,7 +64,9 @@ struct Parser {
     mutating func parseAll() throws(MathVerifyError) -> Expr {
         if lexemes.isEmpty { throw .syntax(message: "empty answer", near: "") }
         // `\approx 8.24`, `= 5`: a leading relation sign introduces the answer.
-        if case .command(let c) = current, ["approx", "sim", "simeq", "equiv"].contains(c), lexemes.count > 1 { pos += 1 }
+        if case .command(let c) = current, ["approx", "sim", "simeq", "equiv"].contains(c), lexemes.count > 1 {
+            pos += 1
+        }
         if isSymbol(current, "="), lexemes.count > 1 { pos += 1 }
         let items = try parseItems()
         if pos < lexemes.count { throw syntaxError("unexpected token") }

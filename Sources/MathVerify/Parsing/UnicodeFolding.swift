@@ -68,7 +68,7 @@ enum UnicodeFolding {
         case 0x2260: return "\\ne "
         case 0x222A: return "\\cup "
         case 0x2208: return "\\in "
-        case 0x2248: return "="
+        case 0x2248: return "\\approx "
         case 0x00BD: return "(1/2)"
         case 0x2153: return "(1/3)"
         case 0x2154: return "(2/3)"

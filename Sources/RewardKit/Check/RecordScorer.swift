@@ -1,5 +1,5 @@
 /// Scores input records (JSON objects as `reward check` and `POST /v1/score` receive them) and writes result
-/// records: every input field passed through, then `reward`, `components`, `reason` and `error`.
+/// records: every input field passed through, then `reward`, `components`, `reason`, `verdict` and `error`.
 ///
 /// Contract: one result per input, in order, whatever is wrong with an input. An input that is not a valid
 /// sample, names an unknown recipe, or cannot be scored gets `"reward": null` and an `error` naming what is wrong
@@ -81,7 +81,8 @@ public struct ScoredRecord: Sendable {
     public var line: Int?
 
     /// The result object: input fields, then `reward` and `components` (both null on error: a line that could not
-    /// be scored shows no values, not even those of the terms that did score), `reason`, `error`.
+    /// be scored shows no values, not even those of the terms that did score), `reason`, `verdict` (for rewards
+    /// that give one: `equal`, `different` or `undecided`), `error`.
     public var json: JSONObject {
         var o = fields
         if let line { o["line"] = .int(Int64(line)) }
@@ -90,6 +91,7 @@ public struct ScoredRecord: Sendable {
             ? .null
             : .object(JSONObject(score.components.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
         if let r = score.reason { o["reason"] = .string(r) }
+        if let v = score.verdict, !score.isError { o["verdict"] = .string(v.rawValue) }
         if let e = score.error { o["error"] = .string(e) }
         return o
     }

@@ -1,8 +1,11 @@
+import MathVerify
+
 /// Σ wᵢ·rᵢ over named terms; itself a `Reward`.
 ///
 /// Components: each term's value under its name (unweighted), plus the term's own components as
 /// `name/component`. If any term fails on a sample, the sum fails on it too, naming the term: a sum with a
-/// missing part is not a score.
+/// missing part is not a score. The verdicts of terms that give one are combined: any `undecided` makes the sum's
+/// verdict undecided, else any `different` makes it different, else equal.
 public struct WeightedSum: Reward {
     public struct Term: Sendable {
         public var name: String
@@ -33,6 +36,7 @@ public struct WeightedSum: Reward {
             var components: [String: Double] = [:]
             var reasons: [String] = []
             var errors: [String] = []
+            var verdicts: [MathVerify.Verdict] = []
             for (t, term) in terms.enumerated() {
                 let score = perTerm[t][s]
                 if let e = score.error {
@@ -43,9 +47,13 @@ public struct WeightedSum: Reward {
                 components[term.name] = score.value
                 for (k, v) in score.components { components["\(term.name)/\(k)"] = v }
                 if let r = score.reason { reasons.append("\(term.name): \(r)") }
+                if let v = score.verdict { verdicts.append(v) }
             }
             if !errors.isEmpty { return .failure(errors.joined(separator: "; "), components: components) }
-            return Score(total, components: components, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "))
+            let verdict = verdicts.contains(.undecided) ? .undecided : verdicts.contains(.different) ? .different
+                : verdicts.first
+            return Score(total, components: components, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+                         verdict: verdict)
         }
     }
 }

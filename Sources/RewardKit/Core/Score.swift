@@ -1,3 +1,5 @@
+import MathVerify
+
 /// What a reward says about one sample.
 ///
 /// `error` marks a sample that could not be scored (no reference answer, a crashed plugin, a sandbox failure).
@@ -11,12 +13,17 @@ public struct Score: Sendable, Hashable {
     public var reason: String?
     /// Why the sample could not be scored; `nil` when it was.
     public var error: String?
+    /// The checker's three-valued verdict (`equal`, `different`, `undecided`) for rewards that decide equivalence
+    /// (the `math` term); `nil` for others. Composed rewards pass it through (`WeightedSum` combines several).
+    public var verdict: MathVerify.Verdict?
 
-    public init(_ value: Double, components: [String: Double] = [:], reason: String? = nil) {
+    public init(_ value: Double, components: [String: Double] = [:], reason: String? = nil,
+                verdict: MathVerify.Verdict? = nil) {
         self.value = value
         self.components = components
         self.reason = reason
         self.error = nil
+        self.verdict = verdict
     }
 
     /// A score for a sample that could not be scored.
