@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Sets up (system packages, build) and runs the whole test suite.
+# Sets up (system packages, build) and runs the whole test suite, then the numpy crosscheck of `grpo loss` against
+# the transcription of TRL's and verl's current code (scripts/crosscheck; a few seconds).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh debug
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 test "${PIPESTATUS[0]}" -eq 0
+python3 scripts/crosscheck/run.py "$(swift build --show-bin-path)/grpo" 400
 swift test --skip-build
