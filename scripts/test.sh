@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up (system packages, build) and runs the whole test suite, then the engine's numerical suites again under
-# every other OpenBLAS kernel this CPU runs.
+# Sets up (system packages, build) and runs the whole test suite, the numpy crosscheck of `grpo loss` against the
+# transcription of TRL's and verl's current code (scripts/crosscheck; a few seconds), then the engine's numerical
+# suites again under every other OpenBLAS kernel this CPU runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh debug
@@ -8,5 +9,6 @@ scripts/setup.sh debug
 python3 scripts/check-imports.py
 swift build --build-tests 2>&1 | grep -Ev '^\[[0-9]+/[0-9]+\]' || true
 test "${PIPESTATUS[0]}" -eq 0
+python3 scripts/crosscheck/run.py "$(swift build --show-bin-path)/grpo" 400
 swift test --skip-build
 scripts/test-kernels.sh

@@ -15,7 +15,11 @@ import Testing
         let out = try Binary("grpo").run(["loss"], stdin: Self.batch)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONParser.parse(out.stdout).objectValue)
-        #expect(json.keys == ["loss", "pg_loss", "kl", "entropy", "advantages", "clip_frac"])
+        #expect(
+            json.keys == [
+                "loss", "pg_loss", "kl", "entropy", "advantages", "returns", "clip_frac", "metrics", "kl_in_reward",
+                "value_loss", "vf_clipfrac",
+            ])
         let expected = try LossBatch(json: JSONParser.parse(Self.batch)).evaluate().result
         #expect(json["loss"]?.doubleValue == expected.loss)
         #expect(json["kl"]?.doubleValue == expected.kl)

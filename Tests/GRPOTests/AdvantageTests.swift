@@ -57,11 +57,16 @@ import Testing
         #expect(a.included == [true, false, true, true])
     }
 
-    @Test func trlCountsANullRewardAsZeroLikeItsNansum() throws {
+    /// TRL since 2026 leaves an all-None completion out of its group's statistics with A = 0 (the other sample,
+    /// alone, gets 0 too: its std is NaN); before, `nansum` counted it as reward 0 (`null_rewards: zero`).
+    @Test func trlLeavesANullRewardOutWithAdvantageZero() throws {
         let a = try GroupAdvantages(rewards: [1, nil], groups: Groups(count: 2, size: 2), config: .trl)
-        let b = try GroupAdvantages(rewards: [1, 0], groups: Groups(count: 2, size: 2), config: .trl)
-        #expect(a.values == b.values)
+        #expect(a.values == [0, 0])
         #expect(a.included == [true, true])
+        let old = GRPOConfig.trl.with { $0.nullRewards = .zero }
+        let b = try GroupAdvantages(rewards: [1, nil], groups: Groups(count: 2, size: 2), config: old)
+        let c = try GroupAdvantages(rewards: [1, 0], groups: Groups(count: 2, size: 2), config: old)
+        #expect(b.values == c.values && b.values[0] > 0)
     }
 
     @Test func badInputIsNamed() throws {

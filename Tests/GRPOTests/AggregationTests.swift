@@ -14,7 +14,8 @@ import Testing
         ("seq-mean-token-sum", "trl", [1.0 / 3, 1.0 / 3]),
         ("seq-mean-token-sum", "verl", [1.0 / 2, 1.0 / 2]),
         ("seq-mean-token-sum-norm", "trl", [1.0 / 12, 1.0 / 12]),  // TRL dr_grpo: rows × max_completion_length
-        ("seq-mean-token-sum-norm", "verl", [1.0 / 4, 1.0 / 4]),  // verl: total / loss_scale_factor
+        // verl since PRs #5366 / #5417: the seq-mean over B' = 2 non-empty rows, then / loss_scale_factor
+        ("seq-mean-token-sum-norm", "verl", [1.0 / 8, 1.0 / 8]),
     ]
 
     @Test(arguments: cases)
@@ -35,7 +36,7 @@ import Testing
             $0.lossAggregation = .seqMeanTokenSumNorm
             $0.normalizers = .verl
         }
-        #expect(Aggregation.weights(mask: Self.mask, config: config)[0][0] == 1.0 / 3)
+        #expect(Aggregation.weights(mask: Self.mask, config: config)[0][0] == 1.0 / (2 * 3))
     }
 
     @Test func anEmptyBatchHasZeroWeights() {

@@ -10,10 +10,31 @@ import Testing
         c.delta = 1.7
         c.iterations = 3
         c.maskTruncated = true
+        c.rewardWeights = [1, 0.5]
+        c.objective = .sapo
+        c.advantageEstimator = .rloo
+        c.klInReward = 0.01
+        c.vespoKNeg = 4
         let text = JSON.object(c.json).jsonText
         #expect(try GRPOConfig(json: JSONParser.parse(text).objectValue!) == c)
         #expect(Set(c.json.keys).isSubset(of: Set(GRPOConfig.jsonKeys)))
-        #expect(c.json.count == GRPOConfig.jsonKeys.count - 3, "all but preset, epsilon and loss_type")
+        #expect(c.json.count == GRPOConfig.jsonKeys.count - 4, "all but preset, epsilon, loss_type and policy_loss")
+    }
+
+    /// TRL's and verl's names set what the libraries set.
+    @Test func libraryNamesSetObjectiveAggregationAndLevel() throws {
+        func config(_ text: String) throws -> GRPOConfig { try GRPOConfig(json: JSONParser.parse(text).objectValue!) }
+        let sapo = try config(#"{"preset": "trl", "loss_type": "sapo"}"#)
+        #expect(sapo.objective == .sapo && sapo.lossAggregation == .seqMeanTokenMean)
+        let cispo = try config(#"{"preset": "trl", "loss_type": "cispo"}"#)
+        #expect(cispo.objective == .trlCISPO && cispo.lossAggregation == .tokenMean)
+        let gspo = try config(#"{"preset": "verl", "policy_loss": "gspo"}"#)
+        #expect(gspo.objective == .clip && gspo.importanceSampling == .sequence)
+        #expect(try config(#"{"preset": "verl", "policy_loss": "cispo"}"#).objective == .cispo)
+        #expect(GRPOConfig.trl.nullRewards == .zeroAdvantage && GRPOConfig.trl.beta == 0)
+        #expect(GRPOConfig.trl.lossAggregation == .tokenMean)
+        #expect(throws: GRPOError.self) { try config(#"{"policy_loss": "kl_cov", "importance_sampling": "sequence"}"#) }
+        #expect(throws: GRPOError.self) { try config(#"{"loss_type": "ppo"}"#) }
     }
 
     @Test func numericGroupIdsCompareLikePython() throws {

@@ -75,9 +75,11 @@ struct TabularPolicy: Policy {
         return g
     }
 
-    mutating func step(
-        _ rollouts: [Rollout], temperature: Double, gradLogProbs: [[Double]], gradEntropies: [[Double]]?
+    mutating func update(
+        _ rollouts: [Rollout], temperature: Double, entropies: Bool,
+        seeds: (TokenScores) throws -> (gradLogProbs: [[Double]], gradEntropies: [[Double]]?)
     ) throws {
+        let (gradLogProbs, gradEntropies) = try seeds(score(rollouts, temperature: temperature, entropies: entropies))
         let g = gradient(rollouts, temperature: temperature, gradLogProbs: gradLogProbs, gradEntropies: gradEntropies)
         for t in theta.indices { for b in theta[t].indices { theta[t][b] -= learningRate * g[t][b] } }
     }

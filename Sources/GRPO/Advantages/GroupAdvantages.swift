@@ -5,7 +5,8 @@
 public struct GroupAdvantages: Sendable, Equatable {
     /// A_i, one per row; 0 for rows left out.
     public var values: [Double]
-    /// Whether each row takes part in the loss (false for an unscorable reward under `NullRewards.exclude`).
+    /// Whether each row takes part in the loss (false for an unscorable reward under `NullRewards.exclude`; true
+    /// under `zeroAdvantage`, where it has A = 0).
     public var included: [Bool]
     /// Mean of each group's scorable rewards (as used: 0 for a verl-style singleton).
     public var groupMean: [Double]
@@ -23,7 +24,7 @@ public struct GroupAdvantages: Sendable, Equatable {
             throw GRPOError("rewards[\(i)] must be a finite number or null, got \(r!)")
         }
         let value: [Double?] = rewards.map { r in r ?? (config.nullRewards == .zero ? 0 : nil) }
-        included = value.map { $0 != nil }
+        included = value.map { $0 != nil || config.nullRewards == .zeroAdvantage }
         groupMean = []
         groupStd = []
         for rows in groups.members {

@@ -7,12 +7,31 @@ extension GRPOConfig {
         "scale_rewards", "advantage_epsilon", "singleton_groups", "null_rewards", "loss_aggregation", "loss_type",
         "normalizers", "max_completion_length", "importance_sampling", "entropy_coef", "temperature",
         "log_ratio_clamp", "sequence_log_ratio_max", "kl_clamp", "num_iterations", "mask_truncated",
-        "dynamic_sampling", "max_generation_batches", "on_exhaustion",
+        "dynamic_sampling", "max_generation_batches", "on_exhaustion", "policy_loss", "policy_objective",
+        "advantage_estimator", "gamma", "lam", "kl_in_reward", "multi_objective_aggregation", "reward_weights",
+        "value_clip", "kl_cov_ratio", "ppo_kl_coef", "clip_cov_ratio", "clip_cov_lb", "clip_cov_ub",
+        "sapo_temperature_pos", "sapo_temperature_neg", "vespo_k_pos", "vespo_lambda_pos", "vespo_k_neg",
+        "vespo_lambda_neg",
+    ]
+
+    /// TRL `loss_type`: the aggregation and the objective each sets.
+    static let lossTypes: [String: (LossAggregation, PolicyObjective)] = [
+        "grpo": (.seqMeanTokenMean, .clip), "bnpo": (.tokenMean, .clip), "dr_grpo": (.seqMeanTokenSumNorm, .clip),
+        "dapo": (.tokenMean, .clip), "cispo": (.tokenMean, .trlCISPO), "sapo": (.seqMeanTokenMean, .sapo),
+        "luspo": (.luspo, .clip), "vespo": (.tokenMean, .vespo),
+    ]
+
+    /// verl `policy_loss.loss_mode`: the objective and the importance-sampling level each sets.
+    static let lossModes: [String: (PolicyObjective, ImportanceSampling)] = [
+        "vanilla": (.clip, .token), "gspo": (.clip, .sequence), "cispo": (.cispo, .token),
+        "kl_cov": (.klCov, .token), "clip_cov": (.clipCov, .token),
     ]
 
     /// A config from a JSON object: `preset` ("trl", "verl", "dapo", "default"; default "default") first, then
     /// each field given overrides it. TRL spellings are accepted: `epsilon` (sets ε_low, and ε_high unless
-    /// given), `loss_type` (grpo, bnpo, dr_grpo, dapo), `scale_rewards` true/false; verl's `low_var_kl`.
+    /// given), `loss_type` (grpo, bnpo, dr_grpo, dapo, cispo, sapo, luspo, vespo: aggregation and objective),
+    /// `scale_rewards` true/false; verl's `low_var_kl` and `policy_loss` (its `loss_mode`: vanilla, gspo, cispo,
+    /// kl_cov, clip_cov, setting the objective and the importance-sampling level).
     /// A `dual_clip`, `delta` or `max_completion_length` of null switches it off.
     public init(json object: JSONObject, path: String = "config") throws(GRPOError) {
         let r = JSONReader(object: object, path: path)
@@ -43,11 +62,30 @@ extension GRPOConfig {
         if let e = try r.double("advantage_epsilon") { advantageEpsilon = e }
         if let s = try r.choice("singleton_groups", SingletonGroups.self) { singletonGroups = s }
         if let n = try r.choice("null_rewards", NullRewards.self) { nullRewards = n }
-        let lossTypes: [String: LossAggregation] = [
-            "grpo": .seqMeanTokenMean, "bnpo": .tokenMean, "dr_grpo": .seqMeanTokenSumNorm, "dapo": .tokenMean,
-        ]
-        if let l = try r.choice("loss_type", LossAggregation.self, aliases: lossTypes) { lossAggregation = l }
-        if let l = try r.choice("loss_aggregation", LossAggregation.self, aliases: lossTypes) { lossAggregation = l }
+        if let t = try r.string("loss_type") {
+            guard let (aggregation, objective) = Self.lossTypes[t] else {
+                throw GRPOError(
+                    "\(r.name("loss_type")) must be one of \(Self.lossTypes.keys.sorted().joined(separator: ", ")), "
+                        + "got \"\(t)\"")
+            }
+            (lossAggregation, self.objective) = (aggregation, objective)
+        }
+        let aggregationAliases = Self.lossTypes.filter {
+            $0.value.1 == .clip && LossAggregation(rawValue: $0.key) == nil
+        }
+        .mapValues(\.0)
+        if let l = try r.choice("loss_aggregation", LossAggregation.self, aliases: aggregationAliases) {
+            lossAggregation = l
+        }
+        if let m = try r.string("policy_loss") {
+            guard let (objective, level) = Self.lossModes[m] else {
+                throw GRPOError(
+                    "\(r.name("policy_loss")) must be one of \(Self.lossModes.keys.sorted().joined(separator: ", ")), "
+                        + "got \"\(m)\"")
+            }
+            (self.objective, importanceSampling) = (objective, level)
+        }
+        if let o = try r.choice("policy_objective", PolicyObjective.self) { objective = o }
         if let n = try r.choice("normalizers", Normalizers.self) { normalizers = n }
         if object["max_completion_length"] != nil { maxCompletionLength = try r.int("max_completion_length") }
         if let i = try r.choice("importance_sampling", ImportanceSampling.self) { importanceSampling = i }
@@ -61,6 +99,30 @@ extension GRPOConfig {
         if let b = try r.bool("dynamic_sampling") { dynamicSampling = b }
         if let n = try r.int("max_generation_batches") { maxGenerationBatches = n }
         if let e = try r.choice("on_exhaustion", Exhaustion.self) { onExhaustion = e }
+        try readAlgorithms(r)
         try validate()
+    }
+}
+
+extension GRPOConfig {
+    /// The estimator, KL-in-reward, multi-objective, value-loss and named-loss parameters.
+    mutating func readAlgorithms(_ r: JSONReader) throws(GRPOError) {
+        if let e = try r.choice("advantage_estimator", AdvantageEstimator.self) { advantageEstimator = e }
+        if let g = try r.double("gamma") { gamma = g }
+        if let l = try r.double("lam") { lam = l }
+        if let k = try r.double("kl_in_reward") { klInReward = k }
+        if let m = try r.choice("multi_objective_aggregation", MultiObjectiveAggregation.self) {
+            multiObjectiveAggregation = m
+        }
+        if r.object["reward_weights"] != nil { rewardWeights = try r.numbers("reward_weights") }
+        if let c = try r.double("value_clip") { valueClip = c }
+        let doubles: [(String, WritableKeyPath<GRPOConfig, Double>)] = [
+            ("kl_cov_ratio", \.klCovRatio), ("ppo_kl_coef", \.ppoKLCoef), ("clip_cov_ratio", \.clipCovRatio),
+            ("clip_cov_lb", \.clipCovLB), ("clip_cov_ub", \.clipCovUB), ("sapo_temperature_pos", \.sapoTemperaturePos),
+            ("sapo_temperature_neg", \.sapoTemperatureNeg), ("vespo_k_pos", \.vespoKPos),
+            ("vespo_lambda_pos", \.vespoLambdaPos), ("vespo_k_neg", \.vespoKNeg),
+            ("vespo_lambda_neg", \.vespoLambdaNeg),
+        ]
+        for (key, path) in doubles { if let d = try r.double(key) { self[keyPath: path] = d } }
     }
 }

@@ -18,7 +18,18 @@ extension GRPOConfig {
             ("kl_clamp", optional(klClamp)), ("temperature", .double(temperature)),
             ("num_iterations", .int(Int64(iterations))), ("mask_truncated", .bool(maskTruncated)),
             ("dynamic_sampling", .bool(dynamicSampling)), ("max_generation_batches", .int(Int64(maxGenerationBatches))),
-            ("on_exhaustion", .string(onExhaustion.rawValue)),
+            ("on_exhaustion", .string(onExhaustion.rawValue)), ("policy_objective", .string(objective.rawValue)),
+            ("advantage_estimator", .string(advantageEstimator.rawValue)), ("gamma", .double(gamma)),
+            ("lam", .double(lam)), ("kl_in_reward", .double(klInReward)),
+            ("multi_objective_aggregation", .string(multiObjectiveAggregation.rawValue)),
+            ("reward_weights", rewardWeights.map { .array($0.map(JSON.double)) } ?? .null),
+            ("value_clip", .double(valueClip)), ("kl_cov_ratio", .double(klCovRatio)),
+            ("ppo_kl_coef", .double(ppoKLCoef)), ("clip_cov_ratio", .double(clipCovRatio)),
+            ("clip_cov_lb", .double(clipCovLB)), ("clip_cov_ub", .double(clipCovUB)),
+            ("sapo_temperature_pos", .double(sapoTemperaturePos)),
+            ("sapo_temperature_neg", .double(sapoTemperatureNeg)),
+            ("vespo_k_pos", .double(vespoKPos)), ("vespo_lambda_pos", .double(vespoLambdaPos)),
+            ("vespo_k_neg", .double(vespoKNeg)), ("vespo_lambda_neg", .double(vespoLambdaNeg)),
         ])
     }
 }

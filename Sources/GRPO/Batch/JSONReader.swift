@@ -45,6 +45,22 @@ struct JSONReader {
         return s
     }
 
+    /// An array of numbers (nil when absent or null).
+    func numbers(_ key: String) throws(GRPOError) -> [Double]? {
+        guard let v = value(key) else { return nil }
+        guard let a = v.arrayValue else {
+            throw GRPOError("\(name(key)) must be an array of numbers, got \(v.jsonText)")
+        }
+        var out: [Double] = []
+        for (i, x) in a.enumerated() {
+            guard let d = x.doubleValue else {
+                throw GRPOError("\(name(key))[\(i)] must be a number, got \(x.jsonText)")
+            }
+            out.append(d)
+        }
+        return out
+    }
+
     /// A string that must be one of `E`'s raw values (or an alias).
     func choice<E: RawRepresentable & CaseIterable>(
         _ key: String, _ type: E.Type, aliases: [String: E] = [:]

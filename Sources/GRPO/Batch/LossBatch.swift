@@ -1,24 +1,31 @@
 import RewardKit
 
-/// One batch as `grpo loss` reads it: per-token log-probs, mask, one reward per row, the grouping and a config.
+/// One batch as `grpo loss` reads it: per-token log-probs, mask, rewards per row, the grouping and a config.
 ///
 /// JSON fields (matrices are rows × tokens; rows may differ in length, all matrices of a row match `mask`):
-/// `logp`, `old_logp`?, `ref_logp`?, `mask` (0/1 or booleans), `rewards` (number or null per row),
-/// `group_size` or `group_ids` (any JSON scalars), `logits`? (rows × tokens × vocab, for the entropy, divided by
-/// `config.temperature`), `config` (see `GRPOConfig.init(json:)`).
+/// `logp`, `old_logp`?, `ref_logp`?, `mask` (0/1 or booleans), `rewards` (a number or null per row, or per row an
+/// array with one number or null per reward function), `group_size` or `group_ids` (any JSON scalars), `logits`?
+/// (rows × tokens × vocab, for the entropy, divided by `config.temperature`), `values`? (the critic's current
+/// predictions, for the value loss), `old_values`? (the critic's values at rollout time, read by `gae` and the
+/// value clip; absent = `values`), `config` (see `GRPOConfig.init(json:)`).
 public struct LossBatch: Sendable {
     public var logp: [[Double]]
     public var oldLogp: [[Double]]?
     public var refLogp: [[Double]]?
     public var mask: [[Double]]
-    public var rewards: [Double?]
+    /// rows × reward functions (one column for a plain per-row reward); nil = unscorable.
+    public var rewards: [[Double?]]
     public var groups: Groups
+    /// The critic's current values v and its rollout-time values (verl `vpreds`, `values`).
+    public var values: [[Double]]?
+    public var oldValues: [[Double]]?
     /// rows × tokens × vocab.
     public var logits: [[[Double]]]?
     public var config: GRPOConfig
 
     public static let jsonKeys = [
         "logp", "old_logp", "ref_logp", "mask", "rewards", "group_size", "group_ids", "logits", "config",
+        "values", "old_values",
     ]
 
     public init(json: JSON) throws(GRPOError) {
@@ -41,6 +48,8 @@ public struct LossBatch: Sendable {
         }
         groups = try Self.groups(r, rows: mask.count)
         logits = try Self.logits(r, mask: mask)
+        values = try r.matrix("values")
+        oldValues = try r.matrix("old_values")
         if let c = r.value("config") {
             guard let o = c.objectValue else { throw GRPOError("config must be an object, got \(c.jsonText)") }
             config = try GRPOConfig(json: o)
@@ -49,31 +58,47 @@ public struct LossBatch: Sendable {
         }
     }
 
-    /// Advantages from the rewards, entropies from the logits, then the policy loss and its gradient.
+    /// Advantages from the rewards (`config.advantage_estimator`), entropies from the logits, then the policy loss
+    /// and its gradient, and the value loss when `values` are given.
     public func evaluate() throws(GRPOError) -> LossReport {
-        let advantages = try GroupAdvantages(rewards: rewards, groups: groups, config: config)
+        let old = oldLogp ?? logp
+        let estimate = try AdvantageEstimate(
+            rewards: rewards, groups: groups, mask: mask, old: old, ref: refLogp, values: oldValues ?? values,
+            config: config)
         let entropy = logits.map { rows in
             rows.map { tokens in tokens.map { TokenEntropy.fromLogits($0, temperature: config.temperature) } }
         }
-        let inputs = PolicyLoss.Inputs(
-            logp: logp, oldLogp: oldLogp, refLogp: refLogp, mask: mask, entropy: entropy,
-            advantages: advantages.values, included: advantages.included)
-        return LossReport(advantages: advantages, result: try PolicyLoss.compute(inputs, config: config))
+        let inputs = estimate.lossInputs(logp: logp, old: oldLogp, ref: refLogp, mask: mask, entropy: entropy)
+        let result = try PolicyLoss.compute(inputs, config: config)
+        var value: ValueLoss? = nil
+        if let values {
+            let lossMask = mask.indices.map { i in estimate.included[i] ? mask[i] : mask[i].map { _ in 0 } }
+            value = try ValueLoss(
+                values: values, oldValues: oldValues ?? values, returns: estimate.returns, mask: lossMask,
+                config: config)
+        }
+        return LossReport(estimate: estimate, result: result, value: value, config: config)
     }
 
-    static func rewards(_ r: JSONReader) throws(GRPOError) -> [Double?] {
+    static func rewards(_ r: JSONReader) throws(GRPOError) -> [[Double?]] {
         guard let v = r.value("rewards") else {
-            throw GRPOError("missing field \"rewards\" (one number or null per row)")
+            throw GRPOError("missing field \"rewards\" (one number or null per row, or one array per row)")
         }
         guard let a = v.arrayValue else { throw GRPOError("rewards must be an array, got \(v.kindDescription)") }
-        var out: [Double?] = []
+        func cell(_ x: JSON, _ name: String) throws(GRPOError) -> Double? {
+            if x.isNull { return nil }
+            guard let d = x.doubleValue else { throw GRPOError("\(name) must be a number or null, got \(x.jsonText)") }
+            return d
+        }
+        var out: [[Double?]] = []
         for (i, x) in a.enumerated() {
-            if x.isNull {
-                out.append(nil)
-            } else if let d = x.doubleValue {
-                out.append(d)
+            if let columns = x.arrayValue {
+                guard !columns.isEmpty else { throw GRPOError("rewards[\(i)] must hold one value per reward function") }
+                var row: [Double?] = []
+                for (k, c) in columns.enumerated() { row.append(try cell(c, "rewards[\(i)][\(k)]")) }
+                out.append(row)
             } else {
-                throw GRPOError("rewards[\(i)] must be a number or null, got \(x.jsonText)")
+                out.append([try cell(x, "rewards[\(i)]")])
             }
         }
         return out

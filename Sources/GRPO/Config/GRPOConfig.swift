@@ -15,16 +15,33 @@ public struct GRPOConfig: Sendable, Equatable {
     public var delta: Double? = nil
     /// Ratio per token, or GSPO's sequence ratio exp(mean_t log(π/π_old)) (TRL `importance_sampling_level`).
     public var importanceSampling: ImportanceSampling = .token
+    /// The per-token policy-gradient term: PPO's clipped surrogate or one of its named variants (verl
+    /// `policy_loss.loss_mode`, TRL `loss_type`); see `PolicyObjective`.
+    public var objective: PolicyObjective = .clip
 
     // MARK: Regularisers
     /// β, the coefficient of the KL penalty to the frozen reference (0: no reference pass).
     public var beta: Double = 0
     /// The per-token KL estimator (http://joschu.net/blog/kl-approx.html); TRL always uses k3.
     public var klEstimator: KLEstimator = .k3
-    /// Coefficient of the entropy bonus: loss −= c·H (verl `entropy_coeff`; TRL has none).
+    /// Coefficient of the entropy bonus: loss −= c·H (verl `entropy_coeff`, aggregated as the loss; TRL `entropy_coef`,
+    /// always the masked token mean).
     public var entropyCoef: Double = 0
 
     // MARK: Advantages
+    /// Which advantage estimator turns rewards into advantages (verl `algorithm.adv_estimator`).
+    public var advantageEstimator: AdvantageEstimator = .grpo
+    /// γ, the discount of GAE and REINFORCE++ (verl `algorithm.gamma`).
+    public var gamma: Double = 1
+    /// λ of GAE (verl `algorithm.lam`).
+    public var lam: Double = 1
+    /// Coefficient of the KL penalty subtracted from the token rewards before the estimator (verl
+    /// `apply_kl_penalty` with `kl_ctrl.kl_coef`; 0 = off, verl `use_kl_in_reward=False`).
+    public var klInReward: Double = 0
+    /// How several reward functions' columns become one advantage (TRL `multi_objective_aggregation`).
+    public var multiObjectiveAggregation: MultiObjectiveAggregation = .sumThenNormalize
+    /// One weight per reward column (TRL `reward_weights`); nil = all 1.
+    public var rewardWeights: [Double]? = nil
     /// How advantages are scaled: by the group's std, the batch's std, or not at all (Dr. GRPO).
     public var scaleRewards: RewardScaling = .group
     /// ε in (r − mean) / (std + ε) (TRL 1e-4, verl 1e-6).
@@ -41,6 +58,29 @@ public struct GRPOConfig: Sendable, Equatable {
     public var normalizers: Normalizers = .trl
     /// L_max of Dr. GRPO's seq-mean-token-sum-norm normaliser (nil: the batch's token columns).
     public var maxCompletionLength: Int? = nil
+
+    // MARK: Value loss (critic)
+    /// verl `critic.cliprange_value`: the new value is clipped to old ± c in the clipped value loss.
+    public var valueClip: Double = 0.5
+
+    // MARK: Parameters of named policy losses (verl `policy_loss.*`, TRL `GRPOConfig`)
+    /// kl_cov: fraction of valid tokens (largest covariance of advantage and log-prob) that get the KL term.
+    public var klCovRatio: Double = 0.0002
+    /// kl_cov: coefficient of |log π − log π_old| on the selected tokens (verl yaml default 0.1).
+    public var ppoKLCoef: Double = 0.1
+    /// clip_cov: fraction of valid tokens whose gradient is cut.
+    public var clipCovRatio: Double = 0.0002
+    /// clip_cov: covariance window (lb, ub) of the candidate tokens.
+    public var clipCovLB: Double = 1
+    public var clipCovUB: Double = 5
+    /// TRL sapo: gate temperatures for A > 0 and A ≤ 0.
+    public var sapoTemperaturePos: Double = 1
+    public var sapoTemperatureNeg: Double = 1.05
+    /// TRL vespo: exponent k and decay λ of the Gamma weight, for A ≥ 0 and A < 0.
+    public var vespoKPos: Double = 2
+    public var vespoLambdaPos: Double = 3
+    public var vespoKNeg: Double = 3
+    public var vespoLambdaNeg: Double = 2
 
     // MARK: Numerical guards
     /// Clamp of log(π/π_old) per token to [−c, c] before exp, also of the k3 log-ratio (verl: 20). nil = none.
@@ -106,10 +146,14 @@ extension GRPOConfig {
 
     /// Treatment of rewards that could not be computed (`Score.error`, JSON null).
     public enum NullRewards: String, Sendable, CaseIterable {
-        /// Left out of the group's mean and std (TRL's nanmean/nanstd); the sample gets A = 0 and no loss.
+        /// Left out of the group's mean and std; the sample gets A = 0 and takes no part in the loss.
         case exclude
-        /// Counted as 0, as TRL's `nansum` over reward functions does for a sample every function skipped.
+        /// Counted as 0: TRL before 2026 (`nansum` over reward functions gave a sample every function skipped 0).
         case zero
+        /// Left out of the group's mean and std and given A = 0, but its tokens stay in the loss (its KL and
+        /// entropy terms, and the token counts of the normalisers): current TRL `_generate_and_score_completions`
+        /// (`rewards[unscorable_mask] = nan`, then `nan_to_num(advantages, nan=0.0)`).
+        case zeroAdvantage = "zero_advantage"
     }
 
     /// verl `agg_loss` modes. TRL's `loss_type`: grpo → seqMeanTokenMean, bnpo and dapo → tokenMean,
@@ -119,6 +163,8 @@ extension GRPOConfig {
         case seqMeanTokenMean = "seq-mean-token-mean"
         case seqMeanTokenSum = "seq-mean-token-sum"
         case seqMeanTokenSumNorm = "seq-mean-token-sum-norm"
+        /// TRL `loss_type="luspo"`: `(per_token_loss * mask.sum(1)).mean()`, every row scaled by its length.
+        case luspo
     }
 
     /// The two libraries' normalisers, which differ only on fully masked rows and on Dr. GRPO.

@@ -24,11 +24,15 @@ extension PolicyLoss {
         try sameShape(x.oldLogp, "old_logp")
         try sameShape(x.refLogp, "ref_logp")
         try sameShape(x.entropy, "entropy")
-        guard x.advantages.count == rows else {
-            throw GRPOError("advantages has \(x.advantages.count) entries but mask has \(rows) rows")
-        }
-        for (i, a) in x.advantages.enumerated() where !a.isFinite {
-            throw GRPOError("advantages[\(i)] must be finite, got \(a)")
+        if let tokens = x.tokenAdvantages {
+            try sameShape(tokens, "advantages")
+        } else {
+            guard x.advantages.count == rows else {
+                throw GRPOError("advantages has \(x.advantages.count) entries but mask has \(rows) rows")
+            }
+            for (i, a) in x.advantages.enumerated() where !a.isFinite {
+                throw GRPOError("advantages[\(i)] must be finite, got \(a)")
+            }
         }
         if let inc = x.included, inc.count != rows {
             throw GRPOError("included has \(inc.count) entries but mask has \(rows) rows")

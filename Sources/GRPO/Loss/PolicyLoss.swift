@@ -6,11 +6,14 @@ import Foundation
 /// H[i][t]; so the loss and d loss / d logp are computed here in `Double`, and a trainer seeds the model's
 /// backward pass with `gradLogp` (and `gradEntropy`). With W the aggregation weights (`Aggregation`):
 ///
-///     loss = Σ W·ℓ_pg + β·Σ W·KL − c_H·Σ W·H
+///     loss = Σ W·ℓ_pg + β·Σ W·KL − c_H·Σ W_H·H
 ///
-/// ℓ_pg is `ClippedSurrogate` of the ratio r = exp(logp − old_logp) per token, or of GSPO's
-/// r_i = exp(Σ_t m·(logp − old_logp) / max(n_i, 1)) per sequence broadcast over its tokens (TRL
-/// `importance_sampling_level="sequence"`; verl `compute_policy_loss_gspo` has the same value and gradient).
+/// ℓ_pg is the config's `PolicyObjective` (`PolicyTerms`): by default `ClippedSurrogate` of the ratio
+/// r = exp(logp − old_logp) per token, or of GSPO's r_i = exp(Σ_t m·(logp − old_logp) / max(n_i, 1)) per sequence
+/// broadcast over its tokens (TRL `importance_sampling_level="sequence"`; verl `compute_policy_loss_gspo` has the
+/// same value, and the same gradient when A is one per row — with token-level advantages verl's gradient of each
+/// token flows through its own log-prob only, see `PolicyTerms`). W_H = W for verl; TRL's entropy bonus is a masked
+/// token mean.
 public enum PolicyLoss {
     /// Inputs of one batch. Every matrix has one row per sample and one entry per completion token; rows may
     /// differ in length (a missing entry is padding), but within a row all matrices have the mask's length.
@@ -25,8 +28,10 @@ public enum PolicyLoss {
         public var mask: [[Double]]
         /// Entropy of π_θ at each position (temperature applied); needed when the entropy coefficient ≠ 0.
         public var entropy: [[Double]]?
-        /// One advantage per row.
+        /// One advantage per row (broadcast over its tokens); empty when `tokenAdvantages` are given.
         public var advantages: [Double]
+        /// One advantage per token (token-level estimators: REINFORCE++, GAE); nil = `advantages` per row.
+        public var tokenAdvantages: [[Double]]?
         /// Rows that take part (false: left out entirely, as for unscorable rewards). nil = all.
         public var included: [Bool]?
 
@@ -42,6 +47,21 @@ public enum PolicyLoss {
             self.advantages = advantages
             self.included = included
         }
+
+        /// Inputs with one advantage per token.
+        public init(
+            logp: [[Double]], oldLogp: [[Double]]? = nil, refLogp: [[Double]]? = nil, mask: [[Double]],
+            entropy: [[Double]]? = nil, tokenAdvantages: [[Double]], included: [Bool]? = nil
+        ) {
+            self.init(
+                logp: logp, oldLogp: oldLogp, refLogp: refLogp, mask: mask, entropy: entropy, advantages: [],
+                included: included)
+            self.tokenAdvantages = tokenAdvantages
+        }
+
+        var advantagesPerRow: Bool { tokenAdvantages == nil }
+
+        func advantage(_ i: Int, _ t: Int) -> Double { tokenAdvantages?[i][t] ?? advantages[i] }
     }
 
     /// Fractions of clipped tokens (TRL `clip_ratio/*`, verl `pg_clipfrac_lower`).
@@ -71,6 +91,8 @@ public enum PolicyLoss {
         /// The entropy the library logs (same convention as `kl`).
         public var entropy: Double?
         public var clipFraction: ClipFractions
+        /// The objective's own metrics by the library's name (`cispo_clip_ratio`, `vespo/phi_seq_mean`, `ppo_kl`).
+        public var metrics: [(String, Double)]
         /// d loss / d logp[i][t], shaped like the inputs (0 where masked).
         public var gradLogp: [[Double]]
         /// d loss / d H[i][t] = −c_H·W[i][t] (nil without entropies).
@@ -84,84 +106,35 @@ public enum PolicyLoss {
         }
         let w = Aggregation.weights(mask: mask, config: config)
         let metric = Metric(mask: mask, normalizers: config.normalizers)
-        let zeros = mask.map { $0.map { _ in 0.0 } }
         let old = x.oldLogp ?? x.logp
-        var grad = zeros
-        var pgLoss = 0.0
-        // Clip indicators at every position (TRL computes them on the padded tensor too).
-        var low = zeros
-        var high = zeros
-        var region = zeros
-        var dual = zeros
-        let clipFraction: ClipFractions
-
-        switch config.importanceSampling {
-        case .token:
-            for i in mask.indices {
-                for t in mask[i].indices {
-                    var logRatio = x.logp[i][t] - old[i][t]
-                    var dLogRatio = 1.0
-                    if let c = config.logRatioClamp, abs(logRatio) > c {
-                        logRatio = logRatio > 0 ? c : -c
-                        dLogRatio = 0
-                    }
-                    let r = Foundation.exp(logRatio)
-                    let s = ClippedSurrogate(ratio: r, advantage: x.advantages[i], config: config)
-                    pgLoss += w[i][t] * s.loss
-                    grad[i][t] = w[i][t] * s.dRatio * r * dLogRatio
-                    (low[i][t], high[i][t]) = (s.lowClipped ? 1 : 0, s.highClipped ? 1 : 0)
-                    region[i][t] = max(low[i][t], high[i][t])
-                    dual[i][t] = s.dualClipped ? 1 : 0
-                }
-            }
-            clipFraction = ClipFractions(
-                low: metric.tokenMean(low), high: metric.tokenMean(high), region: metric.tokenMean(region),
-                dual: metric.tokenMean(dual))
-        case .sequence:
-            // verl `compute_policy_loss_gspo` has no dual clip and aggregates its policy part as
-            // seq-mean-token-mean whatever the actor's loss_agg_mode (which still applies to KL and entropy).
-            var surrogateConfig = config
-            var pgWeights = w
-            if config.normalizers == .verl {
-                surrogateConfig.dualClip = nil
-                surrogateConfig.lossAggregation = .seqMeanTokenMean
-                pgWeights = Aggregation.weights(mask: mask, config: surrogateConfig)
-            }
-            var rowLow: [Double] = []
-            var rowHigh: [Double] = []
-            var rowDual: [Double] = []
-            for i in mask.indices {
-                let n = max(mask[i].reduce(0, +), 1)
-                var s = 0.0
-                for t in mask[i].indices where mask[i][t] != 0 { s += mask[i][t] * (x.logp[i][t] - old[i][t]) }
-                s /= n
-                var ds = 1.0
-                if let c = config.sequenceLogRatioMax, s > c {
-                    s = c
-                    ds = 0
-                }
-                let r = Foundation.exp(s)
-                let sur = ClippedSurrogate(ratio: r, advantage: x.advantages[i], config: surrogateConfig)
-                let rowWeight = pgWeights[i].reduce(0, +)
-                pgLoss += rowWeight * sur.loss
-                for t in mask[i].indices where mask[i][t] != 0 {
-                    grad[i][t] = rowWeight * sur.dRatio * r * ds * mask[i][t] / n
-                }
-                rowLow.append(sur.lowClipped ? 1 : 0)
-                rowHigh.append(sur.highClipped ? 1 : 0)
-                rowDual.append(sur.dualClipped ? 1 : 0)
-            }
-            let rowRegion = zip(rowLow, rowHigh).map { max($0, $1) }
-            clipFraction = ClipFractions(
-                low: metric.rowMean(rowLow), high: metric.rowMean(rowHigh), region: metric.rowMean(rowRegion),
-                dual: metric.rowMean(rowDual))
+        let terms =
+            [.klCov, .clipCov].contains(config.objective)
+            ? PolicyTerms(covariance: x, old: old, mask: mask, config: config)
+            : PolicyTerms(x, old: old, mask: mask, config: config)
+        // verl `compute_policy_loss_gspo` aggregates its policy part as seq-mean-token-mean whatever the actor's
+        // loss_agg_mode (which still applies to KL and entropy).
+        var pgWeights = w
+        if config.normalizers == .verl, config.importanceSampling == .sequence, config.objective == .clip {
+            var gspo = config
+            gspo.lossAggregation = .seqMeanTokenMean
+            pgWeights = Aggregation.weights(mask: mask, config: gspo)
         }
+        var grad = mask.map { $0.map { _ in 0.0 } }
+        let pgLoss = Aggregation.apply(pgWeights, terms.loss)
+        for i in mask.indices {
+            var sequence = 0.0
+            for t in mask[i].indices { sequence += pgWeights[i][t] * terms.throughSequence[i][t] }
+            for t in mask[i].indices {
+                grad[i][t] = pgWeights[i][t] * terms.direct[i][t] + sequence * terms.sequenceDirection[i][t]
+            }
+        }
+        let (clipFraction, metrics) = report(terms, x, mask: mask, metric: metric, config: config)
 
         var loss = pgLoss
         var klLoss: Double? = nil
         var klLogged: Double? = nil
         if let ref = x.refLogp {
-            var kl = zeros
+            var kl = mask.map { $0.map { _ in 0.0 } }
             for i in mask.indices {
                 for t in mask[i].indices {
                     let k = config.klEstimator.evaluate(
@@ -180,14 +153,49 @@ public enum PolicyLoss {
         var entropyLogged: Double? = nil
         var gradEntropy: [[Double]]? = nil
         if let h = x.entropy {
-            let aggregated = Aggregation.apply(w, h)
+            // TRL's entropy bonus is the masked token mean whatever the loss type; verl aggregates it as the loss.
+            let we = config.normalizers == .trl ? Aggregation.tokenMeanWeights(mask: mask) : w
+            let aggregated = Aggregation.apply(we, h)
             entropyLoss = aggregated
             loss -= config.entropyCoef * aggregated
             entropyLogged = config.normalizers == .trl ? metric.tokenMean(h) : aggregated
-            gradEntropy = w.map { $0.map { -config.entropyCoef * $0 } }
+            gradEntropy = we.map { $0.map { -config.entropyCoef * $0 } }
         }
         return Result(
             loss: loss, pgLoss: pgLoss, klLoss: klLoss, entropyLoss: entropyLoss, kl: klLogged,
-            entropy: entropyLogged, clipFraction: clipFraction, gradLogp: grad, gradEntropy: gradEntropy)
+            entropy: entropyLogged, clipFraction: clipFraction, metrics: metrics, gradLogp: grad,
+            gradEntropy: gradEntropy)
+    }
+
+    /// The clip fractions and the objective's own metrics, averaged as each library logs them: TRL's
+    /// `global_masked_mean` takes a plain row mean of a per-row tensor (sequence-level ratio and per-row advantages).
+    static func report(
+        _ terms: PolicyTerms, _ x: Inputs, mask: [[Double]], metric: Metric, config: GRPOConfig
+    ) -> (ClipFractions, [(String, Double)]) {
+        let perRow =
+            config.importanceSampling == .sequence && x.advantagesPerRow && config.normalizers == .trl
+            && [.clip, .trlCISPO].contains(config.objective)
+        func mean(_ m: [[Double]]) -> Double {
+            perRow ? metric.rowMean(m.map { $0.first ?? 0 }) : metric.tokenMean(m)
+        }
+        var metrics = terms.metrics
+        switch config.objective {
+        case .trlCISPO:
+            metrics.append(("cispo_clip_ratio", mean(terms.high)))
+            return (ClipFractions(low: 0, high: 0, region: 0, dual: 0), metrics)
+        case .vespo:
+            let phi =
+                x.advantagesPerRow ? metric.rowMean(terms.high.map { $0.first ?? 0 }) : metric.tokenMean(terms.high)
+            metrics.append(("vespo/phi_seq_mean", phi))
+            return (ClipFractions(low: 0, high: 0, region: 0, dual: 0), metrics)
+        case .sapo:
+            return (ClipFractions(low: 0, high: 0, region: 0, dual: 0), metrics)
+        case .clip, .cispo, .klCov, .clipCov:
+            return (
+                ClipFractions(
+                    low: mean(terms.low), high: mean(terms.high), region: mean(terms.region), dual: mean(terms.dual)),
+                metrics
+            )
+        }
     }
 }

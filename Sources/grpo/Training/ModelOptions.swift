@@ -47,7 +47,7 @@ struct ModelOptions: ParsableArguments {
 }
 
 /// How prompts and completions become token ids: BOS + prompt bytes; completion + EOS.
-struct Codec {
+struct Codec: PromptCodec {
     let tokenizer: any Tokenizer
     let bos: Int32?
     let eos: Int32

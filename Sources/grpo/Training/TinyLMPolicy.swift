@@ -91,7 +91,14 @@ struct TinyLMPolicy: Policy {
     ) throws -> Tensor {
         let batch = try Self.batch(rollouts)
         let (lp, ent) = try model.tokenLogProbs(batch, temperature: Float(temperature), entropy: gradEntropies != nil)
-        let w = batch.length - 1
+        return try Self.seeded(lp, ent, rollouts, width: batch.length - 1, gradLogProbs, gradEntropies)
+    }
+
+    /// Σ seed_lp · lp + Σ seed_H · ent, the seeds placed at the completion columns of the [B, T − 1] tensors.
+    static func seeded(
+        _ lp: Tensor, _ ent: Tensor?, _ rollouts: [Rollout], width w: Int, _ gradLogProbs: [[Double]],
+        _ gradEntropies: [[Double]]?
+    ) throws -> Tensor {
         func seed(_ rows: [[Double]], _ what: String) throws -> Tensor {
             var s = [Float](repeating: 0, count: rollouts.count * w)
             guard rows.count == rollouts.count else {
@@ -110,13 +117,25 @@ struct TinyLMPolicy: Policy {
         return loss
     }
 
-    mutating func step(
-        _ rollouts: [Rollout], temperature: Double, gradLogProbs: [[Double]], gradEntropies: [[Double]]?
+    /// One forward pass with the graph kept: its log-probs give the seeds, which are backpropagated through it.
+    mutating func update(
+        _ rollouts: [Rollout], temperature: Double, entropies: Bool,
+        seeds: (TokenScores) throws -> (gradLogProbs: [[Double]], gradEntropies: [[Double]]?)
     ) throws {
         optimizer.zeroGrad()
-        try surrogate(rollouts, temperature: temperature, gradLogProbs: gradLogProbs, gradEntropies: gradEntropies)
-            .backward()
+        let batch = try Self.batch(rollouts)
+        let (lp, ent) = try model.tokenLogProbs(batch, temperature: Float(temperature), entropy: entropies)
+        let w = batch.length - 1
+        let scores = TokenScores(
+            logProbs: Self.completionColumns(lp.values, rollouts, width: w),
+            entropies: ent.map { Self.completionColumns($0.values, rollouts, width: w) })
+        let (gradLogProbs, gradEntropies) = try seeds(scores)
+        try Self.seeded(lp, ent, rollouts, width: w, gradLogProbs, gradEntropies).backward()
         applyGradients()
+    }
+
+    var optimizerMetrics: (learningRate: Double, gradNorm: Double) {
+        (Double(learningRate), Double(lastGradNorm))
     }
 
     /// Clips the accumulated gradients, takes one AdamW step at the scheduled learning rate, clears gradients.

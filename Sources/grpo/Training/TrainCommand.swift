@@ -87,7 +87,7 @@ struct TrainCommand: AsyncParsableCommand {
 
         // The policy: the starting model, or the run's checkpoint when resuming.
         var (lm, tokenizer) = try model.load()
-        let reference = grpo.beta != 0 ? try lm.clone() : nil
+        let reference = grpo.beta != 0 || grpo.klInReward > 0 ? try lm.clone() : nil
         if resume {
             let saved = try JSONLinesFile.read(folder.url.appendingPathComponent("config.json").path).first
             guard saved?.jsonText == settings.jsonText else {
@@ -112,48 +112,19 @@ struct TrainCommand: AsyncParsableCommand {
         var history = try folder.metrics(through: state.step)
         let last = min(steps, state.step + (stopAfter ?? steps))
         let bar = ProgressBar(total: steps, linesOffTerminal: true)
-        let sampler = DynamicSampler(config: grpo, targetGroups: promptsPerStep)
+        let step = try TrainingStep(
+            config: grpo, promptsPerStep: promptsPerStep, groupSize: groupSize, maxTokens: maxTokens, tasks: tasks,
+            reward: reward, codec: codec)
 
         while state.step < last {
-            var times = PhaseTimes()
-            var generated: [ScoredGroup] = []
-            // 1. Sample G completions per prompt and score them; dynamic sampling refills dropped groups.
-            let outcome = try await sampler.fill(
-                generate: { _ in
-                    let picked = (0..<promptsPerStep).map { _ in tasks[state.taskRNG.int(0...(tasks.count - 1))] }
-                    let groups = try times.measure(\.generate) {
-                        try policy.generate(
-                            prompts: picked.map(codec.prompt), count: groupSize, maxTokens: maxTokens,
-                            temperature: temperature)
-                    }
-                    let start = Date()
-                    let scored = try await ScoredGroup.score(picked, groups, reward: reward, codec: codec)
-                    times.score += Date().timeIntervalSince(start)
-                    generated += scored
-                    return scored
-                }, rewards: \.rewards)
-            let batch = outcome.groups
-            let rollouts = batch.flatMap(\.rollouts)
-            let rewards = batch.flatMap(\.rewards)
-
-            // 2. Advantages and μ policy updates (with the frozen reference's log-probs when β > 0).
-            let (advantages, iterations) = try times.measure(\.update) {
-                let ref = try referencePolicy?.score(rollouts, temperature: temperature, entropies: false).logProbs
-                return try PolicyUpdate.run(
-                    &policy, rollouts: rollouts, rewards: rewards,
-                    groups: try Groups(count: rollouts.count, size: groupSize), reference: ref, config: grpo,
-                    measureEntropy: true)
-            }
-
-            // 3. Log: metrics, rollouts, curves, checkpoint.
+            let report = try await step.run(
+                &policy, reference: referencePolicy, taskRNG: &state.taskRNG, step: state.step + 1)
             state.step += 1
-            let line = StepMetrics.line(
-                step: state.step, generated: generated, outcome: outcome, losses: iterations.map(\.loss), times: times,
-                lr: policy.learningRate, gradNorm: policy.lastGradNorm)
+            let line = report.metrics
             history.append(line)
             try folder.append([.object(line)], to: folder.metricsURL)
             try folder.append(
-                ScoredGroup.rolloutLines(batch, advantages: advantages.values, step: state.step),
+                ScoredGroup.rolloutLines(report.batch, advantages: report.advantages.perRow, step: state.step),
                 to: folder.rolloutsURL)
             try folder.plot(history, title: "grpo train \(out)")
             if state.step % saveEvery == 0 || state.step == last {
@@ -182,19 +153,6 @@ struct TrainerState: Codable {
 extension SeededRandom: Codable {
     public init(from decoder: any Decoder) throws { self.init(seed: 0); state = try UInt64(from: decoder) }
     public func encode(to encoder: any Encoder) throws { try state.encode(to: encoder) }
-}
-
-/// Wall-clock seconds per phase of one step.
-struct PhaseTimes {
-    var generate = 0.0
-    var score = 0.0
-    var update = 0.0
-
-    mutating func measure<R>(_ phase: WritableKeyPath<PhaseTimes, Double>, _ body: () throws -> R) rethrows -> R {
-        let start = Date()
-        defer { self[keyPath: phase] += Date().timeIntervalSince(start) }
-        return try body()
-    }
 }
 
 /// The registry and recipes `grpo` knows: RewardKit's and CodeRewards' built-ins.

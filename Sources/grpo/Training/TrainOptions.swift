@@ -93,6 +93,23 @@ struct AlgorithmOptions: ParsableArguments {
     @Flag(name: .customLong("mask-truncated"), help: "Leave completions cut at --max-tokens out of the loss.")
     var maskTruncated = false
 
+    @Option(name: .customLong("advantage-estimator"),
+            help: "verl adv_estimator: grpo, rloo, reinforce_plus_plus or reinforce_plus_plus_baseline.")
+    var advantageEstimator: String?
+
+    @Option(name: .customLong("policy-loss"), help: "verl policy_loss.loss_mode: vanilla, gspo, cispo, kl_cov or clip_cov.")
+    var policyLoss: String?
+
+    @Option(name: .customLong("loss-type"),
+            help: "TRL loss_type (aggregation and objective): grpo, bnpo, dr_grpo, dapo, cispo, sapo, luspo or vespo.")
+    var lossType: String?
+
+    @Option(name: .customLong("kl-in-reward"), help: "Coefficient of the KL penalty in the reward (verl; ≥ 0).")
+    var klInReward: Double?
+
+    @Option(help: "γ, discount of REINFORCE++ (0-1).")
+    var gamma: Double?
+
     /// The validated config, with the sampling temperature of the run.
     func config(temperature: Double) throws -> GRPOConfig {
         var o: [(String, JSON)] = [("preset", .string(preset)), ("temperature", .double(temperature))]
@@ -121,6 +138,16 @@ struct AlgorithmOptions: ParsableArguments {
         }
         if let onExhaustion { o.append(("on_exhaustion", .string(onExhaustion))) }
         if maskTruncated { o.append(("mask_truncated", true)) }
+        if let advantageEstimator {
+            guard advantageEstimator != "gae" else {
+                throw ValidationError("--advantage-estimator gae needs a critic, which grpo train does not have yet")
+            }
+            o.append(("advantage_estimator", .string(advantageEstimator)))
+        }
+        if let lossType { o.append(("loss_type", .string(lossType))) }
+        if let policyLoss { o.append(("policy_loss", .string(policyLoss))) }
+        if let klInReward { o.append(("kl_in_reward", .double(klInReward))) }
+        if let gamma { o.append(("gamma", .double(gamma))) }
         let c = try GRPOConfig(json: JSONObject(o), path: "options")
         try c.validate()
         return c
