@@ -5,7 +5,7 @@ import Testing
 
 /// Time limits per case (one slow case fails alone, the others still run) and per sample (a sample may ask for
 /// more than the profile's default, within the grader's maximum).
-@Suite struct CaseLimitTests {
+@Suite(.serialized) struct CaseLimitTests {
     static let code = """
         import time
         def f(x):
@@ -37,7 +37,7 @@ import Testing
                 "kind": "assert", "case_time_limit_s": 0.5,
                 "code": "assert f(1) == 2\nassert f(-1) == 0\nassert f(2) == 4\nassert f(0) == 0\nassert f(3) == 6\n",
             ]
-        var grader = try Fixtures.grader()
+        var grader = try Fixtures.sharedGrader()
         grader.wallTimeMs = 20_000
         let grade = try await grader.grade(Fixtures.sample(code: Self.code, tests: tests))
         #expect(grade.results.map(\.passed) == [true, false, true, false, true], "\(grade)")
@@ -49,7 +49,7 @@ import Testing
         let code =
             "import time\ndef slow():\n    end = time.monotonic() + 1.5\n    while time.monotonic() < end:\n"
             + "        pass\n    return 1\n"
-        var grader = try Fixtures.grader()
+        var grader = try Fixtures.sharedGrader()
         grader.wallTimeMs = 1000
         let short: JSON = ["kind": "call", "fn": "slow", "cases": [["input": [], "output": 1]]]
         let long: JSON = ["kind": "call", "fn": "slow", "time_limit_s": 4, "cases": [["input": [], "output": 1]]]
@@ -65,7 +65,7 @@ import Testing
             "kind": "call", "fn": "f", "case_time_limit_s": "fast", "cases": [["input": [1], "output": 2]],
         ]
         await #expect(throws: CodeRewardsError.self) {
-            _ = try await Fixtures.grader().grade(Fixtures.sample(code: Self.code, tests: tests))
+            _ = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: Self.code, tests: tests))
         }
     }
 }

@@ -6,7 +6,7 @@ import Testing
 /// `unittest` and `pytest` tests run in the trusted grader against the candidate's functions behind the
 /// plain-data boundary: honest solutions pass with per-test results, wrong ones fail, and no candidate code can
 /// reach the framework, its assert helpers, its reports or its modules.
-@Suite struct FrameworkTests {
+@Suite(.serialized) struct FrameworkTests {
     static let unittestCode = """
         import unittest
         class TestAdd(unittest.TestCase):
@@ -42,7 +42,7 @@ import Testing
     /// and run none).
     @Test(arguments: ["unittest", "pytest", "assert-unittest", "assert-pytest"])
     func honestPassesWrongFails(kind: String) async throws {
-        let grader = try Fixtures.grader()
+        let grader = try Fixtures.sharedGrader()
         let good = try await grader.grade(Fixtures.sample(code: Self.honest, tests: Self.tests(kind)))
         #expect(good.allPassed && good.verdict == .ok, "\(good)")
         #expect(good.total == (kind.hasSuffix("unittest") ? 3 : 4))
@@ -170,8 +170,7 @@ import Testing
 
     @Test(arguments: tricks)
     func trickScoresZero(_ t: Trick) async throws {
-        var grader = try Fixtures.grader()
-        grader.wallTimeMs = 3000
+        let grader = try Fixtures.sharedGrader()
         for kind in ["unittest", "pytest"] {
             let grade = try await grader.grade(Fixtures.sample(code: t.code, tests: Self.tests(kind)))
             // At most the TypeError test can pass (a candidate that raises TypeError-free garbage fails it too).
@@ -199,7 +198,7 @@ import Testing
             ["kind": "stdio", "cases": []],
         ] as [JSON])
     func zeroTestsIsNotAPass(tests: JSON) async throws {
-        let grade = try await Fixtures.grader().grade(Fixtures.sample(code: Self.honest, tests: tests))
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: Self.honest, tests: tests))
         #expect(grade.passed == 0 && !grade.allPassed && grade.verdict != .ok, "\(tests): \(grade)")
         #expect(grade.reason?.isEmpty == false, "\(grade)")
     }

@@ -5,7 +5,7 @@ import Testing
 
 /// Values travel unchanged between the grader and the candidate, in both directions and in every Python kind,
 /// and compare by Python's `==` (with an optional per-sample atol/rtol, EvalPlus's semantics).
-@Suite struct ValueTransitTests {
+@Suite(.serialized) struct ValueTransitTests {
     struct Row: Sendable, CustomTestStringConvertible {
         var id: String
         /// A Python expression for the value (built in the grader, sent to the candidate and back).
@@ -58,7 +58,7 @@ import Testing
                 """),
         ]
         let code = "def echo(x):\n    return x\ndef kind(x):\n    return type(x).__name__\n"
-        let grade = try await Fixtures.grader().grade(Fixtures.sample(code: code, tests: tests))
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
         #expect(grade.allPassed, "\(row.id): \(grade)")
     }
 
@@ -73,14 +73,14 @@ import Testing
                 return x
             """
         let tests: JSON = ["kind": "call", "fn": "check", "cases": [["input": [row.json], "output": row.json]]]
-        let grade = try await Fixtures.grader().grade(Fixtures.sample(code: code, tests: tests))
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
         #expect(grade.allPassed, "\(row.id): \(grade)")
     }
 
     /// NaN travels as NaN (and, as in Python, is not equal to itself).
     @Test func nanTravels() async throws {
         let tests: JSON = ["kind": "assert", "code": "import math\nassert math.isnan(echo(float('nan')))\n"]
-        let grade = try await Fixtures.grader().grade(
+        let grade = try await Fixtures.sharedGrader().grade(
             Fixtures.sample(code: "def echo(x):\n    return x\n", tests: tests))
         #expect(grade.allPassed, "\(grade)")
     }
@@ -94,7 +94,7 @@ import Testing
         ] as [(String, JSON, Bool)])
     func comparisonIsPythonEquality(result: String, expected: JSON, equal: Bool) async throws {
         let tests: JSON = ["kind": "call", "fn": "f", "cases": [["input": [], "output": expected]]]
-        let grade = try await Fixtures.grader().grade(
+        let grade = try await Fixtures.sharedGrader().grade(
             Fixtures.sample(
                 code: "def f():\n    return \(result)\n",
                 tests: tests))
@@ -114,7 +114,7 @@ import Testing
         var tests = JSONObject([("kind", "call"), ("fn", "f"), ("cases", [["input": [], "output": output]])])
         if let atol { tests["atol"] = .double(atol) }
         if let rtol { tests["rtol"] = .double(rtol) }
-        let grade = try await Fixtures.grader().grade(
+        let grade = try await Fixtures.sharedGrader().grade(
             Fixtures.sample(code: "def f():\n    return \(result)\n", tests: .object(tests)))
         #expect(grade.allPassed == passes, "\(result) atol \(atol ?? 0) rtol \(rtol ?? 0): \(grade)")
     }
@@ -133,7 +133,7 @@ import Testing
             assert m('a').group(0) == 'a'
             """,
         ]
-        let grade = try await Fixtures.grader().grade(Fixtures.sample(code: code, tests: tests))
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
         #expect(grade.passed == 3 && grade.total == 5, "\(grade)")
         #expect(grade.results.map(\.passed) == [true, true, true, false, false], "\(grade.results)")
         #expect(

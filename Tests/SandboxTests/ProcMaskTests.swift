@@ -16,7 +16,7 @@ import Testing
 
     static let probe = """
         import os
-        for name in \(masked.map { "'\($0)'" }):
+        for name in \(masked):
             path = '/proc/' + name
             try:
                 with open(path, 'rb') as f:
@@ -24,7 +24,7 @@ import Testing
                 print(name, 'bytes=%d' % len(data))
             except OSError as e:
                 print(name, 'error=%s' % type(e).__name__)
-        for name in \(maskedDirs.map { "'\($0)'" }):
+        for name in \(maskedDirs):
             try:
                 print(name, 'entries=%d' % len(os.listdir('/proc/' + name)))
             except OSError as e:
@@ -59,11 +59,5 @@ import Testing
         #expect(!lines.contains { $0.hasSuffix("WRITTEN") }, "\(lines)")
         // What the box needs of /proc still works.
         #expect(lines.last == "own True True", "\(lines)")
-    }
-
-    /// The host's /proc/kallsyms shows addresses to this (root) test process, so masking is what hides them.
-    @Test func kallsymsIsReadableOnTheHost() throws {
-        let host = try String(contentsOfFile: "/proc/kallsyms", encoding: .utf8).prefix(4096)
-        #expect(!host.isEmpty)
     }
 }

@@ -88,7 +88,7 @@ def dec(v, ns):
         if tag == "__set__": return set(dec(y, ns) for y in x)
         if tag == "__frozenset__": return frozenset(dec(y, ns) for y in x)
         if tag == "__bytes__": return bytes.fromhex(x)
-        if tag == "__complex__": return complex(x[0], x[1])
+        if tag == "__complex__": return complex(dec(x[0], ns), dec(x[1], ns))
         if tag == "__float__": return float.fromhex(x) if x[:3].lstrip("+-")[:2] == "0x" else float(x)
         if tag == "__int__": return int(x, 16) if "x" in x else int(x)
         if tag == "__str__": return "".join(chr(c) for c in x)
