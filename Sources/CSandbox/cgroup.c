@@ -110,6 +110,15 @@ void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap) {
     if (own_path("pids", own, sizeof own) == 0) snprintf(pids, cap, "/sys/fs/cgroup/pids%s", own);
 }
 
+static int exists(const char *path);
+
+void csb_cgroup_own_cpu_dir(char *cpu, size_t cap) {
+    char own[256];
+    cpu[0] = 0;
+    if (exists("/sys/fs/cgroup/cpu/cpu.shares") && own_path("cpu", own, sizeof own) == 0)
+        snprintf(cpu, cap, "/sys/fs/cgroup/cpu%s", own);
+}
+
 static int exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;

@@ -90,6 +90,8 @@ void csb_cgroup_remove(struct csb_cgroup *cg);
 int csb_cgroup_available(int *v2, char *why, size_t whylen);
 /// This process's v1 memory and pids cgroup directories ("" when unknown), `cap` bytes each.
 void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap);
+/// This process's v1 cpu cgroup directory ("" when the cpu controller is not mounted).
+void csb_cgroup_own_cpu_dir(char *cpu, size_t cap);
 
 /// The child side: runs every set-up step and then supervises the program as the pid namespace's init.
 /// Never returns. `fds`: msg write end, ctl read end, stdin, stdout, stderr for the program.
