@@ -191,8 +191,9 @@ import Testing
             ["kind": "assert", "code": "assert True\nassert 1 + 1 == 2\n"],
             [
                 "kind": "unittest",
-                "code":
-                    "import unittest\nclass T(unittest.TestCase):\n    @unittest.skip('later')\n    def test_a(self):\n        self.assertEqual(add(1, 2), 3)\n",
+                "code": .string(
+                    "import unittest\nclass T(unittest.TestCase):\n    @unittest.skip('later')\n    def test_a(self):\n"
+                        + "        self.assertEqual(add(1, 2), 3)\n"),
             ],
             ["kind": "call", "fn": "add", "cases": []],
             ["kind": "stdio", "cases": []],
