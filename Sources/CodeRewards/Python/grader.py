@@ -166,7 +166,9 @@ def dec(v):
 def recv(deadline):
     """One line from the candidate, waiting until `deadline` (time.monotonic) at most."""
     global _BUFFER
-    while b"\n" not in _BUFFER:
+    scanned = 0  # the buffer before this holds no newline (a large answer is scanned once, not per chunk)
+    while _BUFFER.find(b"\n", scanned) < 0:
+        scanned = len(_BUFFER)
         wait = None if deadline is None else deadline - time.monotonic()
         if wait is not None and wait <= 0:
             raise CandidateGone("no answer within the case's time limit of %gs" % _STATE["case_timeout"])
@@ -209,8 +211,9 @@ class Proxy:
         _STATE["calls"] += 1
         try:
             send(msg)
-            # The driver stops a call at its limit; this deadline (with slack) covers a call it cannot stop.
-            reply = recv(None if not limit else time.monotonic() + limit + 1.0)
+            # The driver stops a call at its limit and then gives sending the answer max(10 s, 4 x limit); this
+            # deadline (with slack) covers a driver that does neither.
+            reply = recv(None if not limit else time.monotonic() + limit + max(10.0, 4 * limit) + 1.0)
         except CandidateGone as e:
             _STATE["gone"] = str(e)
             raise
