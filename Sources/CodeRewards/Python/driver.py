@@ -137,14 +137,15 @@ def answer_in_child(fn, args, kwargs, limit):
     posix.close(w)
     deadline = time.monotonic() + limit
     chunks = []
-    timed_out = returned = False
+    timed_out = returned = ended = False
     while True:
         wait = deadline - time.monotonic()
         if wait <= 0 or not select.select([r], [], [], wait)[0]:
-            timed_out = not returned
+            timed_out = True
             break
         chunk = posix.read(r, 1 << 16)
         if not chunk:
+            ended = True
             break
         if not returned:
             returned = True
@@ -155,8 +156,10 @@ def answer_in_child(fn, args, kwargs, limit):
     if timed_out:
         posix.kill(pid, 9)
     posix.waitpid(pid, 0)
-    if timed_out:
+    if timed_out and not returned:
         return '{"exc": "TimeLimit", "msg": "over %gs"}' % limit
+    if timed_out or not ended:
+        return '{"exc": "AnswerTooSlow", "msg": "the answer was not sent within %gs"}' % max(10.0, 4 * limit)
     if not returned:
         return '{"exc": "ProcessExit", "msg": "the call ended its process"}'
     return b"".join(chunks).split(b"\n")[0].decode("utf-8", "surrogatepass")
