@@ -115,7 +115,7 @@ int csb_box_start(const csb_config *c, csb_box **out, csb_error *err) {
     int child_in = c->stdin_fd, child_out = c->stdout_fd, child_err = c->stderr_fd;
 
     if (c->memory_bytes || c->pids_max) {
-        if (csb_cgroup_create(&b->cg, c->memory_bytes, c->pids_max, err) != 0) {
+        if (csb_cgroup_create(&b->cg, c->memory_bytes, c->pids_max, c->cpu_millicores, err) != 0) {
             if (!(c->options & CSB_ALLOW_NO_CGROUP)) goto fail;
             memset(&b->cg, 0, sizeof b->cg);  // explicitly allowed: limits hold per process only
         }

@@ -1,5 +1,10 @@
-// Memory and pids cgroup of one box (v1: separate controller hierarchies; v2: one unified directory).
+// Memory, pids and cpu cgroup of one box (v1: separate controller hierarchies; v2: one unified directory).
 // Only the supervisor (host root) touches cgroupfs; the box is attached by pid before it starts.
+//
+// CPU: each box is one scheduling group with the default weight (v1 cpu.shares 1024, v2 cpu.weight 100), so
+// boxes share the CPU as equals however many threads or processes each runs (a box spinning on every core or
+// fork-bombing gets one box's share, not one share per thread), and a quota (v1 cfs_quota_us, v2 cpu.max) caps a
+// box at its cores' worth. The cpu controller is optional: without it boxes run without these two.
 #include "internal.h"
 
 #include <errno.h>
@@ -34,6 +39,7 @@ static void pool_cleanup(void) {
     for (int i = 0; i < pool_count; i++) {
         remove_dir(pool[i].memory);
         if (!pool[i].v2) remove_dir(pool[i].pids);
+        if (pool[i].cpu[0]) remove_dir(pool[i].cpu);
     }
     pool_count = 0;
     pthread_mutex_unlock(&pool_lock);
@@ -104,6 +110,15 @@ void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap) {
     if (own_path("pids", own, sizeof own) == 0) snprintf(pids, cap, "/sys/fs/cgroup/pids%s", own);
 }
 
+static int exists(const char *path);
+
+void csb_cgroup_own_cpu_dir(char *cpu, size_t cap) {
+    char own[256];
+    cpu[0] = 0;
+    if (exists("/sys/fs/cgroup/cpu/cpu.shares") && own_path("cpu", own, sizeof own) == 0)
+        snprintf(cpu, cap, "/sys/fs/cgroup/cpu%s", own);
+}
+
 static int exists(const char *path) {
     struct stat st;
     return stat(path, &st) == 0;
@@ -166,6 +181,10 @@ static void sweep_all(void) {
         snprintf(dir, sizeof dir, "/sys/fs/cgroup/pids%s", own);
         sweep_stale(dir);
     }
+    if (own_path("cpu", own, sizeof own) == 0) {
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/cpu%s", own);
+        sweep_stale(dir);
+    }
     if (own_path("", own, sizeof own) == 0) {
         snprintf(dir, sizeof dir, "/sys/fs/cgroup%s", own);
         sweep_stale(dir);
@@ -181,13 +200,15 @@ static void baseline(struct csb_cgroup *cg) {
     cg->base_pids = pids;
 }
 
-static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err);
+static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, uint32_t cpu_millicores,
+                      csb_error *err);
 
-int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err) {
+int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, uint32_t cpu_millicores,
+                      csb_error *err) {
     memset(cg, 0, sizeof *cg);
     pthread_once(&sweep_once, sweep_all);
     if (pool_take(cg)) {
-        if (set_limits(cg, memory_bytes, pids_max, err) != 0) {
+        if (set_limits(cg, memory_bytes, pids_max, cpu_millicores, err) != 0) {
             csb_cgroup_remove(cg);
             return -1;
         }
@@ -214,6 +235,10 @@ int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pid
         snprintf(parent, sizeof parent, "/sys/fs/cgroup%s", own);
         char ctl[256] = "";
         read_file(parent, "cgroup.subtree_control", ctl, sizeof ctl);
+        char have[256] = "";
+        read_file("/sys/fs/cgroup", "cgroup.controllers", have, sizeof have);
+        if (strstr(have, "cpu") && !strstr(ctl, "cpu ") && strcmp(ctl, "cpu") != 0)
+            write_file(parent, "cgroup.subtree_control", "+cpu");  // optional: fails with realtime tasks
         if ((!strstr(ctl, "memory") || !strstr(ctl, "pids")) &&
             write_file(parent, "cgroup.subtree_control", "+memory +pids") != 0) {
             csb_set_error(err, "write(cgroup.subtree_control)", errno,
@@ -227,7 +252,7 @@ int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pid
             return -1;
         }
         cg->active = 1;
-        if (set_limits(cg, memory_bytes, pids_max, err) != 0) goto fail;
+        if (set_limits(cg, memory_bytes, pids_max, cpu_millicores, err) != 0) goto fail;
         return 0;
     }
     if (own_path("memory", own, sizeof own) != 0) {
@@ -246,16 +271,55 @@ int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pid
         rmdir(cg->memory);
         return -1;
     }
+    if (exists("/sys/fs/cgroup/cpu/cpu.shares") && own_path("cpu", own, sizeof own) == 0) {
+        snprintf(cg->cpu, sizeof cg->cpu, "/sys/fs/cgroup/cpu%s/%s", own, name);
+        if (mkdir(cg->cpu, 0700) != 0) {
+            csb_set_error(err, "mkdir(cpu cgroup)", errno, "%s", cg->cpu);
+            rmdir(cg->memory);
+            rmdir(cg->pids);
+            return -1;
+        }
+    }
     cg->active = 1;
-    if (set_limits(cg, memory_bytes, pids_max, err) != 0) goto fail;
+    if (set_limits(cg, memory_bytes, pids_max, cpu_millicores, err) != 0) goto fail;
     return 0;
 fail:
     csb_cgroup_remove(cg);
     return -1;
 }
 
+/// The CPU weight and quota (0 = none): v2 in the box's one directory, v1 in its cpu directory (if any).
+static int set_cpu(struct csb_cgroup *cg, uint32_t millicores, csb_error *err) {
+    char value[64];
+    const long period = 100000;  // µs, the kernel's default period
+    long quota = millicores ? (long)millicores * period / 1000 : -1;
+    if (quota >= 0 && quota < 1000) quota = 1000;  // the kernel's minimum quota is 1 ms
+    if (cg->v2) {
+        char ctl[256] = "";
+        read_file(cg->memory, "cgroup.controllers", ctl, sizeof ctl);
+        if (!strstr(ctl, "cpu")) return 0;
+        if (quota < 0) snprintf(value, sizeof value, "max %ld", period);
+        else snprintf(value, sizeof value, "%ld %ld", quota, period);
+        if (write_file(cg->memory, "cpu.weight", "100") != 0 || write_file(cg->memory, "cpu.max", value) != 0) {
+            csb_set_error(err, "write(cpu.max)", errno, "%s: %s", cg->memory, value);
+            return -1;
+        }
+        return 0;
+    }
+    if (!cg->cpu[0]) return 0;
+    snprintf(value, sizeof value, "%ld", quota);
+    if (write_file(cg->cpu, "cpu.shares", "1024") != 0 || write_file(cg->cpu, "cpu.cfs_period_us", "100000") != 0 ||
+        write_file(cg->cpu, "cpu.cfs_quota_us", value) != 0) {
+        csb_set_error(err, "write(cpu.cfs_quota_us)", errno, "%s: %s", cg->cpu, value);
+        return -1;
+    }
+    return 0;
+}
+
 /// Writes the limits (0 = "max"/unlimited, so a reused cgroup never keeps an old limit).
-static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err) {
+static int set_limits(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, uint32_t cpu_millicores,
+                      csb_error *err) {
+    if (set_cpu(cg, cpu_millicores, err) != 0) return -1;
     char mem[32], pids[32];
     if (memory_bytes) snprintf(mem, sizeof mem, "%llu", (unsigned long long)memory_bytes);
     else snprintf(mem, sizeof mem, "%s", cg->v2 ? "max" : "-1");
@@ -302,6 +366,10 @@ int csb_cgroup_attach(struct csb_cgroup *cg, pid_t pid, csb_error *err) {
     }
     if (!cg->v2 && write_file(cg->pids, "cgroup.procs", value) != 0) {
         csb_set_error(err, "write(cgroup.procs)", errno, "%s", cg->pids);
+        return -1;
+    }
+    if (!cg->v2 && cg->cpu[0] && write_file(cg->cpu, "cgroup.procs", value) != 0) {
+        csb_set_error(err, "write(cgroup.procs)", errno, "%s", cg->cpu);
         return -1;
     }
     return 0;
@@ -361,5 +429,6 @@ void csb_cgroup_remove(struct csb_cgroup *cg) {
     if (!cg->active) return;
     remove_dir(cg->memory);
     if (!cg->v2) remove_dir(cg->pids);
+    if (cg->cpu[0]) remove_dir(cg->cpu);
     cg->active = 0;
 }

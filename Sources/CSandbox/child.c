@@ -10,7 +10,10 @@
 #include <linux/seccomp.h>
 #include <signal.h>
 #include <string.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -153,7 +156,7 @@ static unsigned long locked_flags(const char *path) {
 }
 
 /// Bind-mounts host `source` at `target` under the new root: read-only, nosuid; a symlink is recreated as is.
-static void bind(const char *source, const char *target, int readonly, int optional) {
+static void bind_mount(const char *source, const char *target, int readonly, int optional) {
     char dst[4096];
     join(dst, sizeof dst, CSB_NEWROOT, target);
     struct stat st;
@@ -184,11 +187,46 @@ static void bind(const char *source, const char *target, int readonly, int optio
     CHECK(mount(NULL, dst, NULL, flags, NULL), "mount(MS_REMOUNT|MS_RDONLY)", source);
 }
 
+// /proc entries that show the host rather than the box, as container runtimes mask them (runc's default
+// maskedPaths and readonlyPaths, plus what leaks kernel addresses when kptr_restrict is 0: kallsyms, modules).
+static const char *const kMaskedFiles[] = {
+    "kallsyms", "kcore", "keys", "key-users", "latency_stats", "timer_list", "timer_stats", "sched_debug",
+    "sysrq-trigger", "modules", "iomem", "ioports", "vmallocinfo", "kpagecount", "kpageflags", "kpagecgroup",
+    "slabinfo", "config.gz", "pagetypeinfo", "buddyinfo", "zoneinfo", "softirqs", "interrupts", "lock_stat",
+};
+static const char *const kMaskedDirs[] = {"acpi", "asound", "scsi", "driver", "irq", "bus", "fs", "tty", "sysvipc"};
+static const char *const kReadOnly[] = {"sys"};
+
+/// Hides `kMaskedFiles` behind /dev/null and `kMaskedDirs` behind an empty read-only tmpfs, and makes
+/// `kReadOnly` read-only (entries this kernel lacks are skipped).
+static void mask_proc(const char *proc) {
+    char path[4096];
+    struct stat st;
+    for (size_t i = 0; i < sizeof kMaskedFiles / sizeof *kMaskedFiles; i++) {
+        join(path, sizeof path, proc, kMaskedFiles[i]);
+        if (lstat(path, &st) != 0) continue;
+        CHECK(mount("/dev/null", path, NULL, MS_BIND, NULL), "mount(mask /proc file)", path);
+    }
+    for (size_t i = 0; i < sizeof kMaskedDirs / sizeof *kMaskedDirs; i++) {
+        join(path, sizeof path, proc, kMaskedDirs[i]);
+        if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode)) continue;
+        CHECK(mount("tmpfs", path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, "size=4k,nr_inodes=1"),
+              "mount(mask /proc dir)", path);
+    }
+    for (size_t i = 0; i < sizeof kReadOnly / sizeof *kReadOnly; i++) {
+        join(path, sizeof path, proc, kReadOnly[i]);
+        if (lstat(path, &st) != 0) continue;
+        CHECK(mount(path, path, NULL, MS_BIND | MS_REC, NULL), "mount(/proc read-only bind)", path);
+        CHECK(mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL),
+              "mount(/proc read-only)", path);
+    }
+}
+
 static void step_filesystem(void) {
     CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), "mount(/, MS_PRIVATE)", "stop mount propagation");
     mount_tmpfs(CSB_NEWROOT, 16u << 20, "0755", 0, "mount(new root tmpfs)");
     for (size_t i = 0; i < cfg->nmounts; i++)
-        bind(cfg->mounts[i].source, cfg->mounts[i].target, 1, cfg->mounts[i].flags & CSB_MOUNT_OPTIONAL);
+        bind_mount(cfg->mounts[i].source, cfg->mounts[i].target, 1, cfg->mounts[i].flags & CSB_MOUNT_OPTIONAL);
 
     char path[4096];
     const char *mode = root_mode ? "0755,uid=1000,gid=1000" : "0755";
@@ -200,7 +238,7 @@ static void step_filesystem(void) {
     join(path, sizeof path, CSB_NEWROOT, "/dev");
     mount_tmpfs(path, 64u << 10, "0755", MS_NOEXEC, "mount(/dev tmpfs)");
     static const char *const devices[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom"};
-    for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) bind(devices[i], devices[i], 0, 0);
+    for (size_t i = 0; i < sizeof devices / sizeof *devices; i++) bind_mount(devices[i], devices[i], 0, 0);
     static const char *const links[][2] = {
         {"/proc/self/fd", "/dev/fd"}, {"/proc/self/fd/0", "/dev/stdin"},
         {"/proc/self/fd/1", "/dev/stdout"}, {"/proc/self/fd/2", "/dev/stderr"},
@@ -218,6 +256,8 @@ static void step_filesystem(void) {
         // hidepid=2: the program sees only its own uid's processes, not the init (whose command line is the
         // supervisor's).
         CHECK(mount("proc", path, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "hidepid=2"), "mount(proc)", path);
+        join(path, sizeof path, CSB_NEWROOT, "/proc/");
+        mask_proc(path);
     }
 
     CHECK(chdir(CSB_NEWROOT), "chdir(new root)", CSB_NEWROOT);
@@ -232,6 +272,23 @@ static void step_filesystem(void) {
 static void step_hostname(void) {
     CHECK(sethostname("box", 3), "sethostname", "box");
     CHECK(setdomainname("box", 3), "setdomainname", "box");
+}
+
+/// Loopback up in the box's own network namespace (which has no other interface: nothing outside is reachable),
+/// so a program may serve on 127.0.0.1 and connect to itself. A pooled namespace (netns.c) comes with it up
+/// already: the box, which holds no capability over that namespace, only checks.
+static void step_loopback(void) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) fail("socket(AF_INET)", errno, "loopback");
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    copy(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+    if (ioctl(s, SIOCGIFFLAGS, &ifr) != 0) fail("ioctl(SIOCGIFFLAGS)", errno, "lo");
+    if (!(ifr.ifr_flags & IFF_UP)) {
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0) fail("ioctl(SIOCSIFFLAGS)", errno, "lo up");
+    }
+    close(s);
 }
 
 // MARK: - program steps (forked by init, ends in execve)
@@ -350,6 +407,7 @@ __attribute__((noreturn)) void csb_child_main(const struct csb_config *c, int ms
     step_identity();
     step_filesystem();
     step_hostname();
+    step_loopback();
 
     struct csb_msg m;
     memset(&m, 0, sizeof m);

@@ -104,6 +104,10 @@ void csb_config_set_cgroup(csb_config *c, uint64_t memory_bytes, uint64_t pids_m
     c->pids_max = pids_max;
 }
 
+void csb_config_set_cpu(csb_config *c, uint32_t millicores) {
+    c->cpu_millicores = millicores;
+}
+
 void csb_config_set_filter(csb_config *c, const csb_filter *f) { c->filter = f; }
 void csb_config_set_options(csb_config *c, unsigned options) { c->options = options; }
 

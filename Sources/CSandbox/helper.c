@@ -62,7 +62,7 @@ static void put_str(struct wbuf *w, const char *s) {
     put(w, s, n);
 }
 
-static const uint64_t kMagic = 0x6172626974657232ull;  // "arbiter2"
+static const uint64_t kMagic = 0x6172626974657233ull;  // "arbiter3"
 
 static int serialize(const csb_config *c, int flags, int root_mode, int has_stdin, const struct csb_cgroup *cg,
                      struct wbuf *w) {
@@ -71,6 +71,7 @@ static int serialize(const csb_config *c, int flags, int root_mode, int has_stdi
     // The v1 cgroup the helper joins itself (empty strings: none, the supervisor attaches the init by pid).
     put_str(w, cg ? cg->memory : "");
     put_str(w, cg ? cg->pids : "");
+    put_str(w, cg ? cg->cpu : "");
     put_u64(w, (uint64_t)has_stdin);
     put_u64(w, (uint64_t)(unsigned)flags);
     put_str(w, c->executable);
@@ -123,13 +124,14 @@ static char *get_str(struct rbuf *r) {
 /// One box request as the server reads it.
 struct request {
     uint64_t root_mode, has_stdin, flags;
-    char *cg_memory, *cg_pids;
+    char *cg_memory, *cg_pids, *cg_cpu;
     csb_config *config;
 };
 
 static void request_free(struct request *q) {
     free(q->cg_memory);
     free(q->cg_pids);
+    free(q->cg_cpu);
     if (q->config) {
         csb_filter *f = (csb_filter *)q->config->filter;
         if (f) { free(f->code); free(f); }
@@ -145,6 +147,7 @@ static int parse_request(const unsigned char *data, size_t len, struct request *
     q->root_mode = get_u64(&r);
     q->cg_memory = get_str(&r);
     q->cg_pids = get_str(&r);
+    q->cg_cpu = get_str(&r);
     q->has_stdin = get_u64(&r);
     q->flags = get_u64(&r);
     csb_config *c = q->config = csb_config_new();
@@ -277,7 +280,8 @@ static void send_reply(const struct reply *rep, int pidfd) {
 }
 
 /// Serves one request: joins the box's cgroup, clones the init into new namespaces, returns to its own cgroup.
-static void serve(struct request *q, int *fds, int nfds, const char *own_memory, const char *own_pids) {
+static void serve(struct request *q, int *fds, int nfds, const char *own_memory, const char *own_pids,
+                  const char *own_cpu) {
     struct reply rep;
     memset(&rep, 0, sizeof rep);
     int expected = q->has_stdin ? 5 : 4;
@@ -290,8 +294,11 @@ static void serve(struct request *q, int *fds, int nfds, const char *own_memory,
     int msg_w = fds[0], ctl_r = fds[1], in = q->has_stdin ? fds[2] : -1;
     int out = fds[nfds - 2], errfd = fds[nfds - 1];
     if ((q->cg_memory[0] && join_cgroup(q->cg_memory, &rep.error) != 0) ||
-        (q->cg_pids[0] && join_cgroup(q->cg_pids, &rep.error) != 0)) {
-        if (own_memory[0]) join_cgroup(own_memory, &rep.error);
+        (q->cg_pids[0] && join_cgroup(q->cg_pids, &rep.error) != 0) ||
+        (q->cg_cpu && q->cg_cpu[0] && join_cgroup(q->cg_cpu, &rep.error) != 0)) {
+        csb_error ignored;
+        if (own_memory[0]) join_cgroup(own_memory, &ignored);
+        if (own_pids[0]) join_cgroup(own_pids, &ignored);
         send_reply(&rep, -1);
         return;
     }
@@ -309,6 +316,7 @@ static void serve(struct request *q, int *fds, int nfds, const char *own_memory,
     csb_error ignored;
     if (q->cg_memory[0] && own_memory[0]) join_cgroup(own_memory, &ignored);
     if (q->cg_pids[0] && own_pids[0]) join_cgroup(own_pids, &ignored);
+    if (q->cg_cpu && q->cg_cpu[0] && own_cpu[0]) join_cgroup(own_cpu, &ignored);
     if (pid < 0) {
         csb_set_error(&rep.error, "clone(CLONE_NEWUSER|NEWNS|NEWPID|NEWNET|NEWIPC|NEWUTS)", saved,
                       "cannot create namespaces (user namespaces disabled? see /proc/sys/user/max_user_namespaces)");
@@ -326,8 +334,9 @@ static void serve(struct request *q, int *fds, int nfds, const char *own_memory,
 /// config with the box's pipes attached. Ends when the supervisor closes its end. Its inits are its children; it
 /// reaps them (their results travel over the box's own message pipe).
 int csb_init_main(void) {
-    char own_memory[600] = "", own_pids[600] = "";
+    char own_memory[600] = "", own_pids[600] = "", own_cpu[600] = "";
     csb_cgroup_own_dirs(own_memory, own_pids, sizeof own_memory);
+    csb_cgroup_own_cpu_dir(own_cpu, sizeof own_cpu);
     unsigned char *buf = malloc(MAX_REQUEST);
     if (!buf) return 121;
     for (;;) {
@@ -348,7 +357,7 @@ int csb_init_main(void) {
                           "than the supervisor? rebuild arbiter-box-init with it)");
             send_reply(&rep, -1);
         } else {
-            serve(&q, fds, nfds, own_memory, own_pids);
+            serve(&q, fds, nfds, own_memory, own_pids, own_cpu);
         }
         request_free(&q);
         for (int i = 0; i < nfds; i++) close(fds[i]);

@@ -35,6 +35,7 @@ struct csb_config {
     uint64_t work_bytes, tmp_bytes, shm_bytes;
     uint64_t cpu_seconds, as_bytes, fsize_bytes, nofile, nproc, stack_bytes;
     uint64_t memory_bytes, pids_max;
+    uint32_t cpu_millicores;  // CPU quota of the box's cgroup, thousandths of a core; 0 = none
     const csb_filter *filter;
     unsigned options;
     int stdin_fd, stdout_fd, stderr_fd;
@@ -55,6 +56,7 @@ struct csb_cgroup {
     int v2;
     char memory[512];       // v1: memory controller dir; v2: the single dir
     char pids[512];         // v1 only
+    char cpu[512];          // v1 only; "" when the cpu controller is not mounted
     int base_oom, base_pids;  // event counters when handed to this box (reused cgroups keep counting)
 };
 
@@ -75,7 +77,8 @@ struct csb_box {
 void csb_set_error(csb_error *e, const char *step, int err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, csb_error *err);
+int csb_cgroup_create(struct csb_cgroup *cg, uint64_t memory_bytes, uint64_t pids_max, uint32_t cpu_millicores,
+                      csb_error *err);
 int csb_cgroup_attach(struct csb_cgroup *cg, pid_t pid, csb_error *err);
 /// Reads the OOM-kill count, pids.max hits and memory peak.
 void csb_cgroup_stats(struct csb_cgroup *cg, int *oom_kills, int *pids_hits, uint64_t *peak);
@@ -87,6 +90,8 @@ void csb_cgroup_remove(struct csb_cgroup *cg);
 int csb_cgroup_available(int *v2, char *why, size_t whylen);
 /// This process's v1 memory and pids cgroup directories ("" when unknown), `cap` bytes each.
 void csb_cgroup_own_dirs(char *memory, char *pids, size_t cap);
+/// This process's v1 cpu cgroup directory ("" when the cpu controller is not mounted).
+void csb_cgroup_own_cpu_dir(char *cpu, size_t cap);
 
 /// The child side: runs every set-up step and then supervises the program as the pid namespace's init.
 /// Never returns. `fds`: msg write end, ctl read end, stdin, stdout, stderr for the program.

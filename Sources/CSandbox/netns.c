@@ -11,9 +11,10 @@
 //   no namespace flags), so no process of the old box is left and every descriptor it held is closed.
 // - No configuration to change: the namespace is owned by the initial user namespace (the server is root there),
 //   so a box's root, which is root only in the box's own user namespace, holds no capability over it. Loopback
-//   stays down, no address, route, interface, firewall rule or net.* sysctl can be changed, and no raw or packet
-//   socket opened, strictly less than in a namespace the box's user namespace owned (where the box's init would
-//   hold CAP_NET_ADMIN).
+//   is up (brought up when the namespace is made, so programs can serve on 127.0.0.1 and connect to themselves;
+//   the namespace has no other interface, so nothing outside is reachable) and stays up: no address, route,
+//   interface, firewall rule or net.* sysctl can be changed, and no raw or packet socket opened, strictly less
+//   than in a namespace the box's user namespace owned (where the box's init would hold CAP_NET_ADMIN).
 // - What is left is what unprivileged code can do in any namespace: sockets, which close with their process;
 //   sockets kept alive in flight (sent over a unix socket and never received) until the unix garbage collector
 //   runs; and the protocol counters (/proc/net/snmp: a failed send to an unreachable address counts). Both are
@@ -25,6 +26,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sched.h>
 #include <stdint.h>
 #include <string.h>
@@ -43,9 +47,10 @@ static int nfree, nlive;
 static int disabled;  // creating namespaces failed once: every box gets CLONE_NEWNET from then on
 
 /// Files of /proc/self/net that show the namespace's sockets and counters (missing ones, e.g. without IPv6,
-/// count as missing each time). Not tcp/tcp6: reading them walks the whole host's TCP hash table (2-4 ms each),
-/// and no TCP socket outlives its process here: with loopback down and no address, no connection can even
-/// start (so none lingers in FIN or TIME_WAIT), and one kept in flight rides a unix socket, which `unix` shows.
+/// count as missing each time). Not tcp/tcp6: reading them walks the whole host's TCP hash table (2-4 ms each).
+/// A TCP socket outlives its process only once a connection has started (FIN or TIME_WAIT), and every
+/// connection sends packets over loopback, which change loopback's packet counters (`dev`) and the Tcp counters
+/// (`snmp`): such a namespace is never reused. One kept in flight rides a unix socket, which `unix` shows.
 static const char *const kViews[] = {"unix", "udp", "udp6", "raw", "raw6", "packet", "netlink", "snmp", "snmp6",
                                      "netstat", "dev"};
 
@@ -75,9 +80,25 @@ static uint64_t fingerprint(void) {
     return h;
 }
 
-/// A new namespace (the process is in it afterwards), or -1.
+/// Brings loopback up in the namespace this process is in.
+static int loopback_up(void) {
+    int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (s < 0) return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    strncpy(ifr.ifr_name, "lo", sizeof ifr.ifr_name - 1);
+    int rc = ioctl(s, SIOCGIFFLAGS, &ifr);
+    if (rc == 0) {
+        ifr.ifr_flags |= IFF_UP;
+        rc = ioctl(s, SIOCSIFFLAGS, &ifr);
+    }
+    close(s);
+    return rc;
+}
+
+/// A new namespace (the process is in it afterwards) with loopback up, or -1.
 static int create(struct slot *s) {
-    if (unshare(CLONE_NEWNET) != 0) return -1;
+    if (unshare(CLONE_NEWNET) != 0 || loopback_up() != 0) return -1;
     s->fd = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
     if (s->fd < 0) return -1;
     s->pid = 0;

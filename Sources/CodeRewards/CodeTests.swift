@@ -1,14 +1,24 @@
 import RewardKit
 
-/// The tests of one code sample, in one of three forms. Tests and expected outputs never enter the candidate's
-/// box: graders compare outside it.
+/// The tests of one code sample. Tests and expected outputs never enter the candidate's box: graders compare
+/// outside it. Every Python kind runs in the trusted grader, reaching the candidate's functions only through calls
+/// answered as plain data. Zero tests run is never a pass.
 public enum CodeTests: Sendable, Hashable {
     /// Python asserts, graded in a separate box that reaches the candidate through a pipe.
     /// `code`: a `check(candidate)` function (with `entryPoint`, HumanEval) or top-level asserts naming the
     /// solution's functions (MBPP). `setup`: run in the candidate's box after the solution (MBPP
     /// `test_setup_code`). `prompt`: trusted code run in the grader first (HumanEval's helpers such as `poly`).
+    /// A file that defines `unittest.TestCase` classes or pytest `test_` functions is graded as `.unittest` or
+    /// `.pytest` (never as asserts that would define tests and run none).
     case asserts(code: String, entryPoint: String?, setup: String?, prompt: String?)
-    /// Calls of `function` with JSON arguments; each result must equal the expected JSON output.
+    /// A test file of `unittest.TestCase` classes, run by the grader's own `unittest`; the solution's functions
+    /// are globals of the file and attributes of the module `solution`. One unit per test method.
+    case unittest(code: String)
+    /// A pytest test file (`test_` functions, fixtures, parametrize), run by the grader's own pytest (Debian's
+    /// python3-pytest); names as for `.unittest`. One unit per collected test.
+    case pytest(code: String)
+    /// Calls of `function`; each result must equal the expected output by Python's `==` (or be close within the
+    /// options' atol/rtol). Values are tagged JSON (see `PlainData`).
     case call(function: String, cases: [CallCase])
     /// Whole programs fed `stdin`; the full stdout must match (trailing whitespace aside).
     case stdio(cases: [StdioCase])
@@ -61,7 +71,9 @@ public enum CodeTests: Sendable, Hashable {
     /// Parses the `tests` object.
     public init(json: JSON) throws {
         guard let o = json.objectValue, let kind = o["kind"]?.stringValue else {
-            throw CodeRewardsError("tests: expected an object with \"kind\" (assert, call or stdio), got \(json.jsonText.prefix(80))")
+            throw CodeRewardsError(
+                "tests: expected an object with \"kind\" (assert, unittest, pytest, call or stdio), got "
+                    + json.jsonText.prefix(80))
         }
         func string(_ key: String) throws -> String {
             guard let s = o[key]?.stringValue else {
@@ -70,8 +82,9 @@ public enum CodeTests: Sendable, Hashable {
             return s
         }
         func cases() throws -> [JSONObject] {
-            guard let a = o["cases"]?.arrayValue, !a.isEmpty else {
-                throw CodeRewardsError("tests.cases: expected a non-empty list, got \(o["cases"]?.jsonText.prefix(80) ?? "nothing")")
+            guard let a = o["cases"]?.arrayValue else {
+                throw CodeRewardsError(
+                    "tests.cases: expected a list, got \(o["cases"]?.jsonText.prefix(80) ?? "nothing")")
             }
             return try a.enumerated().map { i, c in
                 guard let obj = c.objectValue else { throw CodeRewardsError("tests.cases[\(i)]: expected an object") }
@@ -79,6 +92,8 @@ public enum CodeTests: Sendable, Hashable {
             }
         }
         switch kind {
+        case "unittest": self = .unittest(code: try string("code"))
+        case "pytest": self = .pytest(code: try string("code"))
         case "assert":
             self = .asserts(code: try string("code"), entryPoint: o["entry_point"]?.stringValue,
                             setup: o["setup"]?.stringValue, prompt: o["prompt"]?.stringValue)
@@ -99,14 +114,15 @@ public enum CodeTests: Sendable, Hashable {
                 return StdioCase(stdin: c["stdin"]?.stringValue ?? "", stdout: stdout)
             })
         default:
-            throw CodeRewardsError("tests.kind: expected assert, call or stdio, got \"\(kind)\"")
+            throw CodeRewardsError(
+                "tests.kind: expected assert, unittest, pytest, call or stdio, got \"\(kind.prefix(40))\"")
         }
     }
 
     /// Number of test units before running (asserts are counted by the grader).
     var caseCount: Int? {
         switch self {
-        case .asserts: nil
+        case .asserts, .unittest, .pytest: nil
         case .call(_, let cases): cases.count
         case .stdio(let cases): cases.count
         }

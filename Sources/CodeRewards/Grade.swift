@@ -8,12 +8,28 @@ public struct Grade: Sendable, Hashable {
     public var verdict: Verdict
     /// The first failure, for humans.
     public var reason: String?
+    /// Each test's outcome, when the grader reports them (Python kinds; the first 200).
+    public var results: [TestResult]
 
-    public init(passed: Int, total: Int, verdict: Verdict, reason: String? = nil) {
+    /// One test: its name (`line 3`, `case 0`, unittest's `tests.TestCases.test_x`, pytest's node id), whether it
+    /// passed, and why not.
+    public struct TestResult: Sendable, Hashable {
+        public var name: String
+        public var passed: Bool
+        public var message: String?
+        public init(name: String, passed: Bool, message: String? = nil) {
+            self.name = name
+            self.passed = passed
+            self.message = message
+        }
+    }
+
+    public init(passed: Int, total: Int, verdict: Verdict, reason: String? = nil, results: [TestResult] = []) {
         self.passed = passed
         self.total = total
         self.verdict = verdict
         self.reason = reason
+        self.results = results
     }
 
     public var allPassed: Bool { total > 0 && passed == total }

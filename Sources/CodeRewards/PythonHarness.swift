@@ -11,23 +11,12 @@ struct PythonHarness: Sendable {
     static let driver = Array(PackageResources.driver_py)
     static let grader = Array(PackageResources.grader_py)
 
-    /// The candidate's box: the driver (`DriverCode`) as the profile's source file, the solution beside it.
-    func candidate(solution: String, setup: String?) async -> Execution {
-        var e = Execution(profile: profile, limits: limits)
-        e.files = await DriverCode.shared.files(sandbox: sandbox, profile: profile)
-        e.files["solution.py"] = Array(solution.utf8)
-        if let setup { e.files["setup.py"] = Array(setup.utf8) }
-        return e
-    }
-
-    /// Asserts: a pooled grader runs the tests against proxies of the candidate's functions and answers with a
-    /// report line; the candidate's box gets only the solution (and MBPP's setup code).
-    func gradeAsserts(solution: String, code: String, entryPoint: String?, setup: String?, prompt: String?,
-                      pool: GraderPool, warm: WarmCandidates) async throws -> Grade
+    /// Every Python kind but stdio: a pooled grader runs the tests (`spec`, see grader.py) against proxies of the
+    /// candidate's functions and answers with a report line; the candidate's box gets only the solution (and
+    /// MBPP's setup code).
+    func gradeInGrader(solution: String, spec: [(String, JSON)], setup: String?, pool: GraderPool,
+                       warm: WarmCandidates) async throws -> Grade
     {
-        var spec: [(String, JSON)] = [("test", .string(code))]
-        if let entryPoint { spec.append(("entry_point", .string(entryPoint))) }
-        if let prompt { spec.append(("prompt", .string(prompt))) }
         let body = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
         let count = UInt32(body.count)
         let job = [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)] + body
@@ -45,6 +34,7 @@ struct PythonHarness: Sendable {
                 }
                 var first: [(String, JSON)] = [("solution", .string(solution))]
                 if let setup { first.append(("setup", .string(setup))) }
+                if limits.cpuTimeS > 0 { first.append(("cpu_time_s", .int(Int64(limits.cpuTimeS)))) }
                 try BoxChannel.write(box.stdinWrite, Array((JSON.object(JSONObject(first)).jsonText + "\n").utf8))
                 try grader.channel.send(job, passing: [box.stdinWrite, box.stdoutRead])
                 let timeoutMs = Int(limits.wallTimeMs) + 5000
@@ -63,6 +53,12 @@ struct PythonHarness: Sendable {
         // the job (the grader's next call finds the pipe closed).
         let line: [UInt8]? = (try? await reportLine?.value) ?? nil
         let parsed = line.flatMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)).objectValue }
+        let results = (parsed?["tests"]?.arrayValue ?? []).compactMap { t -> Grade.TestResult? in
+            guard let o = t.objectValue, let name = o["name"]?.stringValue, let ok = o["passed"]?.boolValue else {
+                return nil
+            }
+            return Grade.TestResult(name: name, passed: ok, message: o["message"]?.stringValue)
+        }
         if let parsed, parsed["grader_error"]?.boolValue != true, let passed = parsed["passed"]?.intValue,
            let total = parsed["total"]?.intValue, total > 0, passed == total
         {
@@ -70,7 +66,7 @@ struct PythonHarness: Sendable {
             // now instead of waited for, which keeps its interpreter's shutdown off the job's path and its CPU.
             box.kill()
             pool.checkin(grader)
-            return Grade(passed: passed, total: total, verdict: .ok, reason: nil)
+            return Grade(passed: passed, total: total, verdict: .ok, reason: nil, results: results)
         }
         let ran: RunResult
         do {
@@ -95,44 +91,32 @@ struct PythonHarness: Sendable {
         }
         let all = total > 0 && passed == total
         return Grade(passed: passed, total: total, verdict: Grade.verdict(allPassed: all, program: ran.verdict),
-                     reason: report["failure"]?.stringValue)
+                     reason: report["failure"]?.stringValue, results: results)
     }
 
-    /// Calls: all requests go in as stdin (inputs only), answers come back one line each and are compared here.
-    func gradeCalls(solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double)
-        async throws -> Grade
+    /// Calls: the grader sends each case's inputs and compares the answer with the expected value by Python's
+    /// `==` (or within `options`' atol/rtol, or the recipe-wide `tolerance`).
+    func gradeCalls(solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double,
+                    options: CodeTestOptions, pool: GraderPool, warm: WarmCandidates) async throws -> Grade
     {
-        var e = await candidate(solution: solution, setup: nil)
-        let requests = cases.map { c in
-            JSON.object(JSONObject([("call", .string(function)), ("args", .array(c.input.map(PlainData.encode)))]))
-                .jsonText + "\n"
-        }.joined()
-        e.stdin = .bytes(Array(requests.utf8))
-        let ran = try await sandbox.run(e)
-        let lines = ran.stdout.split(separator: UInt8(ascii: "\n")).map { String(decoding: $0, as: UTF8.self) }
-        guard let first = lines.first, let load = try? JSONParser.parse(first).objectValue else {
-            return Grade(passed: 0, total: cases.count, verdict: Grade.verdict(allPassed: false, program: ran.verdict),
-                         reason: "the driver did not start: \(String(ran.stderrText.suffix(300)))")
-        }
-        guard load["load"]?.stringValue == "ok" else {
-            return Grade(passed: 0, total: cases.count, verdict: .runtimeError(exitCode: 1),
-                         reason: "solution failed to load: \(load["error"]?.stringValue ?? "")")
-        }
-        var passed = 0
-        var reason: String? = nil
-        for (i, c) in cases.enumerated() {
-            let line = i + 1 < lines.count ? lines[i + 1] : nil
-            let reply = line.flatMap { try? JSONParser.parse($0).objectValue }
-            if let ok = reply?["ok"], let actual = PlainData.decode(ok),
-               PlainData.equal(c.output, actual, tolerance: tolerance)
-            {
-                passed += 1
-            } else if reason == nil {
-                let got = reply.map { JSON.object($0).jsonText } ?? "no answer (\(ran.verdict))"
-                reason = "case \(i): expected \(c.output.jsonText.prefix(100)), got \(got.prefix(160))"
-            }
-        }
-        return Grade(passed: passed, total: cases.count,
-                     verdict: Grade.verdict(allPassed: passed == cases.count, program: ran.verdict), reason: reason)
+        var spec: [(String, JSON)] = [("kind", "call"), ("fn", .string(function))]
+        spec.append(("cases", .array(cases.map { c in
+            .object(JSONObject([("input", .array(c.input.map(PlainData.encode))),
+                                ("output", PlainData.encode(c.output))]))
+        })))
+        if tolerance > 0 { spec.append(("tolerance", .double(tolerance))) }
+        return try await gradeInGrader(solution: solution, spec: spec + options.specFields, setup: nil, pool: pool,
+                                       warm: warm)
+    }
+}
+
+extension CodeTestOptions {
+    /// The options as fields of the grader's job spec.
+    var specFields: [(String, JSON)] {
+        var out: [(String, JSON)] = []
+        if let atol { out.append(("atol", .double(atol))) }
+        if let rtol { out.append(("rtol", .double(rtol))) }
+        if let caseTimeLimitS { out.append(("case_timeout_s", .double(caseTimeLimitS))) }
+        return out
     }
 }

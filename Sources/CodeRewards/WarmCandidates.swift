@@ -57,6 +57,9 @@ final class WarmCandidates: @unchecked Sendable {
         var e = Execution(profile: profile)
         e.files = await DriverCode.shared.files(sandbox: sandbox, profile: profile)
         e.limits.wallTimeMs = WarmCandidates.idleMs
+        // The ceiling a job may raise its CPU limit to; the driver lowers it to the job's own before any candidate
+        // code runs.
+        if e.limits.cpuTimeS > 0 { e.limits.cpuTimeS = max(e.limits.cpuTimeS, CodeGrader.maxSampleTimeMs / 1000) }
         lock.withLock { template = e }
         return e
     }

@@ -34,6 +34,7 @@ final class Box: @unchecked Sendable {
         csb_config_set_rlimits(config, l.cpuTimeS, l.addressSpaceBytes, l.fileSizeBytes, l.openFiles, l.processes,
                                l.stackBytes)
         csb_config_set_cgroup(config, l.memoryBytes, l.processes)
+        csb_config_set_cpu(config, l.cpuMillicores)
         csb_config_set_filter(config, filter.pointer)
         var flags: UInt32 = 0
         if options.allowWeakerIsolation { flags |= CSB_ALLOW_NO_CGROUP.rawValue }

@@ -26,6 +26,9 @@ public struct Limits: Sendable, Hashable {
     public var stdoutBytes: Int = 1 << 20
     /// Standard error kept, bytes; more is dropped and flagged.
     public var stderrBytes: Int = 64 << 10
+    /// CPU time the whole box may use per unit of wall-clock time, thousandths of a core (cgroup cpu quota);
+    /// 0 = no quota. Whatever it is, every box has the same CPU weight as every other.
+    public var cpuMillicores: UInt32 = 1000
 
     public init() {}
 }

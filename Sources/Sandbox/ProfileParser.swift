@@ -113,6 +113,11 @@ public enum ProfileParser {
         case "shm_mib": limits.shmBytes = mib
         case "stdout_kib": limits.stdoutBytes = Int(kib)
         case "stderr_kib": limits.stderrBytes = Int(kib)
+        case "cpu_millicores":
+            guard n <= 1_000_000 else {
+                throw SandboxError(.profile, step: where_, detail: "\(key) must be at most 1000000, got '\(value)'")
+            }
+            limits.cpuMillicores = UInt32(n)
         default: throw SandboxError(.profile, step: where_, detail: "unknown key '\(key)'")
         }
     }

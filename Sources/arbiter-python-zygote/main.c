@@ -1,16 +1,20 @@
 // arbiter-python-zygote: a box server (CSandbox/helper.c) that holds a warm CPython, for profiles that name it in
-// `zygote` (Sandboxes/python.conf). It starts the interpreter once, configured as `python3 -I -S -B` is (isolated,
-// no site, no .pyc writes), imports the modules candidates use most, freezes the GC, and then serves box requests
-// exactly like arbiter-box-init: every box is built by the same named steps in csb_child_main. Only the last step
-// differs. When the command is this interpreter with exactly `-I -S -B <script>` and the C.UTF-8 locale, the
+// `zygote` (Sandboxes/python.conf). It starts the interpreter once, configured as `python3 -s -S -B -P` is with
+// PYTHONHASHSEED=0 (no user site, no site, no .pyc writes, no script dir on sys.path, hashing with seed 0),
+// imports the modules candidates use most, freezes the GC, and then serves box requests exactly like
+// arbiter-box-init: every box is built by the same named steps in csb_child_main. Only the last step differs.
+// When the command is this interpreter with exactly `-s -S -B -P <script>`, the C.UTF-8 locale and PYTHONHASHSEED=0
+// (and no other PYTHON* variable but PYTHONDONTWRITEBYTECODE) in the environment, the
 // program's process (already in its namespaces, unprivileged, rlimited, under seccomp, every fd above 2 closed)
 // runs the script in its copy-on-write copy of the warm interpreter instead of exec'ing a new one. That saves the
 // interpreter's start (10-12 ms of CPU) and the preloaded imports on every run. Any other command is exec'd.
 //
-// What a script sees that a fresh `python3 -I -S -B` would not:
+// What a script sees that a fresh `python3 -s -S -B -P` would not:
 //   - the preloaded modules are already in sys.modules (importing them is free);
-//   - every run of one zygote shares its hash seed (-I ignores PYTHONHASHSEED, so it was random anyway), while
-//     `random` is reseeded in each run (its at-fork hook);
+//   - nothing of hashing: every run hashes with seed 0, as the fresh interpreter does with PYTHONHASHSEED=0 (a
+//     forked interpreter keeps the hash secret it started with, so the zygote starts with that seed; `-I` would
+//     ignore PYTHONHASHSEED, which is why the profile passes -I's parts -s -P instead, its environment being the
+//     profile's alone anyway); `random` is reseeded in each run (its at-fork hook);
 //   - /proc/self/exe is this file, /proc/self/cmdline is `arbiter-python-zygote` and /proc/self/environ is
 //     empty (sys.argv, sys.orig_argv and os.environ are the run's), and the resident set reported includes the
 //     shared warm pages.
@@ -53,15 +57,29 @@ static const char *ctype_locale(char *const envp[]) {
     return all && *all ? all : ctype && *ctype ? ctype : lang ? lang : "";
 }
 
-/// True for `<interpreter> -I -S -B <script>` in the C.UTF-8 locale (the configuration of the warm interpreter).
+/// True when the environment sets PYTHONHASHSEED=0 and no other PYTHON* variable than PYTHONDONTWRITEBYTECODE
+/// (which -B implies): what the warm interpreter was configured with.
+static int python_environment_matches(char *const envp[]) {
+    int seed = 0;
+    for (char *const *e = envp; *e; e++) {
+        if (strncmp(*e, "PYTHON", 6) != 0) continue;
+        if (!strcmp(*e, "PYTHONHASHSEED=0") && !seed) seed = 1;
+        else if (strncmp(*e, "PYTHONDONTWRITEBYTECODE=", 24) != 0) return 0;
+    }
+    return seed;
+}
+
+/// True for `<interpreter> -s -S -B -P <script>` in the C.UTF-8 locale with PYTHONHASHSEED=0 (the configuration
+/// of the warm interpreter).
 static int accepts(const char *executable, char *const argv[], char *const envp[]) {
     char resolved[PATH_MAX];
     if (!interpreter[0] || !realpath(executable, resolved) || strcmp(resolved, interpreter) != 0) return 0;
-    for (int i = 0; i < 5; i++)
+    for (int i = 0; i < 6; i++)
         if (!argv[i]) return 0;
-    if (argv[5] || strcmp(argv[1], "-I") || strcmp(argv[2], "-S") || strcmp(argv[3], "-B")) return 0;
-    if (argv[4][0] == '-' || argv[4][0] == 0) return 0;
-    return strcmp(ctype_locale(envp), "C.UTF-8") == 0;
+    if (argv[6] || strcmp(argv[1], "-s") || strcmp(argv[2], "-S") || strcmp(argv[3], "-B") || strcmp(argv[4], "-P"))
+        return 0;
+    if (argv[5][0] == '-' || argv[5][0] == 0) return 0;
+    return strcmp(ctype_locale(envp), "C.UTF-8") == 0 && python_environment_matches(envp);
 }
 
 /// Makes `os.environ` (the same dict as `posix.environ`) and C's `environ` the run's environment.
@@ -94,8 +112,8 @@ static int set_environment(char *const envp[]) {
 /// `sys.argv` = [script], `sys.orig_argv` = the whole command line and `sys.executable` = the interpreter's path
 /// as given (absolute), as python3 sets them.
 static int set_argv(char *const argv[]) {
-    PyObject *args = Py_BuildValue("[s]", argv[4]);
-    PyObject *orig = Py_BuildValue("[sssss]", argv[0], argv[1], argv[2], argv[3], argv[4]);
+    PyObject *args = Py_BuildValue("[s]", argv[5]);
+    PyObject *orig = Py_BuildValue("[ssssss]", argv[0], argv[1], argv[2], argv[3], argv[4], argv[5]);
     PyObject *exe = PyUnicode_DecodeFSDefault(argv[0]);
     int rc = args && orig && exe && PySys_SetObject("argv", args) == 0 && PySys_SetObject("orig_argv", orig) == 0 &&
                      PySys_SetObject("executable", exe) == 0 && PySys_SetObject("_base_executable", exe) == 0
@@ -137,8 +155,8 @@ static void enter(char *const argv[], char *const envp[]) {
     }
     // python3 runs (and names in __file__ and tracebacks) the script's absolute path; sys.argv[0] stays as given.
     char script[PATH_MAX], cwd[PATH_MAX];
-    if (argv[4][0] == '/' || !getcwd(cwd, sizeof cwd)) snprintf(script, sizeof script, "%s", argv[4]);
-    else snprintf(script, sizeof script, "%s/%s", strcmp(cwd, "/") ? cwd : "", argv[4]);
+    if (argv[5][0] == '/' || !getcwd(cwd, sizeof cwd)) snprintf(script, sizeof script, "%s", argv[5]);
+    else snprintf(script, sizeof script, "%s/%s", strcmp(cwd, "/") ? cwd : "", argv[5]);
     FILE *fp = fopen(script, "rb");
     if (!fp) {
         fprintf(stderr, "%s: can't open file '%s': [Errno %d] %s\n", argv[0], script, errno, strerror(errno));
@@ -151,7 +169,8 @@ static void enter(char *const argv[], char *const envp[]) {
 
 static const csb_program_hook kHook = {accepts, enter};
 
-/// Starts the interpreter as `python3 -I -S -B`, preloads, records its signal dispositions. Returns 0, or -1
+/// Starts the interpreter as `python3 -s -S -B -P` with PYTHONHASHSEED=0, preloads, records its signal
+/// dispositions. Returns 0, or -1
 /// when the interpreter cannot start (then the server still runs, exec'ing every command).
 static int start_interpreter(void) {
     // As a fresh python3 in a box starts: every signal at its default, the C.UTF-8 locale of the profiles.
@@ -163,19 +182,20 @@ static int start_interpreter(void) {
     setenv("LC_ALL", "C.UTF-8", 1);
     setenv("LANG", "C.UTF-8", 1);
 
-    // The `python3` command's configuration with -I (no PYTHON* variables, no user site, no script dir on
-    // sys.path), including its locale set-up (the isolated embedding presets would leave the "C" locale: ascii).
+    // The `python3` command's configuration (the environment, cleared above, holds no PYTHON* variable), including
+    // its locale set-up (the isolated embedding presets would leave the "C" locale: ascii).
     PyPreConfig pre;
     PyPreConfig_InitPythonConfig(&pre);
-    pre.isolated = 1;
-    pre.use_environment = 0;
     PyStatus status = Py_PreInitialize(&pre);
     if (PyStatus_Exception(status)) return -1;
     PyConfig config;
     PyConfig_InitPythonConfig(&config);
-    config.isolated = 1;          // -I
-    config.site_import = 0;       // -S
-    config.write_bytecode = 0;    // -B
+    config.user_site_directory = 0;  // -s
+    config.site_import = 0;          // -S
+    config.write_bytecode = 0;       // -B
+    config.safe_path = 1;            // -P
+    config.use_hash_seed = 1;        // PYTHONHASHSEED=0
+    config.hash_seed = 0;
     config.parse_argv = 0;
     status = PyConfig_SetBytesString(&config, &config.program_name, "python3");
     if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);

@@ -45,7 +45,7 @@ import Testing
     @Test func honestSolutionPasses() async throws {
         let grade = try await Fixtures.grader().grade(
             Fixtures.sample(code: "def add(a, b):\n    return a + b\n", tests: GraderTrickTests.assertTests))
-        #expect(grade == Grade(passed: 3, total: 3, verdict: .ok))
+        #expect(grade.passed == 3 && grade.total == 3 && grade.verdict == .ok, "\(grade)")
     }
 
     /// MBPP-style tests call the function by name: a solution that redefines a builtin the asserts use does not
@@ -75,7 +75,8 @@ import Testing
             ["input": [0.5, 3], "output": 1.5],
         ]]
         let honest = try await Fixtures.grader().grade(Fixtures.sample(code: "def mul(a, b):\n    return a * b\n", tests: tests))
-        #expect(honest == Grade(passed: 3, total: 3, verdict: .ok))
+        #expect(honest.passed == 3 && honest.total == 3 && honest.verdict == .ok, "\(honest)")
+        #expect(honest.results.map(\.name) == ["case 0", "case 1", "case 2"])
         for cheat in ["import sys\nsys.exit(0)\n", "import os\nos._exit(0)\n",
                       "class E:\n    __eq__ = lambda s, o: True\ndef mul(a, b):\n    return E()\n",
                       "print('{\"ok\": 6}')\ndef mul(a, b):\n    print('{\"ok\": 6}')\n"] {

@@ -50,6 +50,8 @@ import Testing
         BadTests(id: "call input not a list", tests: ["kind": "call", "fn": "f", "cases": [["input": 1, "output": 1]]], message: "input"),
         BadTests(id: "stdio without stdout", tests: ["kind": "stdio", "cases": [["stdin": ""]]], message: "stdout"),
         BadTests(id: "assert without code", tests: ["kind": "assert"], message: "code"),
+        BadTests(id: "unittest without code", tests: ["kind": "unittest"], message: "code"),
+        BadTests(id: "pytest code not a string", tests: ["kind": "pytest", "code": 3], message: "code"),
     ]
 
     @Test(arguments: badTests)

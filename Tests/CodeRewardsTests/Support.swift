@@ -2,6 +2,7 @@ import CodeRewards
 import Foundation
 import RewardKit
 import Sandbox
+import Synchronization
 
 enum Fixtures {
     static let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -11,6 +12,19 @@ enum Fixtures {
 
     static func grader(tolerance: Double = 0) throws -> CodeGrader {
         CodeGrader(profiles: try Profiles(directory: sandboxes), floatTolerance: tolerance)
+    }
+
+    private static let pooled = Mutex<CodeGrader?>(nil)
+
+    /// One grader shared by the tests that use it (copies share its grader and warm-candidate pools), so that
+    /// they do not each start their own boxes.
+    static func sharedGrader() throws -> CodeGrader {
+        try pooled.withLock { cached in
+            if let cached { return cached }
+            let made = try grader()
+            cached = made
+            return made
+        }
     }
 
     /// Rows of a gzip'ed JSONL file of Datasets/public (read with gzip, which CI has).

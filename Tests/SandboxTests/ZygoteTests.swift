@@ -3,7 +3,7 @@ import Sandbox
 import Testing
 
 /// The Python zygote (`arbiter-python-zygote`, the python profile's `zygote`): a run forked from its warm
-/// interpreter sees what a fresh `python3 -I -S -B` would show it, leaves nothing for the next run, and any command
+/// interpreter sees what a fresh `python3 -s -S -B -P` would show it, leaves nothing for the next run, and any command
 /// line the zygote was not started for is exec'd. Its isolation is the rest of the sandbox suite, which runs every
 /// Python attack through it.
 @Suite struct ZygoteTests {
@@ -121,20 +121,39 @@ import Testing
         }
     }
 
-    /// Only `<the zygote's python> -I -S -B <script>` in the C.UTF-8 locale runs warm: other flags, another
-    /// locale or another program are exec'd.
+    /// Hashing is the same in every run, warm or exec'd (PYTHONHASHSEED=0; a forked interpreter keeps the secret
+    /// it started with, so the zygote starts with that seed): str hashes and the order of a printed set.
+    @Test func hashingIsDeterministic() async throws {
+        let source = "print(hash('arbiter'), hash(b'box'), list({'apple', 'pear', 'fig', 'kiwi', 'plum', 'lime'}))\n"
+        let warm = try await stdout(Self.warm(), source)
+        let again = try await stdout(Self.warm(), source)
+        let execed = try await stdout(Self.execed(), source)
+        #expect(!warm.isEmpty && warm == again && warm == execed, "\(warm) \(again) \(execed)")
+        // The exec'd interpreter with a random seed hashes differently (else this test could not fail).
+        var random = try Self.execed()
+        random.environment = random.environment.filter { !$0.hasPrefix("PYTHONHASHSEED=") }
+        let differs = try await stdout(random, source)
+        #expect(differs != warm, "\(differs)")
+    }
+
+    /// Only `<the zygote's python> -s -S -B -P <script>` in the C.UTF-8 locale with PYTHONHASHSEED=0 runs warm:
+    /// other flags, another locale, another seed, another PYTHON* variable or another program are exec'd.
     @Test(arguments: [
         (["/usr/bin/python3", "-I", "main.py"], "LC_ALL=C.UTF-8"),
-        (["/usr/bin/python3", "-I", "-S", "-B", "-c", "import os; print(os.readlink('/proc/self/exe'))"],
+        (["/usr/bin/python3", "-I", "-S", "-B", "main.py"], "LC_ALL=C.UTF-8"),
+        (["/usr/bin/python3", "-s", "-S", "-B", "-P", "-c", "import os; print(os.readlink('/proc/self/exe'))"],
          "LC_ALL=C.UTF-8"),
-        (["/usr/bin/python3", "-I", "-S", "-B", "main.py"], "LC_ALL=C"),
+        (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "LC_ALL=C"),
+        (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "PYTHONHASHSEED=1"),
+        (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "PYTHONPATH=/tmp"),
     ])
-    func otherCommandLinesAreExeced(command: [String], locale: String) async throws {
+    func otherCommandLinesAreExeced(command: [String], setting: String) async throws {
         var profile = try Self.warm()
         profile.run = command
-        profile.environment = profile.environment.filter { !$0.hasPrefix("LC_ALL=") && !$0.hasPrefix("LANG=") }
-            + [locale]
+        let key = setting.prefix { $0 != "=" }
+        let replaced = key == "LC_ALL" ? ["LC_ALL=", "LANG="] : [key + "="]
+        profile.environment = profile.environment.filter { e in !replaced.contains { e.hasPrefix($0) } } + [setting]
         let out = try await stdout(profile, Self.whoRuns)
-        #expect(out.hasPrefix("/usr/bin/python3"), "\(command) \(locale) ran warm: \(out)")
+        #expect(out.hasPrefix("/usr/bin/python3"), "\(command) \(setting) ran warm: \(out)")
     }
 }

@@ -85,6 +85,9 @@ void csb_config_set_rlimits(csb_config *c, uint64_t cpu_seconds, uint64_t as_byt
                             uint64_t nofile, uint64_t nproc, uint64_t stack_bytes);
 /// Cgroup limits for the whole tree: memory in bytes (swap excluded) and process count. 0 = no cgroup.
 void csb_config_set_cgroup(csb_config *c, uint64_t memory_bytes, uint64_t pids_max);
+/// CPU of the box's cgroup: at most `millicores`/1000 cores of time (v1 cfs quota, v2 cpu.max; 0 = no quota), and
+/// an equal share (weight) with every other box whatever its number of threads.
+void csb_config_set_cpu(csb_config *c, uint32_t millicores);
 void csb_config_set_filter(csb_config *c, const csb_filter *f);
 void csb_config_set_options(csb_config *c, unsigned options);
 /// The box server that builds this box: the path of an executable serving like `arbiter-box-init` (e.g.

@@ -4,9 +4,9 @@
 # or objects with a custom __eq__ cannot pass a test. It imports nothing beyond the interpreter's start-up
 # modules, to start fast: `posix` (built in) instead of `os` (a module to find and load, ~1.7 ms). The supervisor
 # usually ships it compiled (marshal, by the box's own interpreter) behind a two-line bootstrap.
-import builtins, posix, sys
+import builtins, posix, sys, time
 
-_PIPE_IN = open(posix.dup(0), "r", encoding="utf-8", errors="replace")
+_PIPE_IN = open(posix.dup(0), "r", encoding="utf-8", errors="surrogatepass")
 _PIPE_OUT = open(posix.dup(1), "w", encoding="utf-8", errors="surrogatepass")
 _null = posix.open("/dev/null", posix.O_RDONLY)
 posix.dup2(_null, 0)
@@ -18,6 +18,8 @@ _INF = float("inf")
 
 class Unsupported(Exception):
     pass
+
+
 
 
 def _str(s):
@@ -34,8 +36,13 @@ def _str(s):
     return "".join(out)
 
 
+def _type_name(t):
+    return "%s.%s" % (type.__dict__["__module__"].__get__(t), type.__dict__["__qualname__"].__get__(t))
+
+
 def enc(v, depth=0):
-    """Tagged JSON text of a plain value; anything else raises Unsupported (the grader then fails the test)."""
+    """Tagged JSON text of a value: plain data as itself, anything else as {"__opaque__": type name} (the
+    grader's stand-in knows only that name and that it is not None)."""
     if depth > 200:
         raise Unsupported("nesting deeper than 200")
     t = type(v)
@@ -44,9 +51,11 @@ def enc(v, depth=0):
     if t is bool:
         return "true" if v else "false"
     if t is str:
+        if any("\ud800" <= c <= "\udfff" for c in v):  # lone surrogates: code points, exactly
+            return '{"__str__": [%s]}' % ", ".join(str(ord(c)) for c in v)
         return _str(v)
     if t is int:
-        return str(v) if -(2**53) < v < 2**53 else '{"__int__": "%s"}' % v
+        return str(v) if -(2**53) < v < 2**53 else '{"__int__": "%s"}' % hex(v)  # hex: no 4300-digit limit
     if t is float:
         return repr(v) if -_INF < v < _INF else '{"__float__": "%r"}' % v
     d = depth + 1
@@ -63,7 +72,7 @@ def enc(v, depth=0):
         return '{"__bytes__": "%s"}' % v.hex()
     if t is complex:
         return '{"__complex__": [%s, %s]}' % (enc(v.real, d), enc(v.imag, d))
-    raise Unsupported("a %s is not plain data" % t.__name__)
+    return '{"__opaque__": %s}' % _str(_type_name(t))
 
 
 _JSON = {"__builtins__": {}, "true": True, "false": False, "null": None}
@@ -79,12 +88,81 @@ def dec(v, ns):
         if tag == "__set__": return set(dec(y, ns) for y in x)
         if tag == "__frozenset__": return frozenset(dec(y, ns) for y in x)
         if tag == "__bytes__": return bytes.fromhex(x)
-        if tag == "__complex__": return complex(x[0], x[1])
-        if tag == "__float__": return float(x)
-        if tag == "__int__": return int(x)
+        if tag == "__complex__": return complex(dec(x[0], ns), dec(x[1], ns))
+        if tag == "__float__": return float.fromhex(x) if x[:3].lstrip("+-")[:2] == "0x" else float(x)
+        if tag == "__int__": return int(x, 16) if "x" in x else int(x)
+        if tag == "__str__": return "".join(chr(c) for c in x)
+        if tag == "__list__": return [dec(y, ns) for y in x]
         if tag == "__ref__": return ns[x]
         raise ValueError("bad tag " + tag)
     return v
+
+
+def answer(fn, args, kwargs):
+    """The reply to one call: its result as tagged JSON, or the exception's name and message."""
+    try:
+        result = fn(*args, **kwargs)
+    except BaseException as e:
+        return '{"exc": %s, "msg": %s}' % (_str(type(e).__name__), _str(str(e)[:300]))
+    try:
+        return '{"ok": %s}' % enc(result)
+    except BaseException as e:
+        return '{"exc": "UnsupportedResult", "msg": %s}' % _str(str(e)[:300])
+
+
+def _raise(e):
+    raise e
+
+
+def answer_in_child(fn, args, kwargs, limit):
+    """A call under a case time limit: run in a forked child, killed at the limit, so that no call, however it
+    spends its time (in C, or catching every signal), can hold up the next case. What a call changes in the
+    solution's state stays in its child. The limit is the call's: once it has returned (the child says so with
+    one byte), sending its answer gets time of its own (a large answer is slow to encode, not to compute)."""
+    import select
+    r, w = posix.pipe()
+    pid = posix.fork()
+    if pid == 0:
+        posix.close(r)
+        try:
+            result = fn(*args, **kwargs)
+        except BaseException as e:
+            result = e
+        posix.write(w, b"=")
+        data = answer(lambda: _raise(result) if isinstance(result, BaseException) else result, (), {}).encode(
+            "utf-8", "surrogatepass")
+        while data:
+            data = data[posix.write(w, data):]
+        posix._exit(0)
+    posix.close(w)
+    deadline = time.monotonic() + limit
+    chunks = []
+    timed_out = returned = ended = False
+    while True:
+        wait = deadline - time.monotonic()
+        if wait <= 0 or not select.select([r], [], [], wait)[0]:
+            timed_out = True
+            break
+        chunk = posix.read(r, 1 << 16)
+        if not chunk:
+            ended = True
+            break
+        if not returned:
+            returned = True
+            deadline = time.monotonic() + max(10.0, 4 * limit)
+            chunk = chunk[1:]
+        chunks.append(chunk)
+    posix.close(r)
+    if timed_out:
+        posix.kill(pid, 9)
+    posix.waitpid(pid, 0)
+    if timed_out and not returned:
+        return '{"exc": "TimeLimit", "msg": "over %gs"}' % limit
+    if timed_out or not ended:
+        return '{"exc": "AnswerTooSlow", "msg": "the answer was not sent within %gs"}' % max(10.0, 4 * limit)
+    if not returned:
+        return '{"exc": "ProcessExit", "msg": "the call ended its process"}'
+    return b"".join(chunks).split(b"\n")[0].decode("utf-8", "surrogatepass")
 
 
 def send(text):
@@ -119,6 +197,10 @@ def main():
         # Started ahead of its job: the first line (from the supervisor) carries the solution.
         job = eval(_PIPE_IN.readline() or "{}", _JSON)
         source, setup = job.get("solution", ""), job.get("setup")
+        if job.get("cpu_time_s"):  # the job's CPU limit, below the warm box's ceiling
+            import resource
+            n = int(job["cpu_time_s"])
+            resource.setrlimit(resource.RLIMIT_CPU, (n, n + 1))
     try:
         exec(compile(source, "solution.py", "exec"), ns)
         if setup:
@@ -130,21 +212,14 @@ def main():
     send('{"load": "ok", "names": {%s}}' % names)
     for line in _PIPE_IN:
         try:
-            req = eval(line, _JSON)  # requests come from the trusted grader: JSON is a Python literal here
+            req = eval(line, _JSON)  # requests come from the trusted grader as Python literals (ascii())
             fn = ns[req["call"]]
             args = dec(req.get("args", []), ns)
+            kwargs = {k: dec(x, ns) for k, x in req.get("kwargs", ())}
+            limit = req.get("timeout")
         except BaseException as e:
             send('{"exc": "DriverError", "msg": %s}' % _str("%s: %s" % (type(e).__name__, str(e)[:300])))
             continue
-        try:
-            result = fn(*args)
-        except BaseException as e:
-            send('{"exc": %s, "msg": %s}' % (_str(type(e).__name__), _str(str(e)[:300])))
-            continue
-        try:
-            send('{"ok": %s}' % enc(result))
-        except BaseException as e:
-            send('{"exc": "UnsupportedResult", "msg": %s}' % _str(str(e)[:300]))
-
+        send(answer(fn, args, kwargs) if not limit else answer_in_child(fn, args, kwargs, limit))
 
 main()

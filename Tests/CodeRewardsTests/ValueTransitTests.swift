@@ -1,0 +1,143 @@
+import CodeRewards
+import RewardKit
+import Sandbox
+import Testing
+
+/// Values travel unchanged between the grader and the candidate, in both directions and in every Python kind,
+/// and compare by Python's `==` (with an optional per-sample atol/rtol, EvalPlus's semantics).
+@Suite(.serialized) struct ValueTransitTests {
+    struct Row: Sendable, CustomTestStringConvertible {
+        var id: String
+        /// A Python expression for the value (built in the grader, sent to the candidate and back).
+        var python: String
+        /// The same value as a `call` test writes it (tagged JSON).
+        var json: JSON
+        var testDescription: String { id }
+    }
+
+    static let table: [Row] = [
+        Row(id: "None", python: "None", json: .null),
+        Row(id: "bool", python: "True", json: true),
+        Row(id: "int", python: "-7", json: -7),
+        Row(id: "int beyond 64 bits", python: "2**70 + 1", json: ["__int__": "1180591620717411303425"]),
+        Row(
+            id: "int over 4300 digits", python: "10**5000 + 3",
+            json: ["__int__": .string("1" + String(repeating: "0", count: 4999) + "3")]),
+        Row(id: "integral float", python: "3.0", json: .double(3.0)),
+        Row(id: "float", python: "0.1", json: .double(0.1)),
+        Row(id: "negative zero", python: "-0.0", json: ["__float__": "-0.0"]),
+        Row(id: "inf", python: "float('inf')", json: ["__float__": "inf"]),
+        Row(id: "-inf", python: "float('-inf')", json: ["__float__": "-inf"]),
+        Row(id: "str non-BMP", python: "'a\\U0001f600b'", json: "a\u{1F600}b"),
+        Row(id: "str control and quotes", python: "'\\x00\\n\"\\\\\\u2028'", json: "\u{0}\n\"\\\u{2028}"),
+        Row(id: "lone surrogate", python: "'x\\ud800y'", json: ["__str__": [120, 55296, 121]]),
+        Row(id: "list", python: "[1, [2.0, 'x']]", json: [1, [2.0, "x"]]),
+        Row(id: "tuple", python: "(1, (2, 3))", json: ["__tuple__": [1, ["__tuple__": [2, 3]]]]),
+        Row(id: "empty tuple", python: "()", json: ["__tuple__": []]),
+        Row(id: "set", python: "{3, 1, 2}", json: ["__set__": [1, 2, 3]]),
+        Row(id: "frozenset", python: "frozenset({'a'})", json: ["__frozenset__": ["a"]]),
+        Row(id: "dict with string keys", python: "{'a': 1, 'b': [None]}", json: ["a": 1, "b": [.null]]),
+        Row(
+            id: "dict with non-string keys", python: "{1: 'x', (2, 3): 4.0, None: True}",
+            json: ["__dict__": [[1, "x"], [["__tuple__": [2, 3]], 4.0], [.null, true]]]),
+        Row(id: "bytes", python: "b'\\x00\\xff'", json: ["__bytes__": "00ff"]),
+        Row(id: "complex", python: "complex(1.5, -2.0)", json: ["__complex__": [1.5, -2.0]]),
+    ]
+
+    /// assert kind: the value built in the grader reaches the candidate and comes back equal, of the same type.
+    @Test(arguments: table)
+    func roundTripThroughAsserts(_ row: Row) async throws {
+        let tests: JSON = [
+            "kind": "assert",
+            "code": .string(
+                """
+                v = \(row.python)
+                r = echo(v)
+                assert type(r) is type(v) and r == v and (type(v) is int or repr(r) == repr(v))
+                assert kind(v) == type(v).__name__
+                """),
+        ]
+        let code = "def echo(x):\n    return x\ndef kind(x):\n    return type(x).__name__\n"
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
+        #expect(grade.allPassed, "\(row.id): \(grade)")
+    }
+
+    /// call kind: the JSON value reaches the candidate as that Python value (its type and repr checked there) and
+    /// the answer equals the expected value.
+    @Test(arguments: table)
+    func roundTripThroughCalls(_ row: Row) async throws {
+        let code = """
+            def check(x):
+                v = \(row.python)
+                assert type(x) is type(v) and x == v and (type(v) is int or repr(x) == repr(v))
+                return x
+            """
+        let tests: JSON = ["kind": "call", "fn": "check", "cases": [["input": [row.json], "output": row.json]]]
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
+        #expect(grade.allPassed, "\(row.id): \(grade)")
+    }
+
+    /// NaN travels as NaN (and, as in Python, is not equal to itself).
+    @Test func nanTravels() async throws {
+        let tests: JSON = ["kind": "assert", "code": "import math\nassert math.isnan(echo(float('nan')))\n"]
+        let grade = try await Fixtures.sharedGrader().grade(
+            Fixtures.sample(code: "def echo(x):\n    return x\n", tests: tests))
+        #expect(grade.allPassed, "\(grade)")
+    }
+
+    /// Python's `==`: True == 1 and 1 == 1.0 pass; a list is not a tuple, a tuple not a list, 3 is not "3".
+    @Test(
+        arguments: [
+            ("True", .int(1), true), ("1", .double(1.0), true), ("[1, 2]", ["__tuple__": [1, 2]], false),
+            ("(1, 2)", [1, 2], false), ("3", "3", false), ("{1, 2}", ["__set__": [2, 1]], true),
+            ("{1, 2}", [1, 2], false), ("{'a': 1}", ["a": 1], true),
+        ] as [(String, JSON, Bool)])
+    func comparisonIsPythonEquality(result: String, expected: JSON, equal: Bool) async throws {
+        let tests: JSON = ["kind": "call", "fn": "f", "cases": [["input": [], "output": expected]]]
+        let grade = try await Fixtures.sharedGrader().grade(
+            Fixtures.sample(
+                code: "def f():\n    return \(result)\n",
+                tests: tests))
+        #expect(grade.allPassed == equal, "\(result) vs \(expected.jsonText): \(grade)")
+    }
+
+    /// Per-sample tolerance (EvalPlus: |out − exp| ≤ atol + rtol·|exp|, nested), and none without it.
+    @Test(
+        arguments: [
+            (nil, nil, "1.0 + 1e-9", false), (1e-6, nil, "1.0 + 1e-7", true), (1e-6, nil, "1.0 + 1e-3", false),
+            (1e-6, nil, "[1.0 + 1e-7, (2.0 - 1e-7,)]", true), (nil, 1e-3, "1000.5", true), (nil, 1e-3, "1002.0", false),
+            (1e-6, nil, "[1.0, (2.0,), 3.0]", false),
+        ] as [(Double?, Double?, String, Bool)])
+    func tolerance(atol: Double?, rtol: Double?, result: String, passes: Bool) async throws {
+        let expected: JSON = result.hasPrefix("[") ? [1.0, ["__tuple__": [2.0]]] : 1000.0
+        let output: JSON = result.hasPrefix("1.0") ? .double(1.0) : expected
+        var tests = JSONObject([("kind", "call"), ("fn", "f"), ("cases", [["input": [], "output": output]])])
+        if let atol { tests["atol"] = .double(atol) }
+        if let rtol { tests["rtol"] = .double(rtol) }
+        let grade = try await Fixtures.sharedGrader().grade(
+            Fixtures.sample(code: "def f():\n    return \(result)\n", tests: .object(tests)))
+        #expect(grade.allPassed == passes, "\(result) atol \(atol ?? 0) rtol \(rtol ?? 0): \(grade)")
+    }
+
+    /// A result that is not plain data reaches the test as an opaque stand-in: `is not None` and its type name
+    /// work, any other use fails that test with a clear reason, and the other tests still run.
+    @Test func unserialisableResultsAreOpaque() async throws {
+        let code = "import re\ndef m(s):\n    return re.match('a+', s)\n"
+        let tests: JSON = [
+            "kind": "assert",
+            "code": """
+            assert m('aa') is not None
+            assert m('b') is None
+            assert type(m('a')).__name__ == 'Match'
+            assert m('aa') == 'aa'
+            assert m('a').group(0) == 'a'
+            """,
+        ]
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
+        #expect(grade.passed == 3 && grade.total == 5, "\(grade)")
+        #expect(grade.results.map(\.passed) == [true, true, true, false, false], "\(grade.results)")
+        #expect(
+            grade.reason?.contains("re.Match") == true && grade.reason?.contains("not plain data") == true,
+            "\(grade)")
+    }
+}
