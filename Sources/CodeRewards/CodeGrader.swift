@@ -37,7 +37,11 @@ public struct CodeGrader: Sendable {
     public func grade(_ sample: Sample) async throws -> Grade {
         let tests = try CodeTests(sample: sample)
         let language = sample.language ?? defaultLanguage
-        let profile = try profiles.profile(for: language)
+        let profile: Profile
+        do { profile = try profiles.profile(for: language) } catch {
+            throw CodeRewardsError("language: no sandbox profile for \"\(language.prefix(40))\" (have: "
+                + profiles.all.map(\.language).joined(separator: ", ") + ")")
+        }
         guard let extracted = extractor.extract(from: sample.completionText,
                                                 names: [profile.language] + profile.aliases)
         else {
@@ -63,9 +67,10 @@ public struct CodeGrader: Sendable {
             try requirePython(profile, "call")
             return try await python(profile, limits).gradeCalls(
                 solution: code, function: function, cases: cases, tolerance: floatTolerance)
-        case .stdio(let cases):
-            return try await StdioHarness(sandbox: sandbox, profile: profile, limits: limits, tolerance: floatTolerance)
-                .grade(source: code, cases: cases)
+        case .stdio(let cases, let checker):
+            let chosen = checker ?? (floatTolerance > 0 ? .float(abs: floatTolerance, rel: floatTolerance) : .exact)
+            return try await StdioRunner(sandbox: sandbox, profiles: profiles)
+                .run(source: code, profile: profile, cases: cases, checker: chosen, limits: limits).grade
         }
     }
 

@@ -10,8 +10,9 @@ public enum CodeTests: Sendable, Hashable {
     case asserts(code: String, entryPoint: String?, setup: String?, prompt: String?)
     /// Calls of `function` with JSON arguments; each result must equal the expected JSON output.
     case call(function: String, cases: [CallCase])
-    /// Whole programs fed `stdin`; the full stdout must match (trailing whitespace aside).
-    case stdio(cases: [StdioCase])
+    /// Whole programs fed `stdin`; the stdout is judged by `checker` (nil: `exact`, or `float` with the recipe's
+    /// `float_tolerance` when it is positive).
+    case stdio(cases: [StdioCase], checker: OutputChecker? = nil)
 
     public struct CallCase: Sendable, Hashable {
         public var input: [JSON]
@@ -92,12 +93,13 @@ public enum CodeTests: Sendable, Hashable {
                 return CallCase(input: input, output: output)
             })
         case "stdio":
+            let checker = try o["checker"].flatMap { $0.isNull ? nil : try OutputChecker(json: $0, field: "tests.checker") }
             self = .stdio(cases: try cases().enumerated().map { i, c in
                 guard let stdout = c["stdout"]?.stringValue else {
                     throw CodeRewardsError("tests.cases[\(i)].stdout: expected a string")
                 }
                 return StdioCase(stdin: c["stdin"]?.stringValue ?? "", stdout: stdout)
-            })
+            }, checker: checker)
         default:
             throw CodeRewardsError("tests.kind: expected assert, call or stdio, got \"\(kind)\"")
         }
@@ -108,7 +110,7 @@ public enum CodeTests: Sendable, Hashable {
         switch self {
         case .asserts: nil
         case .call(_, let cases): cases.count
-        case .stdio(let cases): cases.count
+        case .stdio(let cases, _): cases.count
         }
     }
 }

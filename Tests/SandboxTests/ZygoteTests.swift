@@ -27,8 +27,30 @@ import Testing
         let warm = try await stdout(Self.warm(), Self.whoRuns)
         #expect(warm.hasSuffix("/arbiter-python-zygote\n"), "\(warm)")
         let execed = try await stdout(Self.execed(), Self.whoRuns)
-        let python = URL(fileURLWithPath: "/usr/bin/python3").resolvingSymlinksInPath().path
-        #expect(execed == python + "\n")
+        // The profile's interpreter: Debian's python3 binary, bind-mounted at its path in the box.
+        #expect(execed == (try Self.warm().run[0]) + "\n")
+        // The same binary at its own path is served warm too (without the ._pth: the default sys.path).
+        var own = try Self.warm()
+        own.run[0] = URL(fileURLWithPath: "/usr/bin/python3").resolvingSymlinksInPath().path
+        #expect(try await stdout(own, Self.whoRuns).hasSuffix("/arbiter-python-zygote\n"))
+    }
+
+    /// The box's sys.path is the ._pth's: the standard library and python/site/, whose packages (and only those
+    /// of Debian's dist-packages) import, warm or exec'd, with the same module files.
+    @Test func curatedPackagesImportAndNothingElseOfDistPackages() async throws {
+        let source = """
+            import sys, numpy, requests, sympy, pytest
+            print(sys.path[-1], numpy.__file__, numpy.array([1, 2, 3]).sum(), sympy.factorint(360))
+            try:
+                import apt_pkg
+                print('apt_pkg imported')
+            except ImportError:
+                print('no apt_pkg')
+            """
+        let warm = try await stdout(Self.warm(), source), execed = try await stdout(Self.execed(), source)
+        #expect(warm == execed)
+        #expect(warm == "/opt/arbiter/python/site /opt/arbiter/python/site/numpy/__init__.py 6 {2: 3, 3: 2, 5: 1}\n"
+            + "no apt_pkg\n")
     }
 
     /// Every piece of interpreter state a script can observe cheaply, printed one per line.
@@ -117,7 +139,7 @@ import Testing
         profile.zygote = "/bin/false"
         for _ in 0..<2 {
             let out = try await stdout(profile, Self.whoRuns)
-            #expect(out.hasPrefix("/usr/bin/python3"), "\(out)")
+            #expect(out == (try Self.warm().run[0]) + "\n", "\(out)")
         }
     }
 
