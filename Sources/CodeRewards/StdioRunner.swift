@@ -58,8 +58,10 @@ public struct StdioRunner: Sendable {
 
 /// A checker program (special judge) compiled once and run per case in its own box: `/work` holds `input.txt`
 /// (the case's stdin), `output.txt` (the program's stdout) and `answer.txt` (the expected output), also passed as
-/// arguments in that order (testlib's `checker input output answer`). Exit 0 accepts, 1 or 2 (testlib's WA and
-/// PE) reject; its stdout and stderr (first line) are the message. Anything else is a checker failure.
+/// arguments in that order (testlib's `checker input output answer`). Exit 0 accepts. Exit 1 or 2 (testlib's WA and
+/// PE) rejects when the checker's first line of output (stdout, else stderr) starts with "wrong answer" or "wrong
+/// output format", as testlib's do: an uncaught exception of Python, node or Java also exits 1, and must never be
+/// taken for a verdict. That first line is the case's message. Anything else is a checker failure.
 struct CheckerProgram: Sendable {
     var sandbox: Sandbox
     var program: PreparedProgram
@@ -92,13 +94,17 @@ struct CheckerProgram: Sendable {
         execution.files["answer.txt"] = Array(expected.utf8)
         execution.executables = program.executables
         let r = try await sandbox.run(execution)
-        let words = (r.stdoutText + r.stderrText).split(separator: "\n").first.map { String($0.prefix(200)) } ?? ""
+        let text = r.stdoutText.contains(where: { !$0.isWhitespace }) ? r.stdoutText : r.stderrText
+        let words = text.split(separator: "\n").first.map { String($0.prefix(200)) } ?? ""
+        let lower = words.lowercased()
+        let rejects = lower.hasPrefix("wrong answer") || lower.hasPrefix("wrong output format")
         switch r.verdict {
         case .ok: return (true, words)
-        case .runtimeError(let code) where code == 1 || code == 2: return (false, words)
+        case .runtimeError(let code) where (code == 1 || code == 2) && rejects: return (false, words)
         default:
             throw CodeRewardsError("checker failed on case \(index): \(r.verdict) "
-                + String(r.stderrText.suffix(300)) + " (a checker exits 0 to accept, 1 or 2 to reject)")
+                + String(r.stderrText.suffix(300)) + " (a checker exits 0 to accept, or 1 after printing "
+                + "\"wrong answer …\" to reject)")
         }
     }
 }

@@ -10,7 +10,7 @@ import Sandbox
 /// a failure of the sandbox itself is `SandboxError`, never a program outcome nor a client's mistake (those are
 /// refused by `validate` with 400/422). `message` names our verdict.
 /// Limits follow SandboxFusion: `memory_limit_MB` sets the box's memory (−1 or 0: the profile's `memory_max_mib`)
-/// and the stack limit with it (SandboxFusion sets RLIMIT_STACK to the memory limit); `run_timeout` sets the
+/// and, when positive, the stack limit with it (SandboxFusion sets RLIMIT_STACK to it); `run_timeout` sets the
 /// wall-clock and CPU limits. A program can forge its exit code (`sys.exit(0)`): graders must use `/v1/score`'s
 /// code recipes or `/v1/run_tests` instead.
 public struct SandboxExecutor: CodeExecutor {
@@ -57,7 +57,8 @@ public struct SandboxExecutor: CodeExecutor {
                 + "profile's maximum of \(max >> 20) MB (-1 or 0 asks for the maximum)")
         }
         run.memoryBytes = asked
-        run.stackBytes = asked
+        // SandboxFusion sets RLIMIT_STACK to an explicit memory limit and leaves it alone for -1.
+        if request.memoryLimitMB > 0 { run.stackBytes = Swift.max(run.stackBytes, asked) }
         if run.addressSpaceBytes != 0 { run.addressSpaceBytes = Swift.max(run.addressSpaceBytes, asked) }
         return (run, compile)
     }

@@ -49,7 +49,7 @@ import Testing
         got = open(sys.argv[2]).read().split()
         expected = open(sys.argv[3]).read()
         ok = len(got) == 2 and int(got[0]) + int(got[1]) == n
-        print('ok' if ok else f'{got} do not sum to {n} (expected like {expected.strip()})')
+        print('ok' if ok else f'wrong answer: {got} do not sum to {n} (expected like {expected.strip()})')
         sys.exit(0 if ok else 1)
         """
 
@@ -70,7 +70,10 @@ import Testing
         let runner = StdioRunner(sandbox: Sandbox(), profiles: try Profiles(directory: Fixtures.sandboxes))
         let profile = try Profiles(directory: Fixtures.sandboxes).profile(for: "python")
         let cases = [CodeTests.StdioCase(stdin: "1\n", stdout: "1\n")]
-        for judge in ["raise SystemExit(7)\n", "import time\nwhile True: time.sleep(1)\n", "def (:\n"] {
+        // Exit 7, a hang, a syntax error and an uncaught exception (both exit 1, without "wrong answer").
+        let judges = ["raise SystemExit(7)\n", "import time\nwhile True: time.sleep(1)\n", "def (:\n",
+                      "print('checking')\nraise ValueError('bug')\n"]
+        for judge in judges {
             await #expect(throws: CodeRewardsError.self, "\(judge)") {
                 _ = try await runner.run(source: "print(input())\n", profile: profile, cases: cases,
                                          checker: .program(code: judge, language: "python"), limits: profile.limits)

@@ -46,7 +46,7 @@ import Testing
             ])
             #expect(status == .ok)
             #expect(o["status"] == "Success", "\(o)")
-            #expect(o["run_result"]?.objectValue?["stdout"] == "hello ['data', 'main.py']\n2048\n")
+            #expect(o["run_result"]?.objectValue?["stdout"] == "hello ['data', 'main.py']\n64\n")  // the profile's
             #expect(o["files"] == ["/work/out.txt": Self.b64("result")])
             // The stack follows memory_limit_MB.
             let (_, small) = try await post(client, "/run_code", [
@@ -62,7 +62,11 @@ import Testing
     @Test func deepRecursionFollowsTheMemoryLimit() async throws {
         let code = """
             #include <cstdio>
-            int depth(int n) { volatile char pad[160]; pad[0] = (char)n; return n == 0 ? pad[0] : depth(n - 1) + 1; }
+            int depth(int n) {
+              volatile char pad[160]; pad[n % 160] = 1;
+              if (n == 0) return 0;
+              int r = depth(n - 1); return r + pad[n % 160];
+            }
             int main() { std::printf("%d\\n", depth(1000000)); }
             """
         try await withService { client in
@@ -112,14 +116,14 @@ import Testing
     @Test func pytestLanguageSucceedsIffEveryTestPasses() async throws {
         try await withService { client in
             let passing = "def test_a():\n    assert 1 + 1 == 2\n\ndef test_b():\n    assert 'x' in 'xy'\n"
-            let (_, ok) = try await post(client, "/run_code", ["code": .string(passing), "language": "pytest"])
+            let (_, ok) = try await post(client, "/run_code", ["code": .string(passing), "language": "pytest", "run_timeout": 60])
             #expect(ok["status"] == "Success", "\(ok)")
             #expect(ok["run_result"]?.objectValue?["stdout"]?.stringValue?.contains("2 passed") == true, "\(ok)")
             let failing = passing + "\ndef test_c():\n    assert 2 + 2 == 5\n"
-            let (_, failed) = try await post(client, "/run_code", ["code": .string(failing), "language": "pytest"])
+            let (_, failed) = try await post(client, "/run_code", ["code": .string(failing), "language": "pytest", "run_timeout": 60])
             #expect(failed["status"] == "Failed")
             #expect(failed["run_result"]?.objectValue?["return_code"] == 1, "\(failed)")
-            let (_, none) = try await post(client, "/run_code", ["code": "x = 1\n", "language": "pytest"])
+            let (_, none) = try await post(client, "/run_code", ["code": "x = 1\n", "language": "pytest", "run_timeout": 60])
             #expect(none["status"] == "Failed")
             #expect(none["run_result"]?.objectValue?["return_code"] == 5, "\(none)")  // no tests collected
         }
@@ -183,9 +187,15 @@ import Testing
 
     @Test func pythonPackagesImportInTheBox() async throws {
         try await withService { client in
-            let code = "import numpy, requests, sympy\nprint(int(numpy.arange(5).sum()), sympy.isprime(97))\n"
-            let (_, o) = try await post(client, "/run_code", ["code": .string(code), "language": "python"])
-            #expect(o["run_result"]?.objectValue?["stdout"] == "10 True\n", "\(o)")
+            // With verl's default memory_limit_MB (1024: the stack limit too), threads included.
+            let code = """
+                import threading, numpy, requests, sympy
+                t = threading.Thread(target=print, args=('thread',)); t.start(); t.join()
+                print(int(numpy.arange(5).sum()), sympy.isprime(97))
+                """
+            let (_, o) = try await post(client, "/run_code", ["code": .string(code), "language": "python",
+                                                             "memory_limit_MB": 1024, "run_timeout": 60])
+            #expect(o["run_result"]?.objectValue?["stdout"] == "thread\n10 True\n", "\(o)")
         }
     }
 }
