@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # (Sandboxes/python/site: requests, sympy, pytest, which the pytest profile runs); the runtimes of the java, go, rust
 # and typescript profiles.
 packages=(libseccomp-dev libopenblas-dev pkg-config python3 libpython3-dev python3-numpy nodejs gcc g++ gzip
-    python3-requests python3-sympy python3-pytest default-jdk-headless golang-go rustc node-typescript)
+    python3-requests python3-sympy python3-pytest openjdk-17-jdk-headless golang-go rustc node-typescript)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -75,7 +75,8 @@ public struct StdioReport: Sendable {
             return Grade(passed: passed, total: total, verdict: passed == total ? .ok : .wrongAnswer)
         }
         let verdict = first.verdict == .runtimeError ? first.run : first.verdict.sandboxVerdict
-        return Grade(passed: passed, total: total, verdict: verdict,
-                     reason: "case \(i): \(first.verdict.rawValue)" + (first.message.map { ": \($0)" } ?? ""))
+        return Grade(
+            passed: passed, total: total, verdict: verdict,
+            reason: "case \(i): \(first.verdict.rawValue)" + (first.message.map { ": \($0)" } ?? ""))
     }
 }

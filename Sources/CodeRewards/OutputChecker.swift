@@ -28,8 +28,9 @@ public enum OutputChecker: Sendable, Hashable {
             return
         }
         guard let o = json.objectValue, let kind = o["kind"]?.stringValue else {
-            throw CodeRewardsError("\(field): expected a checker name or an object with \"kind\" (\(kinds)), "
-                + "got \(json.jsonText.prefix(80))")
+            throw CodeRewardsError(
+                "\(field): expected a checker name or an object with \"kind\" (\(kinds)), "
+                    + "got \(json.jsonText.prefix(80))")
         }
         let known: [String: Set<String>] = [
             "exact": ["kind"], "tokens": ["kind"], "float": ["kind", "abs", "rel"],
@@ -50,7 +51,8 @@ public enum OutputChecker: Sendable, Hashable {
         }
         func string(_ key: String) throws -> String {
             guard let s = o[key]?.stringValue, !s.isEmpty else {
-                throw CodeRewardsError("\(field).\(key): expected a non-empty string, got \(o[key]?.jsonText.prefix(40) ?? "nothing")")
+                throw CodeRewardsError(
+                    "\(field).\(key): expected a non-empty string, got \(o[key]?.jsonText.prefix(40) ?? "nothing")")
             }
             return s
         }
@@ -68,7 +70,8 @@ public enum OutputChecker: Sendable, Hashable {
         case .exact: return Self.lines(expected) == Self.lines(actual)
         case .tokens: return Self.tokens(expected) == Self.tokens(actual)
         case .float(let a, let r):
-            let e = Self.tokens(expected), g = Self.tokens(actual)
+            let e = Self.tokens(expected)
+            let g = Self.tokens(actual)
             guard e.count == g.count else { return false }
             return zip(e, g).allSatisfy { x, y in x == y || Self.close(expected: x, actual: y, abs: a, rel: r) }
         case .program: return nil

@@ -18,19 +18,23 @@ extension SandboxBenchmark {
         "python": "a, b = map(int, input().split())\nprint(a + b)\n",
     ]
 
-    public static func measureBatched(language: String, profiles: Profiles, tests: Int, repeats: Int,
-                                      sandbox: Sandbox = Sandbox()) async throws -> BatchedRow {
+    public static func measureBatched(
+        language: String, profiles: Profiles, tests: Int, repeats: Int,
+        sandbox: Sandbox = Sandbox()
+    ) async throws -> BatchedRow {
         guard let source = sumPrograms[language] else {
             throw CodeRewardsError("no batched benchmark program for \(language); have \(sumPrograms.keys.sorted())")
         }
         let profile = try profiles.profile(for: language)
         let cases = (0..<tests).map { i in CodeTests.StdioCase(stdin: "\(i) \(i * 7)\n", stdout: "\(i * 8)\n") }
         let runner = StdioRunner(sandbox: sandbox, profiles: profiles)
-        var batched: [Double] = [], perCall: [Double] = []
+        var batched: [Double] = []
+        var perCall: [Double] = []
         for _ in 0..<repeats {
             var t0 = Date()
-            let report = try await runner.run(source: source, profile: profile, cases: cases, checker: .exact,
-                                              limits: profile.limits)
+            let report = try await runner.run(
+                source: source, profile: profile, cases: cases, checker: .exact,
+                limits: profile.limits)
             guard report.passed == tests else {
                 throw CodeRewardsError("batched \(language): \(report.passed)/\(tests) passed: \(report.grade)")
             }
@@ -38,13 +42,15 @@ extension SandboxBenchmark {
             t0 = Date()
             for c in cases {
                 let r = try await sandbox.run(source: source, profile: profile, stdin: Array(c.stdin.utf8))
-                guard r.verdict == .ok, OutputChecker.exact.matches(expected: c.stdout, actual: r.run?.stdoutText ?? "")
-                    == true
+                guard r.verdict == .ok,
+                    OutputChecker.exact.matches(expected: c.stdout, actual: r.run?.stdoutText ?? "")
+                        == true
                 else { throw CodeRewardsError("per-call \(language): \(r.verdict) on \(c.stdin)") }
             }
             perCall.append(Date().timeIntervalSince(t0))
         }
-        return BatchedRow(language: language, tests: tests, batched: Self.median(batched), perCall: Self.median(perCall))
+        return BatchedRow(
+            language: language, tests: tests, batched: Self.median(batched), perCall: Self.median(perCall))
     }
 
     static func median(_ xs: [Double]) -> Double {

@@ -70,7 +70,7 @@ public struct SandboxBenchmark: Sendable {
             }
         }
         let sandbox = self.sandbox
-        var rows = [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare),
+        var rows = [Row(name: "bare \(bareCommand.joined(separator: " "))", median: median(bare),
                         perSecond: try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) },
                         start: nil, prestarted: false)]
         for (i, e) in executions.enumerated() {

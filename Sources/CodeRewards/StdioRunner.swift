@@ -18,8 +18,10 @@ public struct StdioRunner: Sendable {
     /// Compiles `source` with `profile` (its `compileLimits`) and runs each case under `limits`.
     /// Throws `CodeRewardsError` when the checker cannot judge (a checker program that does not compile, crashes,
     /// hangs or answers with an exit code other than 0, 1 or 2), `SandboxError` when a box fails: never a verdict.
-    public func run(source: String, profile: Profile, files: [String: [UInt8]] = [:], cases: [CodeTests.StdioCase],
-                    checker: OutputChecker, limits: Limits, stopOnFirstFailure: Bool = false) async throws
+    public func run(
+        source: String, profile: Profile, files: [String: [UInt8]] = [:], cases: [CodeTests.StdioCase],
+        checker: OutputChecker, limits: Limits, stopOnFirstFailure: Bool = false
+    ) async throws
         -> StdioReport
     {
         let judge = try await CheckerProgram.prepare(checker, sandbox: sandbox, profiles: profiles)
@@ -41,7 +43,8 @@ public struct StdioRunner: Sendable {
             } else if let ok = checker.matches(expected: c.stdout, actual: ran.stdoutText) {
                 if !ok {
                     result.verdict = .wrongAnswer
-                    result.message = "expected \(c.stdout.prefix(80).debugDescription), "
+                    result.message =
+                        "expected \(c.stdout.prefix(80).debugDescription), "
                         + "got \(ran.stdoutText.prefix(80).debugDescription)"
                 }
             } else if let judge {
@@ -73,14 +76,16 @@ struct CheckerProgram: Sendable {
         guard case .program(let code, let language) = checker else { return nil }
         let profile: Profile
         do { profile = try profiles.profile(for: language) } catch {
-            throw CodeRewardsError("checker.language: no sandbox profile for \"\(language.prefix(40))\" (have: "
-                + profiles.all.map(\.language).joined(separator: ", ") + ")")
+            throw CodeRewardsError(
+                "checker.language: no sandbox profile for \"\(language.prefix(40))\" (have: "
+                    + profiles.all.map(\.language).joined(separator: ", ") + ")")
         }
         let program = try await sandbox.prepare(source: code, profile: profile)
         guard program.runnable else {
             let c = program.compile
-            throw CodeRewardsError("checker.code does not compile: \(c.map { "\($0.verdict)" } ?? "no binary") "
-                + (c.map { String($0.stderrText.prefix(300)) } ?? ""))
+            throw CodeRewardsError(
+                "checker.code does not compile: \(c.map { "\($0.verdict)" } ?? "no binary") "
+                    + (c.map { String($0.stderrText.prefix(300)) } ?? ""))
         }
         return CheckerProgram(sandbox: sandbox, program: program)
     }
@@ -102,9 +107,10 @@ struct CheckerProgram: Sendable {
         case .ok: return (true, words)
         case .runtimeError(let code) where (code == 1 || code == 2) && rejects: return (false, words)
         default:
-            throw CodeRewardsError("checker failed on case \(index): \(r.verdict) "
-                + String(r.stderrText.suffix(300)) + " (a checker exits 0 to accept, or 1 after printing "
-                + "\"wrong answer …\" to reject)")
+            throw CodeRewardsError(
+                "checker failed on case \(index): \(r.verdict) "
+                    + String(r.stderrText.suffix(300)) + " (a checker exits 0 to accept, or 1 after printing "
+                    + "\"wrong answer …\" to reject)")
         }
     }
 }

@@ -22,8 +22,10 @@ extension CodeExecutor {
 
     public func validate(_ request: RunCodeRequest) throws(ServiceError) {
         guard languages.contains(request.language) else {
-            throw ServiceError(.unprocessableContent, "field \"language\": unknown language \"\(request.language)\"; "
-                + "supported: \(languages.joined(separator: ", "))")
+            throw ServiceError(
+                .unprocessableContent,
+                "field \"language\": unknown language \"\(request.language)\"; "
+                    + "supported: \(languages.joined(separator: ", "))")
         }
     }
 }
@@ -54,12 +56,20 @@ public struct RunCodeRequest: Sendable, Equatable {
 /// SandboxFusion's `RunCodeResponse`: `status` Success | Failed | SandboxError, `message`, `compile_result`,
 /// `run_result`, `files` (path → base64).
 public struct RunCodeResponse: Sendable, Equatable {
-    public enum Status: String, Sendable { case success = "Success", failed = "Failed", sandboxError = "SandboxError" }
+    public enum Status: String, Sendable {
+        case success = "Success"
+        case failed = "Failed"
+        case sandboxError = "SandboxError"
+    }
 
     /// One command's outcome: `status` Finished | Error | TimeLimitExceeded, `execution_time` (s),
     /// `return_code`, `stdout`, `stderr`.
     public struct CommandResult: Sendable, Equatable {
-        public enum Status: String, Sendable { case finished = "Finished", error = "Error", timeLimitExceeded = "TimeLimitExceeded" }
+        public enum Status: String, Sendable {
+            case finished = "Finished"
+            case error = "Error"
+            case timeLimitExceeded = "TimeLimitExceeded"
+        }
         public var status: Status
         public var executionTime: Double?
         public var returnCode: Int?
@@ -82,8 +92,10 @@ public struct RunCodeResponse: Sendable, Equatable {
     /// The sandbox's own verdict (ours, not SandboxFusion's), for metrics: `passed`, `timeLimit`, …
     public var verdict: String
 
-    public init(status: Status, message: String, compileResult: CommandResult?, runResult: CommandResult?,
-                files: [String: String] = [:], verdict: String) {
+    public init(
+        status: Status, message: String, compileResult: CommandResult?, runResult: CommandResult?,
+        files: [String: String] = [:], verdict: String
+    ) {
         self.status = status
         self.message = message
         self.compileResult = compileResult

@@ -12,14 +12,16 @@ extension RunCodeRequest {
             throw .badRequest("field \"code\" must be a string, got \(o["code"]?.jsonText.prefix(80) ?? "nothing")")
         }
         guard let language = o["language"]?.stringValue else {
-            throw .badRequest("field \"language\" must be a string, got \(o["language"]?.jsonText.prefix(80) ?? "nothing")")
+            throw .badRequest(
+                "field \"language\" must be a string, got \(o["language"]?.jsonText.prefix(80) ?? "nothing")")
         }
         self.init(code: code, language: language)
         compileTimeout = try Self.seconds(o, "compile_timeout")
         runTimeout = try Self.seconds(o, "run_timeout")
         if let m = o["memory_limit_MB"], !m.isNull {
             guard let mb = m.intValue, mb >= -1 else {
-                throw .badRequest("field \"memory_limit_MB\" must be -1, 0 or a positive integer, got \(m.jsonText.prefix(40))")
+                throw .badRequest(
+                    "field \"memory_limit_MB\" must be -1, 0 or a positive integer, got \(m.jsonText.prefix(40))")
             }
             memoryLimitMB = mb
         }
@@ -36,7 +38,8 @@ extension RunCodeRequest {
             for (path, content) in entries where !content.isNull {
                 let name = try Self.workPath(path, field: "files")
                 guard let b64 = content.stringValue, let data = Data(base64Encoded: b64) else {
-                    throw .badRequest("field \"files\".\"\(path)\" must be base64 text, got \(content.jsonText.prefix(40))")
+                    throw .badRequest(
+                        "field \"files\".\"\(path)\" must be base64 text, got \(content.jsonText.prefix(40))")
                 }
                 guard files[name] == nil else {
                     throw .badRequest("field \"files\" names \"\(name)\" twice (as \"\(path)\")")
@@ -56,7 +59,10 @@ extension RunCodeRequest {
     private static func seconds(_ o: JSONObject, _ key: String) throws(ServiceError) -> Double? {
         guard let v = o[key], !v.isNull else { return nil }
         guard let x = v.doubleValue, x >= 0, x <= 3600 else {
-            throw .badRequest("field \"\(key)\" must be a number of seconds in [0, 3600] (0: the default), got \(v.jsonText.prefix(40))")
+            throw .badRequest(
+                "field \"\(key)\" must be a number of seconds in [0, 3600] (0: the default), "
+                    + "got \(v.jsonText.prefix(40))"
+            )
         }
         return x == 0 ? nil : x
     }
@@ -74,8 +80,9 @@ extension RunCodeRequest {
         }
         let parts = rest.split(separator: "/", omittingEmptySubsequences: true).filter { $0 != "." }
         guard !parts.contains(".."), !parts.isEmpty, path.utf8.count <= 1024, !path.contains("\0") else {
-            throw .badRequest("field \"\(field)\": \"\(path.prefix(200))\" is not a file path inside the work directory "
-                + "(no \"..\", at most 1024 bytes)")
+            throw .badRequest(
+                "field \"\(field)\": \"\(path.prefix(200))\" is not a file path inside the work directory "
+                    + "(no \"..\", at most 1024 bytes)")
         }
         return parts.joined(separator: "/")
     }
@@ -83,25 +90,30 @@ extension RunCodeRequest {
 
 extension RunCodeResponse.CommandResult {
     var json: JSON {
-        .object(JSONObject([
-            ("status", .string(status.rawValue)),
-            ("execution_time", executionTime.map(JSON.double) ?? .null),
-            ("return_code", returnCode.map { .int(Int64($0)) } ?? .null),
-            ("stdout", .string(stdout)),
-            ("stderr", .string(stderr)),
-        ]))
+        .object(
+            JSONObject([
+                ("status", .string(status.rawValue)),
+                ("execution_time", executionTime.map(JSON.double) ?? .null),
+                ("return_code", returnCode.map { .int(Int64($0)) } ?? .null),
+                ("stdout", .string(stdout)),
+                ("stderr", .string(stderr)),
+            ]))
     }
 }
 
 extension RunCodeResponse {
     var json: JSON {
-        .object(JSONObject([
-            ("status", .string(status.rawValue)),
-            ("message", .string(message)),
-            ("compile_result", compileResult?.json ?? .null),
-            ("run_result", runResult?.json ?? .null),
-            ("executor_pod_name", .null),
-            ("files", .object(JSONObject(files.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))),
-        ]))
+        .object(
+            JSONObject([
+                ("status", .string(status.rawValue)),
+                ("message", .string(message)),
+                ("compile_result", compileResult?.json ?? .null),
+                ("run_result", runResult?.json ?? .null),
+                ("executor_pod_name", .null),
+                (
+                    "files",
+                    .object(JSONObject(files.sorted { $0.key < $1.key }.map { ($0.key, JSON.string($0.value)) }))
+                ),
+            ]))
     }
 }

@@ -19,15 +19,18 @@ public struct RunTestsRequest: Sendable {
     /// Reads the body; errors name the field and value (400).
     init(json: JSON) throws(ServiceError) {
         guard let o = json.objectValue else { throw .badRequest("expected a JSON object, got \(json.kindDescription)") }
-        let known: Set<String> = ["code", "language", "cases", "checker", "run_timeout", "compile_timeout",
-                                  "memory_limit_MB", "files", "stop_on_first_failure"]
+        let known: Set<String> = [
+            "code", "language", "cases", "checker", "run_timeout", "compile_timeout",
+            "memory_limit_MB", "files", "stop_on_first_failure",
+        ]
         if let extra = o.keys.first(where: { !known.contains($0) }) {
             throw .badRequest("unknown field \"\(extra)\"; a request has \(known.sorted().joined(separator: ", "))")
         }
         let program = try RunCodeRequest(json: json)
         guard let list = o["cases"]?.arrayValue, !list.isEmpty else {
-            throw .badRequest("field \"cases\" must be a non-empty list of {\"stdin\", \"expected_stdout\"}, got "
-                + (o["cases"]?.jsonText.prefix(80) ?? "nothing"))
+            throw .badRequest(
+                "field \"cases\" must be a non-empty list of {\"stdin\", \"expected_stdout\"}, got "
+                    + (o["cases"]?.jsonText.prefix(80) ?? "nothing"))
         }
         var cases: [CodeTests.StdioCase] = []
         for (i, c) in list.enumerated() {
@@ -72,15 +75,19 @@ public struct RunTestsResponse: Sendable {
 
     var json: JSON {
         let cases = results.map { r -> JSON in
-            .object(JSONObject([
-                ("verdict", .string(r.verdict.rawValue)), ("time", .double(r.time)), ("cpu_time", .double(r.cpuTime)),
-                ("memory_MB", .double(Double(r.memoryBytes) / 1_048_576)), ("stdout", .string(r.stdoutHead)),
-                ("stderr", .string(r.stderrTail)), ("message", r.message.map(JSON.string) ?? .null),
-            ]))
+            .object(
+                JSONObject([
+                    ("verdict", .string(r.verdict.rawValue)), ("time", .double(r.time)),
+                    ("cpu_time", .double(r.cpuTime)),
+                    ("memory_MB", .double(Double(r.memoryBytes) / 1_048_576)), ("stdout", .string(r.stdoutHead)),
+                    ("stderr", .string(r.stderrTail)), ("message", r.message.map(JSON.string) ?? .null),
+                ]))
         }
-        return .object(JSONObject([
-            ("compile_result", compileResult?.json ?? .null), ("compiled", .bool(compiled)), ("results", .array(cases)),
-            ("passed", .int(Int64(passed))), ("total", .int(Int64(total))),
-        ]))
+        return .object(
+            JSONObject([
+                ("compile_result", compileResult?.json ?? .null), ("compiled", .bool(compiled)),
+                ("results", .array(cases)),
+                ("passed", .int(Int64(passed))), ("total", .int(Int64(total))),
+            ]))
     }
 }

@@ -32,8 +32,10 @@ public struct SandboxExecutor: CodeExecutor {
     public func profile(for language: String) throws(ServiceError) -> Profile {
         let name = language == "nodejs" ? "javascript" : language
         guard let p = profiles.all.first(where: { $0.matches(language: name) }) else {
-            throw ServiceError(.unprocessableContent, "field \"language\": unknown language \"\(language)\"; "
-                + "supported: \(languages.joined(separator: ", "))")
+            throw ServiceError(
+                .unprocessableContent,
+                "field \"language\": unknown language \"\(language)\"; "
+                    + "supported: \(languages.joined(separator: ", "))")
         }
         return p
     }
@@ -44,7 +46,8 @@ public struct SandboxExecutor: CodeExecutor {
 
     /// The run and compile limits of `request` in `profile`, or 400 naming the field beyond the profile's maximum.
     func limits(for request: RunCodeRequest, profile: Profile) throws(ServiceError) -> (run: Limits, compile: Limits) {
-        var run = profile.limits, compile = profile.compileLimits
+        var run = profile.limits
+        var compile = profile.compileLimits
         if let t = request.runTimeout {
             run.wallTimeMs = UInt64((t * 1000).rounded(.up))
             run.cpuTimeS = UInt64(t.rounded(.up))
@@ -53,8 +56,9 @@ public struct SandboxExecutor: CodeExecutor {
         let max = profile.memoryMaxBytes
         let asked = request.memoryLimitMB > 0 ? UInt64(request.memoryLimitMB) << 20 : max
         guard asked <= max else {
-            throw .badRequest("field \"memory_limit_MB\": \(request.memoryLimitMB) is above the \(profile.name) "
-                + "profile's maximum of \(max >> 20) MB (-1 or 0 asks for the maximum)")
+            throw .badRequest(
+                "field \"memory_limit_MB\": \(request.memoryLimitMB) is above the \(profile.name) "
+                    + "profile's maximum of \(max >> 20) MB (-1 or 0 asks for the maximum)")
         }
         run.memoryBytes = asked
         // SandboxFusion sets RLIMIT_STACK to an explicit memory limit and leaves it alone for -1.
@@ -73,8 +77,9 @@ public struct SandboxExecutor: CodeExecutor {
             let compile = program.compile.map { Self.command($0) }
             guard program.runnable else {
                 let verdict = program.compile?.verdict ?? .runtimeError(exitCode: -1)
-                return RunCodeResponse(status: .failed, message: "compilation failed: \(verdict)", compileResult: compile,
-                                       runResult: nil, verdict: "compile_\(verdict.name)")
+                return RunCodeResponse(
+                    status: .failed, message: "compilation failed: \(verdict)", compileResult: compile,
+                    runResult: nil, verdict: "compile_\(verdict.name)")
             }
             var execution = Execution(profile: profile, limits: limits)
             execution.files = program.files
@@ -86,8 +91,9 @@ public struct SandboxExecutor: CodeExecutor {
             for (name, path) in request.fetchFiles {
                 if let bytes = run.files[path] { out[name] = Data(bytes).base64EncodedString() }
             }
-            return RunCodeResponse(status: run.verdict == .ok ? .success : .failed, message: run.verdict == .ok ? "" : "\(run.verdict)",
-                                   compileResult: compile, runResult: Self.command(run), files: out, verdict: run.verdict.name)
+            return RunCodeResponse(
+                status: run.verdict == .ok ? .success : .failed, message: run.verdict == .ok ? "" : "\(run.verdict)",
+                compileResult: compile, runResult: Self.command(run), files: out, verdict: run.verdict.name)
         } catch let error as ServiceError {
             // `validate` refused it before the admission; reaching here means a caller skipped `validate`.
             return Self.failure(.sandboxError, error.message, verdict: "bad_request")
@@ -112,8 +118,9 @@ public struct SandboxExecutor: CodeExecutor {
         } catch {
             throw ServiceError(.internalServerError, "the sandbox failed: \(error)")
         }
-        return RunTestsResponse(compileResult: report.compile.map(Self.command), compiled: report.compiled,
-                                results: report.results, total: report.total)
+        return RunTestsResponse(
+            compileResult: report.compile.map(Self.command), compiled: report.compiled,
+            results: report.results, total: report.total)
     }
 
     static func failure(_ status: RunCodeResponse.Status, _ message: String, verdict: String) -> RunCodeResponse {
@@ -124,7 +131,8 @@ public struct SandboxExecutor: CodeExecutor {
         let status: RunCodeResponse.CommandResult.Status = r.verdict == .timeLimit ? .timeLimitExceeded : .finished
         var code: Int? = r.exitCode.map(Int.init)
         if code == nil, let s = r.signal { code = -Int(s) }
-        return .init(status: status, executionTime: r.wallTime, returnCode: status == .finished ? code : nil,
-                     stdout: r.stdoutText, stderr: r.stderrText)
+        return .init(
+            status: status, executionTime: r.wallTime, returnCode: status == .finished ? code : nil,
+            stdout: r.stdoutText, stderr: r.stderrText)
     }
 }

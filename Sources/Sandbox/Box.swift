@@ -27,7 +27,8 @@ final class Box: @unchecked Sendable {
         for arg in execution.command { csb_config_add_arg(config, execution.expand(arg)) }
         for entry in execution.environment { csb_config_add_env(config, execution.expand(entry)) }
         for mount in execution.mounts {
-            csb_config_add_mount(config, mount.path, mount.target ?? mount.path, mount.optional ? Int32(CSB_MOUNT_OPTIONAL.rawValue) : 0)
+            let flags = mount.optional ? Int32(CSB_MOUNT_OPTIONAL.rawValue) : 0
+            csb_config_add_mount(config, mount.path, mount.target ?? mount.path, flags)
         }
         let l = execution.limits
         csb_config_set_tmpfs(config, l.workBytes, l.tmpBytes, l.shmBytes)

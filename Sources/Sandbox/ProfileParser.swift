@@ -81,7 +81,10 @@ public enum ProfileParser {
 
     /// Whitespace-separated words; a double-quoted run ("a b") is one word without its quotes (no escapes).
     static func words(_ value: String, at where_: String) throws -> [String] {
-        var words: [String] = [], word = "", quoted = false, inWord = false
+        var words: [String] = []
+        var word = ""
+        var quoted = false
+        var inWord = false
         for c in value {
             if c == "\"" {
                 quoted.toggle()
@@ -115,12 +118,14 @@ public enum ProfileParser {
             let mounts = words.map { word in
                 let optional = word.hasPrefix("?")
                 let parts = (optional ? word.dropFirst() : Substring(word)).split(separator: ":", maxSplits: 1)
-                return Profile.Mount(path: String(parts[0]), optional: optional, target: parts.dropFirst().first.map(String.init))
+                let target = parts.dropFirst().first.map(String.init)
+                return Profile.Mount(path: String(parts[0]), optional: optional, target: target)
             }
             p.mounts = append ? p.mounts + mounts : mounts
         case "memory_max_mib":
             guard let n = UInt64(value), n > 0 else {
-                throw SandboxError(.profile, step: where_, detail: "memory_max_mib needs a positive integer, got '\(value)'")
+                throw SandboxError(
+                    .profile, step: where_, detail: "memory_max_mib needs a positive integer, got '\(value)'")
             }
             p.memoryMaxBytes = n << 20
         case "zygote": p.zygote = value.isEmpty || value == "none" ? nil : value

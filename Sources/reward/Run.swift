@@ -17,7 +17,9 @@ struct Run: AsyncParsableCommand {
     @Argument(help: "Program file; '-' reads the program from stdin (then the program's stdin is empty).")
     var program: String
 
-    @Option(name: .shortAndLong, help: "Language (profile name or alias): python, c, cpp, javascript, bash.")
+    @Option(
+        name: .shortAndLong,
+        help: "Language (profile name or alias): python, pytest, c, cpp, java, go, rust, javascript, typescript, bash.")
     var language: String = "python"
 
     @Option(help: "File whose bytes are the program's stdin (default: empty).")

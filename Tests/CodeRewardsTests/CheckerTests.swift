@@ -15,10 +15,10 @@ import Testing
         #expect(tokens.matches(expected: "1 2\n3\n", actual: "1\n2 3") == true)
         #expect(tokens.matches(expected: "1 2 3", actual: "1 2") == false)
         let float = OutputChecker.float(abs: 1e-6, rel: 1e-3)
-        #expect(float.matches(expected: "x 0.3333333\n", actual: "x 0.33333331") == true)    // abs
-        #expect(float.matches(expected: "1000000", actual: "1000900") == true)             // rel
+        #expect(float.matches(expected: "x 0.3333333\n", actual: "x 0.33333331") == true)  // abs
+        #expect(float.matches(expected: "1000000", actual: "1000900") == true)  // rel
         #expect(float.matches(expected: "1000000", actual: "1001100") == false)
-        #expect(float.matches(expected: "y 1.0", actual: "z 1.0") == false)                // words exactly
+        #expect(float.matches(expected: "y 1.0", actual: "z 1.0") == false)  // words exactly
         #expect(float.matches(expected: "nan", actual: "nan") == true)
         #expect(float.matches(expected: "1.0", actual: "inf") == false)
         #expect(OutputChecker.program(code: "", language: "python").matches(expected: "", actual: "") == nil)
@@ -27,8 +27,9 @@ import Testing
     @Test func checkerJSONIsReadOrRefusedNamingTheField() throws {
         #expect(try OutputChecker(json: "tokens") == .tokens)
         #expect(try OutputChecker(json: ["kind": "float", "abs": 0.5]) == .float(abs: 0.5, rel: 1e-6))
-        #expect(try OutputChecker(json: ["kind": "program", "code": "x", "language": "cpp"])
-            == .program(code: "x", language: "cpp"))
+        #expect(
+            try OutputChecker(json: ["kind": "program", "code": "x", "language": "cpp"])
+                == .program(code: "x", language: "cpp"))
         let bad: [(JSON, String)] = [
             ("levenshtein", "unknown checker \"levenshtein\""), (["kind": "nope"], "checker.kind"),
             (["kind": "float", "abs": -1], "checker.abs"), (["kind": "float", "tol": 1], "unknown field \"tol\""),
@@ -54,9 +55,14 @@ import Testing
         """
 
     @Test func stdioKindTakesACheckerProgram() async throws {
-        let tests: JSON = ["kind": "stdio", "checker": ["kind": "program", "code": .string(Self.sumJudge),
-                                                        "language": "python"],
-                           "cases": [["stdin": "10\n", "stdout": "5 5\n"], ["stdin": "7\n", "stdout": "3 4\n"]]]
+        let tests: JSON = [
+            "kind": "stdio",
+            "checker": [
+                "kind": "program", "code": .string(Self.sumJudge),
+                "language": "python",
+            ],
+            "cases": [["stdin": "10\n", "stdout": "5 5\n"], ["stdin": "7\n", "stdout": "3 4\n"]],
+        ]
         let good = "n = int(input())\nprint(1, n - 1)\n"
         let grade = try await Fixtures.grader().grade(Fixtures.sample(code: good, tests: tests))
         #expect(grade == Grade(passed: 2, total: 2, verdict: .ok), "\(grade)")
@@ -71,17 +77,21 @@ import Testing
         let profile = try Profiles(directory: Fixtures.sandboxes).profile(for: "python")
         let cases = [CodeTests.StdioCase(stdin: "1\n", stdout: "1\n")]
         // Exit 7, a hang, a syntax error and an uncaught exception (both exit 1, without "wrong answer").
-        let judges = ["raise SystemExit(7)\n", "import time\nwhile True: time.sleep(1)\n", "def (:\n",
-                      "print('checking')\nraise ValueError('bug')\n"]
+        let judges = [
+            "raise SystemExit(7)\n", "import time\nwhile True: time.sleep(1)\n", "def (:\n",
+            "print('checking')\nraise ValueError('bug')\n",
+        ]
         for judge in judges {
             await #expect(throws: CodeRewardsError.self, "\(judge)") {
-                _ = try await runner.run(source: "print(input())\n", profile: profile, cases: cases,
-                                         checker: .program(code: judge, language: "python"), limits: profile.limits)
+                _ = try await runner.run(
+                    source: "print(input())\n", profile: profile, cases: cases,
+                    checker: .program(code: judge, language: "python"), limits: profile.limits)
             }
         }
         await #expect(throws: CodeRewardsError.self) {
-            _ = try await runner.run(source: "print(1)\n", profile: profile, cases: cases,
-                                     checker: .program(code: "x", language: "cobol"), limits: profile.limits)
+            _ = try await runner.run(
+                source: "print(1)\n", profile: profile, cases: cases,
+                checker: .program(code: "x", language: "cobol"), limits: profile.limits)
         }
     }
 
@@ -90,8 +100,9 @@ import Testing
         let grade = try await Fixtures.grader().grade(Fixtures.sample(code: "print(1)\nprint(2, 3)\n", tests: tests))
         #expect(grade.passed == 1, "\(grade)")
         let exact: JSON = ["kind": "stdio", "cases": [["stdin": "", "stdout": "1 2 3\n"]]]
-        #expect(try await Fixtures.grader().grade(Fixtures.sample(code: "print(1)\nprint(2, 3)\n", tests: exact))
-            .passed == 0)
+        #expect(
+            try await Fixtures.grader().grade(Fixtures.sample(code: "print(1)\nprint(2, 3)\n", tests: exact))
+                .passed == 0)
         let unknown: JSON = ["kind": "stdio", "checker": "fuzzy", "cases": [["stdin": "", "stdout": "1\n"]]]
         await #expect(throws: CodeRewardsError.self) {
             _ = try await Fixtures.grader().grade(Fixtures.sample(code: "print(1)\n", tests: unknown))

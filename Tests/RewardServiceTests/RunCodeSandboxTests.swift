@@ -5,6 +5,7 @@ import HummingbirdTesting
 import RewardKit
 import Sandbox
 import Testing
+
 @testable import RewardService
 
 /// `/run_code` and `/v1/run_tests` over the real sandbox and the repository's profiles: SandboxFusion's shapes and
@@ -22,7 +23,9 @@ import Testing
         try await app(c).test(.router, body)
     }
 
-    func post(_ client: any TestClientProtocol, _ uri: String, _ body: JSON) async throws -> (HTTPResponse.Status, JSONObject) {
+    func post(_ client: any TestClientProtocol, _ uri: String, _ body: JSON) async throws -> (
+        HTTPResponse.Status, JSONObject
+    ) {
         try await client.execute(uri: uri, method: .post, body: ByteBuffer(string: body.jsonText)) { r in
             (r.status, try json(r.body))
         }
@@ -39,20 +42,24 @@ import Testing
                 print(resource.getrlimit(resource.RLIMIT_STACK)[0] >> 20)
                 open('out.txt', 'w').write('result')
                 """
-            let (status, o) = try await post(client, "/run_code", [
-                "code": .string(code), "language": "python", "run_timeout": 0, "compile_timeout": 0,
-                "memory_limit_MB": 0, "files": ["/work/data/in.txt": Self.b64("hello"), "skipped.txt": .null],
-                "fetch_files": ["/work/out.txt", "missing.txt"],
-            ])
+            let (status, o) = try await post(
+                client, "/run_code",
+                [
+                    "code": .string(code), "language": "python", "run_timeout": 0, "compile_timeout": 0,
+                    "memory_limit_MB": 0, "files": ["/work/data/in.txt": Self.b64("hello"), "skipped.txt": .null],
+                    "fetch_files": ["/work/out.txt", "missing.txt"],
+                ])
             #expect(status == .ok)
             #expect(o["status"] == "Success", "\(o)")
             #expect(o["run_result"]?.objectValue?["stdout"] == "hello ['data', 'main.py']\n64\n")  // the profile's
             #expect(o["files"] == ["/work/out.txt": Self.b64("result")])
             // The stack follows memory_limit_MB.
-            let (_, small) = try await post(client, "/run_code", [
-                "code": "import resource\nprint(resource.getrlimit(resource.RLIMIT_STACK)[0] >> 20)\n",
-                "language": "python", "memory_limit_MB": 300,
-            ])
+            let (_, small) = try await post(
+                client, "/run_code",
+                [
+                    "code": "import resource\nprint(resource.getrlimit(resource.RLIMIT_STACK)[0] >> 20)\n",
+                    "language": "python", "memory_limit_MB": 300,
+                ])
             #expect(small["run_result"]?.objectValue?["stdout"] == "300\n", "\(small)")
         }
     }
@@ -70,12 +77,20 @@ import Testing
             int main() { std::printf("%d\\n", depth(1000000)); }
             """
         try await withService { client in
-            let (_, big) = try await post(client, "/run_code", ["code": .string(code), "language": "cpp",
-                                                               "memory_limit_MB": 1024])
+            let (_, big) = try await post(
+                client, "/run_code",
+                [
+                    "code": .string(code), "language": "cpp",
+                    "memory_limit_MB": 1024,
+                ])
             #expect(big["status"] == "Success", "\(big)")
             #expect(big["run_result"]?.objectValue?["stdout"] == "1000000\n")
-            let (_, small) = try await post(client, "/run_code", ["code": .string(code), "language": "cpp",
-                                                                 "memory_limit_MB": 128])
+            let (_, small) = try await post(
+                client, "/run_code",
+                [
+                    "code": .string(code), "language": "cpp",
+                    "memory_limit_MB": 128,
+                ])
             #expect(small["status"] == "Failed", "\(small)")
         }
     }
@@ -103,10 +118,16 @@ import Testing
                 #expect(o["status"] == nil)
             }
             // The same mistake on /v1/score: that sample's `error`, never a score.
-            let (status, o) = try await post(client, "/v1/score", ["samples": [
-                ["completion": "```cobol\nDISPLAY 1.\n```", "language": "cobol",
-                 "tests": ["kind": "stdio", "cases": [["stdin": "", "stdout": "1"]]]],
-            ]])
+            let (status, o) = try await post(
+                client, "/v1/score",
+                [
+                    "samples": [
+                        [
+                            "completion": "```cobol\nDISPLAY 1.\n```", "language": "cobol",
+                            "tests": ["kind": "stdio", "cases": [["stdin": "", "stdout": "1"]]],
+                        ]
+                    ]
+                ])
             #expect(status == .ok)
             let error = o["results"]?.arrayValue?.first?.objectValue?["error"]?.stringValue ?? ""
             #expect(error.contains("language: no sandbox profile for \"cobol\""), "\(o)")
@@ -116,14 +137,17 @@ import Testing
     @Test func pytestLanguageSucceedsIffEveryTestPasses() async throws {
         try await withService { client in
             let passing = "def test_a():\n    assert 1 + 1 == 2\n\ndef test_b():\n    assert 'x' in 'xy'\n"
-            let (_, ok) = try await post(client, "/run_code", ["code": .string(passing), "language": "pytest", "run_timeout": 60])
+            let (_, ok) = try await post(
+                client, "/run_code", ["code": .string(passing), "language": "pytest", "run_timeout": 60])
             #expect(ok["status"] == "Success", "\(ok)")
             #expect(ok["run_result"]?.objectValue?["stdout"]?.stringValue?.contains("2 passed") == true, "\(ok)")
             let failing = passing + "\ndef test_c():\n    assert 2 + 2 == 5\n"
-            let (_, failed) = try await post(client, "/run_code", ["code": .string(failing), "language": "pytest", "run_timeout": 60])
+            let (_, failed) = try await post(
+                client, "/run_code", ["code": .string(failing), "language": "pytest", "run_timeout": 60])
             #expect(failed["status"] == "Failed")
             #expect(failed["run_result"]?.objectValue?["return_code"] == 1, "\(failed)")
-            let (_, none) = try await post(client, "/run_code", ["code": "x = 1\n", "language": "pytest", "run_timeout": 60])
+            let (_, none) = try await post(
+                client, "/run_code", ["code": "x = 1\n", "language": "pytest", "run_timeout": 60])
             #expect(none["status"] == "Failed")
             #expect(none["run_result"]?.objectValue?["return_code"] == 5, "\(none)")  // no tests collected
         }
@@ -141,20 +165,30 @@ import Testing
             ["stdin": "2 2\n", "expected_stdout": "4"],
         ]
         try await withService { client in
-            let (status, o) = try await post(client, "/v1/run_tests", ["code": .string(code), "language": "cpp",
-                                                                       "cases": cases, "run_timeout": 1])
+            let (status, o) = try await post(
+                client, "/v1/run_tests",
+                [
+                    "code": .string(code), "language": "cpp",
+                    "cases": cases, "run_timeout": 1,
+                ])
             #expect(status == .ok, "\(o)")
             #expect(o["compile_result"]?.objectValue?["return_code"] == 0)
             let verdicts = o["results"]?.arrayValue?.compactMap { $0.objectValue?["verdict"]?.stringValue }
             #expect(verdicts == ["accepted", "wrong_answer", "time_limit", "runtime_error", "accepted"], "\(o)")
             #expect(o["passed"] == 2 && o["total"] == 5)
-            let (_, stopped) = try await post(client, "/v1/run_tests", [
-                "code": .string(code), "language": "cpp", "cases": cases, "stop_on_first_failure": true,
-                "checker": "tokens",
-            ])
+            let (_, stopped) = try await post(
+                client, "/v1/run_tests",
+                [
+                    "code": .string(code), "language": "cpp", "cases": cases, "stop_on_first_failure": true,
+                    "checker": "tokens",
+                ])
             #expect(stopped["results"]?.arrayValue?.count == 2 && stopped["passed"] == 1, "\(stopped)")
-            let (_, broken) = try await post(client, "/v1/run_tests", ["code": "int main( {", "language": "cpp",
-                                                                       "cases": cases])
+            let (_, broken) = try await post(
+                client, "/v1/run_tests",
+                [
+                    "code": "int main( {", "language": "cpp",
+                    "cases": cases,
+                ])
             #expect(broken["compiled"] == false && broken["passed"] == 0 && broken["total"] == 5)
             #expect(broken["results"] == [])
         }
@@ -168,10 +202,14 @@ import Testing
             (["cases": []], .badRequest, "\"cases\""),
             (["cases": cases, "checker": "fuzzy"], .badRequest, "unknown checker \"fuzzy\""),
             (["cases": cases, "stdin": "x"], .badRequest, "unknown field \"stdin\""),
-            (["cases": cases, "checker": ["kind": "program", "code": "raise SystemExit(9)", "language": "python"]],
-             .unprocessableContent, "checker failed on case 0"),
-            (["cases": cases, "checker": ["kind": "program", "code": "print(1)", "language": "cobol"]],
-             .unprocessableContent, "checker.language"),
+            (
+                ["cases": cases, "checker": ["kind": "program", "code": "raise SystemExit(9)", "language": "python"]],
+                .unprocessableContent, "checker failed on case 0"
+            ),
+            (
+                ["cases": cases, "checker": ["kind": "program", "code": "print(1)", "language": "cobol"]],
+                .unprocessableContent, "checker.language"
+            ),
             (["cases": cases, "language": "cobol"], .unprocessableContent, "unknown language"),
         ]
         try await withService { client in
@@ -193,8 +231,12 @@ import Testing
                 t = threading.Thread(target=print, args=('thread',)); t.start(); t.join()
                 print(int(numpy.arange(5).sum()), sympy.isprime(97))
                 """
-            let (_, o) = try await post(client, "/run_code", ["code": .string(code), "language": "python",
-                                                             "memory_limit_MB": 1024, "run_timeout": 60])
+            let (_, o) = try await post(
+                client, "/run_code",
+                [
+                    "code": .string(code), "language": "python",
+                    "memory_limit_MB": 1024, "run_timeout": 60,
+                ])
             #expect(o["run_result"]?.objectValue?["stdout"] == "thread\n10 True\n", "\(o)")
         }
     }
