@@ -29,10 +29,6 @@ import Testing
         let execed = try await stdout(Self.execed(), Self.whoRuns)
         // The profile's interpreter: Debian's python3 binary, bind-mounted at its path in the box.
         #expect(execed == (try Self.warm().run[0]) + "\n")
-        // The same binary at its own path is served warm too (without the ._pth: the default sys.path).
-        var own = try Self.warm()
-        own.run[0] = URL(fileURLWithPath: "/usr/bin/python3").resolvingSymlinksInPath().path
-        #expect(try await stdout(own, Self.whoRuns).hasSuffix("/arbiter-python-zygote\n"))
     }
 
     /// The box's sys.path is the ._pth's: the standard library and python/site/, whose packages (and only those
