@@ -84,7 +84,8 @@ let package = Package(
         .testTarget(
             name: "RewardServiceTests",
             dependencies: [
-                "RewardService", "RewardKit", .product(name: "Hummingbird", package: "hummingbird"),
+                "RewardService", "RewardKit", "CodeRewards", "Sandbox", "arbiter-box-init", "arbiter-python-zygote",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -41,7 +41,11 @@ public struct CodeGrader: Sendable {
         let tests = try CodeTests(sample: sample)
         let options = try CodeTestOptions(sample: sample)
         let language = sample.language ?? defaultLanguage
-        let profile = try profiles.profile(for: language)
+        let profile: Profile
+        do { profile = try profiles.profile(for: language) } catch {
+            throw CodeRewardsError("language: no sandbox profile for \"\(language.prefix(40))\" (have: "
+                + profiles.all.map(\.language).joined(separator: ", ") + ")")
+        }
         guard let extracted = extractor.extract(from: sample.completionText,
                                                 names: [profile.language] + profile.aliases)
         else {
@@ -88,9 +92,10 @@ public struct CodeGrader: Sendable {
             return try await python(profile, limits).gradeCalls(
                 solution: code, function: function, cases: cases, tolerance: floatTolerance, options: options,
                 pool: graders, warm: warm)
-        case .stdio(let cases):
-            return try await StdioHarness(sandbox: sandbox, profile: profile, limits: limits, tolerance: floatTolerance)
-                .grade(source: code, cases: cases)
+        case .stdio(let cases, let checker):
+            let chosen = checker ?? (floatTolerance > 0 ? .float(abs: floatTolerance, rel: floatTolerance) : .exact)
+            return try await StdioRunner(sandbox: sandbox, profiles: profiles)
+                .run(source: code, profile: profile, cases: cases, checker: chosen, limits: limits).grade
         }
     }
 

@@ -20,8 +20,9 @@ public enum CodeTests: Sendable, Hashable {
     /// Calls of `function`; each result must equal the expected output by Python's `==` (or be close within the
     /// options' atol/rtol). Values are tagged JSON (see `PlainData`).
     case call(function: String, cases: [CallCase])
-    /// Whole programs fed `stdin`; the full stdout must match (trailing whitespace aside).
-    case stdio(cases: [StdioCase])
+    /// Whole programs fed `stdin`; the stdout is judged by `checker` (nil: `exact`, or `float` with the recipe's
+    /// `float_tolerance` when it is positive).
+    case stdio(cases: [StdioCase], checker: OutputChecker? = nil)
 
     public struct CallCase: Sendable, Hashable {
         public var input: [JSON]
@@ -107,12 +108,13 @@ public enum CodeTests: Sendable, Hashable {
                 return CallCase(input: input, output: output)
             })
         case "stdio":
+            let checker = try o["checker"].flatMap { $0.isNull ? nil : try OutputChecker(json: $0, field: "tests.checker") }
             self = .stdio(cases: try cases().enumerated().map { i, c in
                 guard let stdout = c["stdout"]?.stringValue else {
                     throw CodeRewardsError("tests.cases[\(i)].stdout: expected a string")
                 }
                 return StdioCase(stdin: c["stdin"]?.stringValue ?? "", stdout: stdout)
-            })
+            }, checker: checker)
         default:
             throw CodeRewardsError(
                 "tests.kind: expected assert, unittest, pytest, call or stdio, got \"\(kind.prefix(40))\"")
@@ -124,7 +126,7 @@ public enum CodeTests: Sendable, Hashable {
         switch self {
         case .asserts, .unittest, .pytest: nil
         case .call(_, let cases): cases.count
-        case .stdio(let cases): cases.count
+        case .stdio(let cases, _): cases.count
         }
     }
 }

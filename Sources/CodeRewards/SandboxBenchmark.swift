@@ -49,7 +49,9 @@ public struct SandboxBenchmark: Sendable {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent(source).path
         try "pass\n".write(toFile: file, atomically: true, encoding: .utf8)
-        let bareCommand = profile.run.map { $0 == source ? file : $0 }
+        let bareCommand = profile.run.enumerated().map { i, word in
+            word == source ? file : i == 0 ? profile.hostPath(of: word) : word
+        }
         func timed(_ s: Sandbox, _ e: Execution) async throws -> Double {
             let t0 = Date()
             let r = try await s.run(e)
@@ -68,7 +70,7 @@ public struct SandboxBenchmark: Sendable {
             }
         }
         let sandbox = self.sandbox
-        var rows = [Row(name: "bare \(profile.run.joined(separator: " "))", median: median(bare),
+        var rows = [Row(name: "bare \(bareCommand.joined(separator: " "))", median: median(bare),
                         perSecond: try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) },
                         start: nil, prestarted: false)]
         for (i, e) in executions.enumerated() {
@@ -112,8 +114,5 @@ public struct SandboxBenchmark: Sendable {
                 rows.count)
     }
 
-    func median(_ xs: [Double]) -> Double {
-        let s = xs.sorted()
-        return s.isEmpty ? 0 : s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
-    }
+    func median(_ xs: [Double]) -> Double { Self.median(xs) }
 }

@@ -100,11 +100,23 @@ extension RewardServer {
         guard let executor = configuration.codeExecutor else {
             throw ServiceError(.serviceUnavailable, "no sandbox is configured in this service")
         }
-        guard executor.languages.contains(request.language) else {
-            throw ServiceError(.unprocessableContent, "unknown language \"\(request.language)\"; supported: \(executor.languages.joined(separator: ", "))")
-        }
+        try executor.validate(request)
         let response = await executor.run(request)
         metrics.recordSandbox(verdict: response.verdict)
+        return JSONResponse.make(response.json)
+    }
+}
+
+extension RewardServer {
+    /// `POST /v1/run_tests`: one program, many stdio cases (`RunTestsRequest`), compiled once.
+    func runTests(_ json: JSON) async throws(ServiceError) -> Response {
+        let request = try RunTestsRequest(json: json)
+        guard let executor = configuration.codeExecutor else {
+            throw ServiceError(.serviceUnavailable, "no sandbox is configured in this service")
+        }
+        try executor.validate(request.program)
+        let response = try await executor.runTests(request)
+        for r in response.results { metrics.recordSandbox(verdict: r.verdict.rawValue) }
         return JSONResponse.make(response.json)
     }
 }

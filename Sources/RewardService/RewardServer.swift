@@ -4,7 +4,8 @@ import RewardKit
 
 /// The reward service: routes, admission control, deadlines and metrics over one `ServiceConfiguration`.
 ///
-/// Routes: `POST /v1/score` (native), `POST /run_code` + `GET /v1/ping` (SandboxFusion), `POST /get_reward`
+/// Routes: `POST /v1/score` (native), `POST /v1/run_tests` (one program, many tests), `POST /run_code` +
+/// `GET /v1/ping` (SandboxFusion), `POST /get_reward`
 /// (OpenRLHF), `GET /v1/recipes`, `GET /healthz`, `GET /metrics`. Every accepted request gets exactly one answer:
 /// a result, or a JSON `{"error": …}` with 400 (malformed), 401 (token), 413 (body too large), 422 (unknown
 /// language), 429 (queue full; Retry-After), 503 (deadline passed or no sandbox).
@@ -47,7 +48,7 @@ public struct RewardServer: Sendable {
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if let token = configuration.token { router.add(middleware: BearerAuth(token: token)) }
         router.get("healthz") { _, _ in "ok\n" }
-        router.get("v1/ping") { _, _ in "pong" }
+        router.get("v1/ping") { _, _ in JSONResponse.make(.string("pong")) }  // SandboxFusion: the JSON "pong"
         router.get("v1/recipes") { _, _ in recipesResponse() }
         router.get("metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
@@ -56,6 +57,7 @@ public struct RewardServer: Sendable {
         router.post("v1/score") { request, _ in await guarded(request, in: scoring, score) }
         router.post("get_reward") { request, _ in await guarded(request, in: scoring, openRLHF) }
         router.post("run_code") { request, _ in await guarded(request, in: sandbox, runCode) }
+        router.post("v1/run_tests") { request, _ in await guarded(request, in: sandbox, runTests) }
         return router
     }
 

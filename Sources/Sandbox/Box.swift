@@ -24,10 +24,11 @@ final class Box: @unchecked Sendable {
         csb_config_set_executable(config, executable)
         let zygote = execution.zygote.flatMap { name in InitHelper.server(named: name).map { (name, $0) } }
         if let zygote { csb_config_set_server(config, zygote.1) }
-        for arg in execution.command { csb_config_add_arg(config, arg) }
-        for entry in execution.environment { csb_config_add_env(config, entry) }
+        for arg in execution.command { csb_config_add_arg(config, execution.expand(arg)) }
+        for entry in execution.environment { csb_config_add_env(config, execution.expand(entry)) }
         for mount in execution.mounts {
-            csb_config_add_mount(config, mount.path, mount.path, mount.optional ? Int32(CSB_MOUNT_OPTIONAL.rawValue) : 0)
+            let flags = mount.optional ? Int32(CSB_MOUNT_OPTIONAL.rawValue) : 0
+            csb_config_add_mount(config, mount.path, mount.target ?? mount.path, flags)
         }
         let l = execution.limits
         csb_config_set_tmpfs(config, l.workBytes, l.tmpBytes, l.shmBytes)
@@ -128,8 +129,10 @@ final class Box: @unchecked Sendable {
     }
 
     /// Messages runtimes print when an allocation fails under RLIMIT_AS (the cgroup's OOM kill is the other way).
+    /// (Java's OutOfMemoryError, Rust's "memory allocation of N bytes failed"; Go says "out of memory".)
     static let allocationFailures = ["MemoryError", "std::bad_alloc", "JavaScript heap out of memory",
-                                     "Cannot allocate memory", "out of memory"]
+                                     "Cannot allocate memory", "out of memory", "java.lang.OutOfMemoryError",
+                                     "memory allocation of"]
 
     /// Errors of a program whose file writes hit RLIMIT_FSIZE or a full tmpfs (Python ignores SIGXFSZ).
     static let fileLimitFailures = ["File too large", "No space left on device"]

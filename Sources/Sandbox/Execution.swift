@@ -1,3 +1,5 @@
+import Foundation
+
 /// One command to run in a box.
 public struct Execution: Sendable {
     /// Where standard input comes from.
@@ -45,6 +47,16 @@ public struct Execution: Sendable {
         self.collectLimit = 64 << 20
         self.zygote = profile.zygote
         self.filterProfile = profile
+    }
+}
+
+extension Execution {
+    /// `text` with `{memory_mib}` replaced by this execution's memory limit in MiB (so that a runtime's heap cap
+    /// follows the limit a request sets: Java's `-XX:MaxRAM`, Go's `GOMEMLIMIT`, V8's old space).
+    public func expand(_ text: String) -> String {
+        guard text.contains("{memory_mib}") else { return text }
+        let mib = limits.memoryBytes > 0 ? limits.memoryBytes >> 20 : 1 << 20
+        return text.replacingOccurrences(of: "{memory_mib}", with: String(mib))
     }
 }
 

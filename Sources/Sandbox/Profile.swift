@@ -1,14 +1,17 @@
 /// How to run one language in a box: command lines, visible host paths, limits and the syscall allow-list.
 /// Profiles are data, read from `Sandboxes/<name>.conf` (see `ProfileParser` for the format).
 public struct Profile: Sendable, Hashable {
-    /// A host path made visible read-only inside the box at the same path.
+    /// A host path made visible read-only inside the box, at the same path or at `target`.
     public struct Mount: Sendable, Hashable {
         public var path: String
         /// Skipped when missing on this machine (instead of failing the box).
         public var optional: Bool
-        public init(path: String, optional: Bool) {
+        /// Where it appears inside the box (absolute, outside every other mount); nil = at `path`.
+        public var target: String?
+        public init(path: String, optional: Bool, target: String? = nil) {
             self.path = path
             self.optional = optional
+            self.target = target
         }
     }
 
@@ -39,6 +42,9 @@ public struct Profile: Sendable, Hashable {
     public var mountProc: Bool = true
     public var limits = Limits()
     public var compileLimits = Limits()
+    /// The most memory (cgroup) a request may ask for, bytes; SandboxFusion's `memory_limit_MB` of -1 or 0 means
+    /// this. Never below `limits.memoryBytes`.
+    public var memoryMaxBytes: UInt64 = 2048 << 20
     /// Allowed syscalls (libseccomp names); everything else is denied.
     public var syscalls: [String] = []
     /// Syscalls that fail with ENOSYS instead (clone3 so libc falls back to clone; io_uring so libuv falls back).
@@ -52,6 +58,11 @@ public struct Profile: Sendable, Hashable {
     public init(name: String, language: String) {
         self.name = name
         self.language = language
+    }
+
+    /// The host path shown at `boxPath` inside the box (through a `host:box` mount), else `boxPath` itself.
+    public func hostPath(of boxPath: String) -> String {
+        mounts.first { $0.target == boxPath }?.path ?? boxPath
     }
 
     /// True when `name` is this profile's language or one of its aliases (case-insensitive).

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Reads profile files: one `key = value` per line, `key += value` appends to a list, `#` starts a comment,
-/// `include = other.conf` reads another file of the same directory first. Lists are separated by whitespace.
+/// `include = other.conf` reads another file of the same directory first. Lists are separated by whitespace; a
+/// double-quoted run is one word (`compile = /bin/sh -c "a && b"`). A mount is `path` (same path in the box),
+/// `host:box` (elsewhere in the box), `?path` (skipped when missing); a relative host path is beside the profiles.
 /// Limit keys carry their unit in the name (`memory_mib`, `wall_time_ms`); `compile_` + a limit key sets the
 /// compile step's limit. Unknown keys are errors naming the file and line.
 public enum ProfileParser {
@@ -16,7 +18,34 @@ public enum ProfileParser {
         if profile.compile != nil && profile.binary == nil {
             throw SandboxError(.profile, step: "\(name).conf", detail: "`compile` needs `binary`")
         }
+        if profile.memoryMaxBytes < profile.limits.memoryBytes {
+            throw SandboxError(.profile, step: "\(name).conf", detail: "memory_max_mib is below memory_mib")
+        }
+        try checkTargets(profile.mounts, in: name)
         return profile
+    }
+
+    /// A relative mount source is a file shipped beside the profiles (`typescript/transpile.js:/opt/…`).
+    static func resolve(_ m: Profile.Mount, directory: String) -> Profile.Mount {
+        guard !m.path.hasPrefix("/") else { return m }
+        var r = m
+        r.path = URL(fileURLWithPath: directory).appendingPathComponent(m.path).standardizedFileURL.path
+        return r
+    }
+
+    /// A mount's `target` (`host:box`) is absolute, free of `.`/`..`, and outside every other mount and the
+    /// box's own directories: a target under a host bind would be created on the host's file system.
+    static func checkTargets(_ mounts: [Profile.Mount], in name: String) throws {
+        let reserved = ["/work", "/tmp", "/dev", "/proc"] + mounts.map(\.path)
+        for m in mounts {
+            guard let t = m.target else { continue }
+            let parts = t.split(separator: "/")
+            let under = reserved.first { r in t == r || t.hasPrefix(r + "/") || r.hasPrefix(t + "/") }
+            guard t.hasPrefix("/"), !parts.contains("."), !parts.contains(".."), under == nil else {
+                throw SandboxError(.profile, step: "\(name).conf", detail:
+                    "mount target '\(t)' of \(m.path) must be an absolute path outside \(under ?? "every other mount")")
+            }
+        }
     }
 
     static func apply(file: String, directory: String, to profile: inout Profile, seen: inout Set<String>) throws {
@@ -40,13 +69,38 @@ public enum ProfileParser {
             }
             let key = parts[0].trimmingCharacters(in: .whitespaces)
             let value = parts.dropFirst().joined(separator: append ? "+=" : "=").trimmingCharacters(in: .whitespaces)
-            let words = value.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
+            let words = try Self.words(value, at: where_)
             if key == "include" {
                 try apply(file: value, directory: directory, to: &profile, seen: &seen)
                 continue
             }
             try set(key: key, words: words, value: value, append: append, in: &profile, at: where_)
+            if key == "mounts" { profile.mounts = profile.mounts.map { resolve($0, directory: directory) } }
         }
+    }
+
+    /// Whitespace-separated words; a double-quoted run ("a b") is one word without its quotes (no escapes).
+    static func words(_ value: String, at where_: String) throws -> [String] {
+        var words: [String] = []
+        var word = ""
+        var quoted = false
+        var inWord = false
+        for c in value {
+            if c == "\"" {
+                quoted.toggle()
+                inWord = true
+            } else if !quoted && (c == " " || c == "\t") {
+                if inWord { words.append(word) }
+                word = ""
+                inWord = false
+            } else {
+                word.append(c)
+                inWord = true
+            }
+        }
+        guard !quoted else { throw SandboxError(.profile, step: where_, detail: "unterminated quote in '\(value)'") }
+        if inWord { words.append(word) }
+        return words
     }
 
     static func set(key: String, words: [String], value: String, append: Bool, in p: inout Profile,
@@ -62,10 +116,18 @@ public enum ProfileParser {
         case "env": p.environment = list(p.environment)
         case "mounts":
             let mounts = words.map { word in
-                word.hasPrefix("?") ? Profile.Mount(path: String(word.dropFirst()), optional: true)
-                    : Profile.Mount(path: word, optional: false)
+                let optional = word.hasPrefix("?")
+                let parts = (optional ? word.dropFirst() : Substring(word)).split(separator: ":", maxSplits: 1)
+                let target = parts.dropFirst().first.map(String.init)
+                return Profile.Mount(path: String(parts[0]), optional: optional, target: target)
             }
             p.mounts = append ? p.mounts + mounts : mounts
+        case "memory_max_mib":
+            guard let n = UInt64(value), n > 0 else {
+                throw SandboxError(
+                    .profile, step: where_, detail: "memory_max_mib needs a positive integer, got '\(value)'")
+            }
+            p.memoryMaxBytes = n << 20
         case "zygote": p.zygote = value.isEmpty || value == "none" ? nil : value
         case "proc": p.mountProc = try boolean(value, key: key, at: where_)
         case "syscalls": p.syscalls = list(p.syscalls)

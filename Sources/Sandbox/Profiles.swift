@@ -30,12 +30,16 @@ public struct Profiles: Sendable {
         return found
     }
 
-    /// The profile whose source file has the extension of `path` (`p.c` → the profile writing `main.c`);
-    /// throws naming the extension and the known ones when none or several do.
+    /// The profile whose source file has the extension of `path` (`p.c` → the profile writing `main.c`; of several,
+    /// the one whose file is `main.<ext>`); throws naming the extension and the known ones when none or several do.
     public func profile(forFile path: String) throws -> Profile {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
         let known = all.map { URL(fileURLWithPath: $0.source).pathExtension.lowercased() }
-        let matching = all.indices.filter { !ext.isEmpty && known[$0] == ext }.map { all[$0] }
+        var matching = all.indices.filter { !ext.isEmpty && known[$0] == ext }.map { all[$0] }
+        // `.py` is both python's `main.py` and pytest's `test_main.py`: a plain program file is the former.
+        let plain = matching.filter { URL(fileURLWithPath: $0.source).deletingPathExtension().lastPathComponent
+            .lowercased() == "main" }
+        if matching.count > 1, plain.count == 1 { matching = plain }
         guard matching.count == 1, let found = matching.first else {
             let list = zip(known, all).map { ".\($0) (\($1.language))" }.joined(separator: ", ")
             throw SandboxError(.profile, step: "language", detail: matching.isEmpty

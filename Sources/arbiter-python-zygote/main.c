@@ -28,6 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 /// Imported once, before serving: the standard modules HumanEval and MBPP solutions import most (typing alone
@@ -69,17 +70,81 @@ static int python_environment_matches(char *const envp[]) {
     return seed;
 }
 
+/// A run's interpreter under another path (Sandboxes/python.conf mounts this same binary at
+/// /opt/arbiter/python/bin/python3) with a `._pth` file beside it: as python's getpath does, its lines (absolute,
+/// or relative to its directory; no `import` lines) are the whole sys.path and its directory is sys.prefix.
+/// Read in `accepts` (in the box), used in `enter`. Empty `pth_dir` = the interpreter's own path and sys.path.
+static char pth_dir[PATH_MAX];
+static char pth_paths[8192];  // the entries, each NUL-terminated, an empty one last
+
+/// Reads `<executable>._pth` as python would; 0 when it is missing, too large or has an `import` line.
+static int read_pth(const char *executable) {
+    char file[PATH_MAX + 8];
+    if (snprintf(file, sizeof file, "%s._pth", executable) >= (int)sizeof file) return 0;
+    FILE *f = fopen(file, "re");
+    if (!f) return 0;
+    const char *slash = strrchr(executable, '/');
+    snprintf(pth_dir, sizeof pth_dir, "%.*s", (int)(slash ? slash - executable : 0), executable);
+    char line[PATH_MAX];
+    size_t used = 0;
+    int ok = 1;
+    while (ok && fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash) *hash = 0;
+        char *b = line, *e = line + strlen(line);
+        while (*b == ' ' || *b == '\t') b++;
+        while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) e--;
+        *e = 0;
+        if (!*b) continue;
+        if (!strncmp(b, "import ", 7)) ok = 0;
+        int n = b[0] == '/' ? snprintf(pth_paths + used, sizeof pth_paths - used, "%s", b)
+                            : snprintf(pth_paths + used, sizeof pth_paths - used, "%s/%s", pth_dir, b);
+        if (n < 0 || used + (size_t)n + 2 > sizeof pth_paths) ok = 0;
+        else used += (size_t)n + 1;
+    }
+    fclose(f);
+    pth_paths[used] = 0;
+    if (!ok) pth_dir[0] = 0;
+    return ok;
+}
+
 /// True for `<interpreter> -s -S -B -P <script>` in the C.UTF-8 locale with PYTHONHASHSEED=0 (the configuration
-/// of the warm interpreter).
+/// of the warm interpreter), where `<interpreter>` is this interpreter's path or the same binary elsewhere with a
+/// `._pth` beside it.
 static int accepts(const char *executable, char *const argv[], char *const envp[]) {
     char resolved[PATH_MAX];
-    if (!interpreter[0] || !realpath(executable, resolved) || strcmp(resolved, interpreter) != 0) return 0;
+    pth_dir[0] = 0;
+    if (!interpreter[0] || !realpath(executable, resolved)) return 0;
+    if (strcmp(resolved, interpreter) != 0) {
+        struct stat a, b;
+        if (stat(resolved, &a) != 0 || stat(interpreter, &b) != 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+            return 0;
+        if (!read_pth(resolved)) return 0;
+    }
     for (int i = 0; i < 6; i++)
         if (!argv[i]) return 0;
     if (argv[6] || strcmp(argv[1], "-s") || strcmp(argv[2], "-S") || strcmp(argv[3], "-B") || strcmp(argv[4], "-P"))
         return 0;
     if (argv[5][0] == '-' || argv[5][0] == 0) return 0;
     return strcmp(ctype_locale(envp), "C.UTF-8") == 0 && python_environment_matches(envp);
+}
+
+/// With a `._pth` (see `pth_dir`): sys.path is its entries and every prefix its directory, as python3 sets them.
+static int set_pth_paths(void) {
+    if (!pth_dir[0]) return 0;
+    PyObject *list = PyList_New(0), *dir = PyUnicode_DecodeFSDefault(pth_dir);
+    int rc = list && dir ? 0 : -1;
+    for (const char *p = pth_paths; rc == 0 && *p; p += strlen(p) + 1) {
+        PyObject *item = PyUnicode_DecodeFSDefault(p);
+        rc = item && PyList_Append(list, item) == 0 ? 0 : -1;
+        Py_XDECREF(item);
+    }
+    const char *names[] = {"prefix", "exec_prefix", "base_prefix", "base_exec_prefix"};
+    for (int i = 0; rc == 0 && i < 4; i++) rc = PySys_SetObject(names[i], dir);
+    if (rc == 0) rc = PySys_SetObject("path", list);
+    Py_XDECREF(list);
+    Py_XDECREF(dir);
+    return rc;
 }
 
 /// Makes `os.environ` (the same dict as `posix.environ`) and C's `environ` the run's environment.
@@ -149,7 +214,7 @@ static int fresh_main_module(void) {
 static void enter(char *const argv[], char *const envp[]) {
     for (int s = 1; s < 65; s++) sigaction(s, &started[s], NULL);
     PyOS_AfterFork_Child();
-    if (set_environment(envp) != 0 || set_argv(argv) != 0 || fresh_main_module() != 0) {
+    if (set_environment(envp) != 0 || set_argv(argv) != 0 || set_pth_paths() != 0 || fresh_main_module() != 0) {
         PyErr_Print();
         _exit(1);
     }

@@ -32,9 +32,15 @@ struct BenchSandbox: AsyncParsableCommand {
     @Option(help: "Directory of sandbox profiles (default: $ARBITER_SANDBOXES or the nearest Sandboxes/).")
     var sandboxes: String?
 
+    @Option(help: "Times the batched row (50 tests, /v1/run_tests vs one /run_code per test) runs; 0 skips it.")
+    var batchedRepeats: Int = 3
+
     func validate() throws {
         guard (1...100_000).contains(runs) else { throw ValidationError("--runs must be 1...100000, got \(runs)") }
         guard (1...256).contains(workers) else { throw ValidationError("--workers must be 1...256, got \(workers)") }
+        guard (0...100).contains(batchedRepeats) else {
+            throw ValidationError("--batched-repeats must be 0...100, got \(batchedRepeats)")
+        }
     }
 
     func run() async throws {
@@ -56,6 +62,16 @@ struct BenchSandbox: AsyncParsableCommand {
             print("per run over bare, \(way): \(String(format: "%+.2f", (cold.median - bare.median) * 1000)) ms with "
                   + "the whole set-up, \(String(format: "%+.2f", (warm.median - bare.median) * 1000)) ms from a "
                   + "prestarted box; throughput ratio \(String(format: "%.2f", warm.perSecond / bare.perSecond))")
+        }
+        if batchedRepeats > 0 {
+            print("| one problem, 50 stdio tests (median of \(batchedRepeats)) | batched s | 50 × /run_code s | ratio |")
+            print("| --- | ---: | ---: | ---: |")
+            for language in ["cpp", "python"] {
+                let r = try await SandboxBenchmark.measureBatched(language: language, profiles: profiles, tests: 50,
+                                                                  repeats: batchedRepeats)
+                print("| \(language) | \(String(format: "%.2f", r.batched)) | \(String(format: "%.2f", r.perCall)) | "
+                      + "\(String(format: "%.1f", r.perCall / r.batched)) |")
+            }
         }
         guard humaneval != "none" else { return }
         let samples = try InputFile.objects(humaneval)

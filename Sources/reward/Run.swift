@@ -20,7 +20,7 @@ struct Run: AsyncParsableCommand {
     @Option(
         name: .shortAndLong,
         help: ArgumentHelp(
-            "Language (profile name or alias): python, c, cpp, javascript, bash, ...",
+            "Language (profile name or alias): python, pytest, c, cpp, java, go, rust, javascript, typescript, bash.",
             discussion: "Default: the profile whose source file has the program file's extension (p.c runs as C); "
                 + "python for a program read from stdin."))
     var language: String?

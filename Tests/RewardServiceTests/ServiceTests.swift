@@ -217,7 +217,10 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("run_timeout") == true)
             }
-            try await client.execute(uri: "/v1/ping", method: .get) { #expect(String(buffer: $0.body) == "pong") }
+            try await client.execute(uri: "/v1/ping", method: .get) { r in
+                let body = try JSONParser.parse(String(buffer: r.body))
+                #expect(body == .string("pong"))
+            }
         }
         try await app(configuration()).test(.router) { client in
             try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { r in

@@ -51,7 +51,7 @@ import Testing
     }
 
     @Test(arguments: [("p.c", "c"), ("solution.py", "python"), ("a.cpp", "cpp"), ("s.sh", "bash"),
-                      ("/tmp/x/m.JS", "javascript")])
+                      ("/tmp/x/m.JS", "javascript"), ("Main.java", "java"), ("x.rs", "rust"), ("y.ts", "typescript")])
     func aFileExtensionNamesItsProfile(_ file: String, _ language: String) throws {
         #expect(try Repo.profiles().profile(forFile: file).language == language)
     }

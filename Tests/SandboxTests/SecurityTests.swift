@@ -56,10 +56,11 @@ import Testing
         #expect(lines["uid"] == "1000 1000")
         #expect(lines["hostname"] == "box")
         #expect(lines["interfaces"] == "lo")
-        #expect(lines["root"] == "bin,dev,etc,lib,lib64,proc,sbin,tmp,usr,work")
+        #expect(lines["root"] == "bin,dev,etc,lib,lib64,opt,proc,sbin,tmp,usr,work")
         #expect(lines["pids"] == "2")  // hidepid=2: not even the box's init
         #expect(lines["fds"] == "0,1,2")
-        #expect(lines["env"] == "HOME,LANG,LC_ALL,PATH,PYTHONDONTWRITEBYTECODE,PYTHONHASHSEED,TMPDIR")
+        #expect(lines["env"] == "HOME,LANG,LC_ALL,OMP_NUM_THREADS,OPENBLAS_NUM_THREADS,PATH,PYTHONDONTWRITEBYTECODE,"
+            + "PYTHONHASHSEED,TMPDIR")
         #expect(lines["nosuid_usr"] == "True")
         #expect(lines["caps"] == "0000000000000000")
         #expect(lines["no_new_privs"] == "1")
