@@ -40,7 +40,7 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "reward",
