@@ -61,7 +61,9 @@ let package = Package(
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        .target(name: "Tensor", dependencies: ["COpenBLAS"]),
+        // Chooses the best OpenBLAS kernel at load time (a restart) in every binary that links Tensor.
+        .target(name: "CBLASKernel"),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CBLASKernel"]),
         .target(name: "TinyLM", dependencies: ["Tensor"]),
         .executableTarget(
             name: "grpo",

@@ -2,6 +2,7 @@
 // through /proc/<init>/root/work without following symlinks, and supervise the program with poll().
 #include "internal.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdatomic.h>
 #include <fcntl.h>
@@ -83,7 +84,6 @@ static int read_msg(int fd, struct csb_msg *m, int timeout_ms) {
     return n == (ssize_t)sizeof *m ? 1 : -1;
 }
 
-pid_t csb_box_pid(const csb_box *b) { return b->pid; }
 
 static pthread_once_t sigpipe_once = PTHREAD_ONCE_INIT;
 /// Writing to a pipe whose box has gone must be an EPIPE error, not a SIGPIPE that kills the supervisor.
@@ -356,6 +356,53 @@ static int drain(struct sink *s) {
     }
 }
 
+static ssize_t read_text(const char *path, char *buf, size_t cap) {
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, cap - 1) : -1;
+    if (fd >= 0) close(fd);
+    buf[n > 0 ? n : 0] = 0;
+    return n;
+}
+
+// Adds the CPU time (user, system) and the largest peak resident set of `pid` (unless `self` is 0) and of its
+// descendants, read from /proc: utime/stime in clock ticks, VmHWM in kB, children of every thread. The box is
+// about to be killed, so its init will not report the tree's rusage: a killed run's `cpu_time_s` and
+// `max_rss_bytes` come from here.
+static void add_tree_usage(pid_t pid, int self, int depth, csb_outcome *o) {
+    char path[128], buf[4096];
+    if (self && read_text((snprintf(path, sizeof path, "/proc/%d/stat", (int)pid), path), buf, sizeof buf) > 0) {
+        char *end = strrchr(buf, ')');  // the command name may hold spaces and parentheses
+        unsigned long long utime = 0, stime = 0;
+        // After ") ": state ppid pgrp session tty_nr tpgid flags minflt cminflt majflt cmajflt utime stime.
+        if (end && sscanf(end + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &utime, &stime) == 2) {
+            unsigned long long hz = (unsigned long long)sysconf(_SC_CLK_TCK);
+            o->user_us += utime * 1000000u / hz;
+            o->sys_us += stime * 1000000u / hz;
+        }
+        unsigned long long kb = 0;
+        char *hwm = read_text((snprintf(path, sizeof path, "/proc/%d/status", (int)pid), path), buf, sizeof buf) > 0
+                        ? strstr(buf, "VmHWM:") : NULL;
+        if (hwm && sscanf(hwm + 6, "%llu", &kb) == 1 && kb > o->max_rss_kb) o->max_rss_kb = kb;
+    }
+    if (depth > 16) return;  // a deeper chain is a fork bomb; its first levels carry the usage
+    snprintf(path, sizeof path, "/proc/%d/task", (int)pid);
+    DIR *tasks = opendir(path);
+    if (!tasks) return;
+    for (struct dirent *t; (t = readdir(tasks)) != NULL;) {
+        if (t->d_name[0] == '.') continue;
+        snprintf(path, sizeof path, "/proc/%d/task/%s/children", (int)pid, t->d_name);
+        if (read_text(path, buf, sizeof buf) <= 0) continue;
+        char *save = NULL;
+        for (char *c = strtok_r(buf, " \n", &save); c; c = strtok_r(NULL, " \n", &save)) {
+            add_tree_usage((pid_t)atoi(c), 1, depth + 1, o);
+        }
+    }
+    closedir(tasks);
+}
+
+// The usage of the program's tree: init's descendants (init itself is the box's server, not the program).
+static void sample_tree_usage(csb_box *b, csb_outcome *o) { add_tree_usage(b->pid, 0, 0, o); }
+
 static void kill_box(csb_box *b) {
     // The pid namespace's init: the kernel kills the rest. Through its pidfd, so a recycled pid is never hit.
     if (b->pidfd >= 0) syscall(SYS_pidfd_send_signal, b->pidfd, SIGKILL, NULL, 0);
@@ -402,6 +449,7 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
         if (t >= until) {
             if (exited || killed) break;  // a stream stays open after the end: give up on it
             o->timed_out = 1;
+            sample_tree_usage(b, o);
             kill_box(b);
             killed = 1;
             drain_deadline = t + 1000000u;
@@ -433,6 +481,7 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
             drain(&out);
             if (out.overflow && !killed && !exited) {
                 o->output_exceeded = 1;
+                sample_tree_usage(b, o);
                 kill_box(b);
                 killed = 1;
                 drain_deadline = now_us() + 1000000u;
@@ -471,7 +520,6 @@ int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *
     int oom = 0, pids = 0;
     csb_cgroup_box_stats(&b->cg, &oom, &pids, &o->memory_peak);
     o->oom_killed = oom > 0;
-    o->pids_exhausted = pids > 0;
     o->stderr_truncated = errs.overflow;
     o->out = out.buf;
     o->out_len = out.len;

@@ -146,7 +146,6 @@ int csb_filter_finish(csb_filter *f, csb_error *err) {
     return 0;
 }
 
-size_t csb_filter_length(const csb_filter *f) { return f->len; }
 
 void csb_filter_free(csb_filter *f) {
     if (!f) return;

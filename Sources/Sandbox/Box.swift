@@ -60,8 +60,6 @@ final class Box: @unchecked Sendable {
     /// Kept alive as long as the box: the child holds a pointer to its BPF code.
     private var filter: SeccompFilter?
 
-    var pid: Int32 { pointer.map { csb_box_pid($0) } ?? -1 }
-
     /// Kills the tree (from another thread, while `run` is going on).
     func kill() {
         if let pointer { csb_box_kill(pointer) }

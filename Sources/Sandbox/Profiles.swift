@@ -30,6 +30,22 @@ public struct Profiles: Sendable {
         return found
     }
 
+    /// The profile whose source file has the extension of `path` (`p.c` → the profile writing `main.c`);
+    /// throws naming the extension and the known ones when none or several do.
+    public func profile(forFile path: String) throws -> Profile {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        let known = all.map { URL(fileURLWithPath: $0.source).pathExtension.lowercased() }
+        let matching = all.indices.filter { !ext.isEmpty && known[$0] == ext }.map { all[$0] }
+        guard matching.count == 1, let found = matching.first else {
+            let list = zip(known, all).map { ".\($0) (\($1.language))" }.joined(separator: ", ")
+            throw SandboxError(.profile, step: "language", detail: matching.isEmpty
+                ? "no profile runs files with extension '\(ext)' (\(path)); name the language, or use one of: \(list)"
+                : "several profiles run '.\(ext)' files (\(matching.map(\.language).joined(separator: ", "))); "
+                    + "name the language")
+        }
+        return found
+    }
+
     /// `$ARBITER_SANDBOXES`, else the first `Sandboxes/` holding `python.conf` found walking up from the current
     /// directory and from the running executable.
     public static func defaultDirectory() throws -> String {

@@ -1,5 +1,6 @@
 import CSandbox
 import Foundation
+import Synchronization
 
 /// A compiled seccomp filter (BPF), immutable once built and shared by every box of the same allow-list.
 final class SeccompFilter: @unchecked Sendable {
@@ -14,18 +15,17 @@ final class SeccompFilter: @unchecked Sendable {
         var deny: Profile.DenyAction
     }
 
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var cache: [Key: SeccompFilter] = [:]
+    private static let cache = Mutex<[Key: SeccompFilter]>([:])
 
     /// The filter for a profile's allow-list, built once per process.
     static func filter(for profile: Profile) throws -> SeccompFilter {
         let key = Key(allow: profile.syscalls, enosys: profile.enosys, deny: profile.denyAction)
-        lock.lock()
-        defer { lock.unlock() }
-        if let cached = cache[key] { return cached }
-        let built = try build(key)
-        cache[key] = built
-        return built
+        return try cache.withLock { cache in
+            if let cached = cache[key] { return cached }
+            let built = try build(key)
+            cache[key] = built
+            return built
+        }
     }
 
     private static func build(_ key: Key) throws -> SeccompFilter {

@@ -56,13 +56,13 @@ struct CheckPipeline {
     }
 
     private func emit(_ records: [ScoredRecord], into summary: inout CheckSummary, progress: Progress) {
-        var out = ""
+        var out: [UInt8] = []
         for r in records {
             JSONWriter.write(.object(r.json), to: &out)
-            out += "\n"
+            out.append(UInt8(ascii: "\n"))
             summary.add(r.score)
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        FileHandle.standardOutput.write(Data(out))
         progress.update(summary)
     }
 }

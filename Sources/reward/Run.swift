@@ -17,8 +17,13 @@ struct Run: AsyncParsableCommand {
     @Argument(help: "Program file; '-' reads the program from stdin (then the program's stdin is empty).")
     var program: String
 
-    @Option(name: .shortAndLong, help: "Language (profile name or alias): python, c, cpp, javascript, bash.")
-    var language: String = "python"
+    @Option(
+        name: .shortAndLong,
+        help: ArgumentHelp(
+            "Language (profile name or alias): python, c, cpp, javascript, bash, ...",
+            discussion: "Default: the profile whose source file has the program file's extension (p.c runs as C); "
+                + "python for a program read from stdin."))
+    var language: String?
 
     @Option(help: "File whose bytes are the program's stdin (default: empty).")
     var stdin: String?
@@ -37,7 +42,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
-        let profile = try profiles.profile(for: language)
+        let profile = try language.map { try profiles.profile(for: $0) }
+            ?? (program == "-" ? profiles.profile(for: "python") : profiles.profile(forFile: program))
         let source: String
         if program == "-" {
             source = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)

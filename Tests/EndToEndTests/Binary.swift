@@ -20,11 +20,19 @@ struct Binary {
         var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
     }
 
-    /// Runs with `stdin` as standard input; gives up (and fails) after `timeout` seconds.
-    func run(_ arguments: [String], stdin: String? = nil, timeout: TimeInterval = 120) throws -> Output {
+    /// Runs with `stdin` as standard input and this process's environment changed by `environment` (a nil
+    /// value removes the variable); gives up (and fails) after `timeout` seconds.
+    func run(
+        _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 120
+    ) throws -> Output {
         let p = Process()
         p.executableURL = url
         p.arguments = arguments
+        if !environment.isEmpty {
+            var env = ProcessInfo.processInfo.environment
+            for (key, value) in environment { env[key] = value }
+            p.environment = env
+        }
         p.currentDirectoryURL = Binary.repoRoot
         let out = Pipe(), err = Pipe(), inp = Pipe()
         p.standardOutput = out

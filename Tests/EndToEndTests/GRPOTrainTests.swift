@@ -39,6 +39,9 @@ import Testing
         }
         let lines = try Self.metrics(dir)
         #expect(lines.map { $0["step"]?.intValue } == [1, 2, 3, 4])
+        let stepLines = out.stderr.split(separator: "\n").filter { $0.hasPrefix("step ") }
+        #expect(stepLines.map { $0.split(separator: " ")[1] } == ["1/4", "2/4", "3/4", "4/4"],
+                "off a terminal, one progress line per step: \(out.stderr)")
         for key in [
             "reward/mean", "reward/std", "accuracy", "loss/policy", "kl", "entropy", "clip_frac/low",
             "clip_frac/high", "groups/filtered", "response_length", "tokens_per_s", "time/generate", "time/score",
@@ -57,6 +60,31 @@ import Testing
         // A second run into the same folder without --resume is refused.
         let again = try Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
         #expect(again.status != 0 && again.stderr.contains("--resume"))
+    }
+
+    /// SFT's progress lines reach a pipe while it runs, not when it exits and its buffer is flushed.
+    @Test func sftProgressArrivesWhileItRuns() throws {
+        let dir = try Self.scratch("sft-progress")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let p = Process()
+        p.executableURL = try Binary("grpo").url
+        p.arguments = ["sft", "--init", "tiny", "--tasks", "arith:1", "--task-count", "20", "--steps", "100000",
+                       "--batch-size", "4", "--log-every", "1", "--out", dir.path]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() }; p.waitUntilExit() }
+        // A watchdog, not a wait: a run that never prints is stopped after 120 s, which ends the read below.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if p.isRunning { p.terminate() } }
+        var seen = ""
+        while !seen.contains("sft step 1/100000"), p.isRunning {
+            let chunk = out.fileHandleForReading.availableData  // blocks until bytes arrive or the pipe closes
+            if chunk.isEmpty { break }
+            seen += String(decoding: chunk, as: UTF8.self)
+        }
+        #expect(seen.contains("sft step 1/100000 loss"), "no progress line arrived: \(seen)")
+        #expect(p.isRunning, "the first progress line arrived only when the run ended")
     }
 
     @Test func resumedRunEqualsAnUninterruptedOne() throws {

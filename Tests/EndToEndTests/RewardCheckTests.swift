@@ -42,6 +42,10 @@ import Testing
         #expect(rows[4]["error"]?.stringValue?.contains("line 6: unknown recipe \"no-such-recipe\"") == true)
         #expect(rows[5]["reward"]?.doubleValue == 0)
         #expect(rows[5]["error"] == nil)
+        for row in rows[1...4] {
+            #expect(row["reward"] == .null && row["components"] == .null, "an errored line shows no values: \(row)")
+        }
+        #expect(rows[5]["components"]?.objectValue?.isEmpty == false, "a scored line shows its components")
         #expect(out.stderr.contains("6 lines, 2 scored, 4 errors"))
     }
 

@@ -179,6 +179,35 @@ func sharedRecords(_ name: String) throws -> [JSON] {
         #expect(svg.contains(">0.3</text>") && svg.contains(">0.5</text>"))
     }
 
+    /// A run's curves: reward and accuracy share a panel (noted when identical), KL says when β = 0 turned it off,
+    /// every panel names its x axis and has round ticks between its extremes.
+    @Test func runCurvesAreReadable() {
+        let lines: [JSONObject] = (1...12).map { step in
+            let r = Double(step) / 12
+            return JSONObject([("step", .int(Int64(step))), ("reward/mean", .double(r)), ("accuracy", .double(r)),
+                               ("kl", .double(0)), ("entropy", .double(2 - r))])
+        }
+        let svg = CurvePlot.trainingRun(lines, beta: 0, title: "run").svg
+        #expect(svg.contains(">reward/mean and accuracy</text>"))
+        #expect(svg.contains("the reward is the accuracy"))
+        #expect(svg.contains("KL off (β = 0)"))
+        #expect(svg.components(separatedBy: ">step</text>").count - 1 == 6, "every panel names its x axis")
+        // Steps 1…12 get round ticks (0, 5, 10, 15), not only the two extremes.
+        for tick in ["5", "10", "15"] { #expect(svg.contains(">\(tick)</text>"), "x tick \(tick)") }
+        let different = lines.map { l in
+            JSONObject(l.entries.map { ($0.key, $0.key == "accuracy" ? JSON.double(0.5) : $0.value) })
+        }
+        let other = CurvePlot.trainingRun(different, beta: 0.04, title: "run").svg
+        #expect(!other.contains("the reward is the accuracy") && other.contains("β = 0.04"))
+    }
+
+    @Test func ticksAreRoundAndCoverTheRange() {
+        #expect(CurvePlot.ticks(0.13, 0.87, count: 5) == [0, 0.2, 0.4, 0.6, 0.8, 1])
+        #expect(CurvePlot.ticks(1, 40, count: 6, integral: true) == [0, 10, 20, 30, 40])
+        #expect(CurvePlot.ticks(-3, 3, count: 5) == [-4, -2, 0, 2, 4])
+        #expect(CurvePlot.ticks(1, 2, count: 6, integral: true) == [1, 2])
+    }
+
     @Test func metricKeysAreStable() {
         for key in [
             "reward/mean", "reward/std", "accuracy", "loss/policy", "kl", "entropy", "clip_frac/low",

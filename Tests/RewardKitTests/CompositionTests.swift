@@ -40,7 +40,7 @@ import Testing
                 {"gate": {"term": "table", "params": {"values": {"x": 1}}}, "then": {"scale": {"term": "table", "params": {"values": {"x": 5}}}, "factor": 0.1}, "name": "g"}
             ]}, "min": 0, "max": 6.2}}
             """#)
-        let s = await try recipe.build(.testing).score([sample("x"), sample("z")])
+        let s = try await recipe.build(.testing).score([sample("x"), sample("z")])
         #expect(close(s[0].value, 6.2))  // 2·3 + 0.5 = 6.5, clamped
         #expect(s[1].value == 0)
         #expect(s[0].components["t"] == 3)

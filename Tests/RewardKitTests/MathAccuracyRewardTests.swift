@@ -22,6 +22,13 @@ import Testing
         .init(id: "blank-reference", completion: "\\boxed{5}", reference: "  ", value: nil),
     ]
 
+    /// The reason reads in the order it names things: the extracted value, then the expected one.
+    @Test func aMismatchReadsExtractedThenExpected() {
+        let s = MathAccuracyReward().score(sample("The answer is \\boxed{41}.", reference: "#### 42"))
+        #expect(s.value == 0)
+        #expect(s.reason == "extracted 41, expected 42: 41 ≠ 42", "\(s.reason ?? "")")
+    }
+
     @Test(arguments: cases) func scores(_ c: Case) {
         let s = MathAccuracyReward().score(sample(c.completion, reference: c.reference))
         if let value = c.value {

@@ -7,13 +7,23 @@ import Testing
 @Suite struct MachineCPUTests {
     @Test func machineBusyTimeCountsAProcessesSpin() throws {
         let before = try #require(Sandbox.machineBusySeconds(), "/proc/stat must be readable")
-        // Spin this thread for 0.3 s of its own CPU time: the machine's busy time must grow at least that much
-        // (less 2 ticks of rounding), whatever else runs.
-        let start = clock()
+        let ownBefore = ownCPUSeconds()
+        // A fixed amount of work, whatever time it takes on this machine; the machine's busy time must grow at
+        // least by the CPU time this process spent on it (less 2 ticks of /proc/stat's rounding).
         var x = 0.0
-        while Double(clock() - start) / Double(CLOCKS_PER_SEC) < 0.3 { x += sin(x) + 1 }
+        for i in 0..<30_000_000 { x += sin(Double(i)) }
+        let ownSpent = ownCPUSeconds() - ownBefore
         let after = try #require(Sandbox.machineBusySeconds())
-        #expect(x > 0)
-        #expect(after - before >= 0.28, "busy time grew \(after - before) s over a 0.3 s spin")
+        #expect(x.isFinite)
+        #expect(ownSpent > 0.05, "the work took \(ownSpent) s of CPU: too little to compare")
+        #expect(after - before >= ownSpent - 0.02, "busy time grew \(after - before) s while this process spent \(ownSpent) s")
+    }
+
+    /// This process's user + system CPU time (getrusage).
+    func ownCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }

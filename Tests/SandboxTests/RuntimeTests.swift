@@ -36,3 +36,32 @@ import Testing
         #expect(result.compile?.stderrText.contains("error") == true)
     }
 }
+
+/// What `reward run` reports of a run the sandbox had to kill, and how it picks a profile from a file name.
+@Suite struct RunReportingTests {
+    /// A run killed at its wall-clock limit still reports the CPU time and peak memory it used (read from /proc
+    /// just before the kill; its init cannot report them any more).
+    @Test func aKilledRunReportsItsCPUTimeAndMemory() async throws {
+        let spin = "data = b'x' * (48 << 20)\nwhile True:\n    pass\n"
+        let result = try await runProgram("python", spin) { $0.wallTimeMs = 2000 }
+        #expect(result.verdict == .timeLimit)
+        let run = try #require(result.run)
+        #expect(run.cpuTime > 0, "a spinning program was killed after 2 s and reported no CPU time")
+        #expect(run.maxRSSBytes >= 48 << 20, "peak resident set \(run.maxRSSBytes) B, below the 48 MiB it wrote")
+    }
+
+    @Test(arguments: [("p.c", "c"), ("solution.py", "python"), ("a.cpp", "cpp"), ("s.sh", "bash"),
+                      ("/tmp/x/m.JS", "javascript")])
+    func aFileExtensionNamesItsProfile(_ file: String, _ language: String) throws {
+        #expect(try Repo.profiles().profile(forFile: file).language == language)
+    }
+
+    @Test(arguments: ["notes.txt", "Makefile"])
+    func anUnknownExtensionIsRefusedNamingIt(_ file: String) throws {
+        #expect {
+            try Repo.profiles().profile(forFile: file)
+        } throws: { error in
+            "\(error)".contains(file) && "\(error)".contains(".py (python)")
+        }
+    }
+}

@@ -22,3 +22,14 @@ func runProgram(_ language: String, _ source: String, stdin: String? = nil,
     return try await Sandbox().run(source: source, profile: profile, stdin: stdin.map { Array($0.utf8) },
                                    limits: limits)
 }
+
+/// Polls `condition` every 20 ms until it holds (true) or `timeout` seconds have passed (false): what a test waits
+/// for is a condition, never a fixed time.
+func eventually(timeout: Double = 5, _ condition: () -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int(timeout * 1000))
+    while !condition() {
+        if ContinuousClock.now >= deadline { return false }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return true
+}

@@ -47,7 +47,6 @@ int csb_filter_errno(csb_filter *f, const char *name, int errno_value, csb_error
 /// Compiles the filter to BPF; after this the filter is immutable and may be shared between threads.
 int csb_filter_finish(csb_filter *f, csb_error *err);
 /// Number of BPF instructions of a finished filter.
-size_t csb_filter_length(const csb_filter *f);
 void csb_filter_free(csb_filter *f);
 /// 1 when `name` is on the built-in list of syscalls no profile may allow.
 int csb_syscall_forbidden(const char *name);
@@ -101,7 +100,6 @@ typedef struct csb_box csb_box;
 /// fills `err` (the step that failed, its errno); nothing is left behind.
 int csb_box_start(const csb_config *c, csb_box **out, csb_error *err);
 /// Host pid of the box's init (for tests and diagnostics).
-pid_t csb_box_pid(const csb_box *b);
 /// Writes a regular file at relative path `rel` under /work (parents created), before `csb_box_run`.
 /// `rel` must not be absolute nor contain "." or ".." components; nothing is followed through symlinks.
 int csb_box_write_file(csb_box *b, const char *rel, const void *data, size_t len, unsigned mode, csb_error *err);
@@ -123,7 +121,6 @@ typedef struct csb_outcome {
     int output_exceeded;    ///< stdout went past its cap (the box was killed)
     int stderr_truncated;
     int oom_killed;         ///< the cgroup's OOM killer killed a process of the tree
-    int pids_exhausted;     ///< fork failed at the cgroup's pids.max
     int exec_failed;        ///< the program never started (see `setup_error`)
     csb_error setup_error;  ///< filled when a step after `csb_box_start` failed (exec, rlimit, seccomp...)
     uint64_t wall_us, user_us, sys_us;  ///< wall time; CPU of the whole tree (reaped by init)

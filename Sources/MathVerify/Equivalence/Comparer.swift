@@ -16,6 +16,8 @@ struct Comparer {
         var isEqual: Bool { if case .equal = self { return true } else { return false } }
     }
 
+    /// Compares the gold `a` with the prediction `b`. Reasons name the prediction's value first ("41 ≠ 42" for a
+    /// prediction of 41 against a gold of 42), as the reward's reason reads: "extracted 41, expected 42: 41 ≠ 42".
     func compare(_ a: Expr, _ b: Expr) throws(MathVerifyError) -> Outcome {
         try budget.nested { () throws(MathVerifyError) -> Outcome in try compareNode(a, b) }
     }
@@ -246,12 +248,12 @@ struct Comparer {
                 if roundedDecimal(p, matches: y) || roundedDecimal(q, matches: x) {
                     return .equal("equal to the decimal's digits")
                 }
-                return .different("\(p) ≠ \(q)")
+                return .different("\(q) ≠ \(p)")
             }
             if close(x.complex, y.complex) { return .equal("equal within tolerance") }
             if case .exact(let p) = x, roundedDecimal(p, matches: y) { return .equal("equal to the decimal's digits") }
             if case .exact(let q) = y, roundedDecimal(q, matches: x) { return .equal("equal to the decimal's digits") }
-            return .different("\(x) ≠ \(y)")
+            return .different("\(y) ≠ \(x)")
         }
         var agreeing = 0
         for env in points(variables) {

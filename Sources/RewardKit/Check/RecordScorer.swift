@@ -80,13 +80,16 @@ public struct ScoredRecord: Sendable {
     /// The input's line number, for inputs that were not even JSON objects (so the output says which line).
     public var line: Int?
 
-    /// The result object: input fields, then `reward` (null on error), `components`, `reason`, `verdict` (for rewards
+    /// The result object: input fields, then `reward` and `components` (both null on error: a line that could not
+    /// be scored shows no values, not even those of the terms that did score), `reason`, `verdict` (for rewards
     /// that give one: `equal`, `different` or `undecided`), `error`.
     public var json: JSONObject {
         var o = fields
         if let line { o["line"] = .int(Int64(line)) }
         o["reward"] = score.isError ? .null : .double(score.value)
-        o["components"] = .object(JSONObject(score.components.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
+        o["components"] = score.isError
+            ? .null
+            : .object(JSONObject(score.components.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
         if let r = score.reason { o["reason"] = .string(r) }
         if let v = score.verdict, !score.isError { o["verdict"] = .string(v.rawValue) }
         if let e = score.error { o["error"] = .string(e) }

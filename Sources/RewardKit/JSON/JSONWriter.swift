@@ -5,6 +5,7 @@
 /// requires escaping (`"`, `\`, controls below 0x20) are written one by one. A service answering batches of
 /// samples spends most of its encoding time here, so no per-character `String` appends.
 public enum JSONWriter {
+    /// The compact text of `value`.
     public static func string(_ value: JSON) -> String {
         String(decoding: bytes(value), as: UTF8.self)
     }
@@ -17,10 +18,7 @@ public enum JSONWriter {
         return out
     }
 
-    public static func write(_ value: JSON, to out: inout String) {
-        out += string(value)
-    }
-
+    /// Appends the compact text of `value` to `out`.
     public static func write(_ value: JSON, to out: inout [UInt8]) {
         switch value {
         case .null: out += "null".utf8
@@ -48,12 +46,6 @@ public enum JSONWriter {
     }
 
     /// Shortest text that reads back as the same double; integral values without a fraction.
-    public static func writeNumber(_ d: Double, to out: inout String) {
-        var bytes: [UInt8] = []
-        writeNumber(d, to: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
-    }
-
     static func writeNumber(_ d: Double, to out: inout [UInt8]) {
         guard d.isFinite else {
             out += "null".utf8
@@ -64,12 +56,6 @@ public enum JSONWriter {
         } else {
             out += "\(d)".utf8
         }
-    }
-
-    public static func writeString(_ s: String, to out: inout String) {
-        var bytes: [UInt8] = []
-        writeString(s, to: &bytes)
-        out += String(decoding: bytes, as: UTF8.self)
     }
 
     static func writeString(_ s: String, to out: inout [UInt8]) {

@@ -5,6 +5,6 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure the speed of parts of the trainer.",
-        subcommands: [EngineBenchCommand.self]
+        subcommands: [EngineBenchCommand.self, KernelBenchCommand.self]
     )
 }

@@ -50,6 +50,7 @@ struct EngineBenchCommand: ParsableCommand {
             vocab_size: tok.vocabularySize, hidden_size: hidden, intermediate_size: intermediate,
             num_hidden_layers: layers, num_attention_heads: heads, num_key_value_heads: kvHeads,
             max_position_embeddings: max(seqLen, promptLen + genTokens))
+        print("BLAS kernel: \(BLASKernel.summary)")
         print(
             "model: d=\(hidden) layers=\(layers) heads=\(heads)/\(kvHeads) ff=\(intermediate) vocab=\(config.vocab_size) "
                 + "params=\(config.parameterCount); cores=\(Parallel.workers); load average before: \(Self.loadAverage())"

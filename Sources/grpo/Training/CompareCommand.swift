@@ -56,7 +56,7 @@ struct CompareCommand: ParsableCommand {
         }
         let series = metricKeys.map { key in
             CurvePlot.Series(title: key, curves: zip(names, histories).map { name, lines in
-                (name, RunFolder.points(lines, key))
+                (name, CurvePlot.points(lines, key))
             })
         }
         var plot = CurvePlot(title: title, series: series)

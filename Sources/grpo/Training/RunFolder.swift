@@ -25,8 +25,10 @@ struct RunFolder {
     func append(_ lines: [JSON], to file: URL) throws {
         guard !lines.isEmpty else { return }
         let text = lines.map(\.jsonText).joined(separator: "\n") + "\n"
-        if !FileManager.default.fileExists(atPath: file.path) {
-            FileManager.default.createFile(atPath: file.path, contents: nil)
+        if !FileManager.default.fileExists(atPath: file.path),
+            !FileManager.default.createFile(atPath: file.path, contents: nil)
+        {
+            throw GRPOError("cannot create \(file.path)")
         }
         let h = try FileHandle(forWritingTo: file)
         defer { try? h.close() }
@@ -44,34 +46,35 @@ struct RunFolder {
         return kept
     }
 
-    /// (step, value) of `key` in metric lines, skipping lines without it.
-    static func points(_ lines: [JSONObject], _ key: String) -> [(x: Double, y: Double)] {
-        lines.compactMap { line in
-            guard let x = line[MetricKeys.step]?.doubleValue, let y = line[key]?.doubleValue else { return nil }
-            return (x, y)
-        }
-    }
-
-    /// Redraws `curves.svg` from the metric lines.
+    /// Redraws `curves.svg` from the metric lines (`CurvePlot.trainingRun`; β read from config.json).
     func plot(_ lines: [JSONObject], title: String) throws {
-        let keys = [
-            MetricKeys.rewardMean, MetricKeys.accuracy, MetricKeys.entropy, MetricKeys.kl, MetricKeys.groupsFiltered,
-            MetricKeys.responseLength,
-        ]
-        let series = keys.map { key in
-            CurvePlot.Series(title: key, points: Self.points(lines, key))
-        }
-        try Data(CurvePlot(title: title, series: series).svg.utf8).write(to: plotURL, options: .atomic)
+        let config = try? JSONParser.parse(String(contentsOf: url.appendingPathComponent("config.json"), encoding: .utf8))
+        let beta = config?.objectValue?["grpo"]?.objectValue?["beta"]?.doubleValue ?? 0
+        let svg = CurvePlot.trainingRun(lines, beta: beta, title: title).svg
+        try Data(svg.utf8).write(to: plotURL, options: .atomic)
     }
 }
 
-/// A one-line progress bar on standard error, drawn only when it is a terminal.
+/// Prints a line on standard output and flushes it, so progress written to a file or a pipe arrives when it
+/// happens rather than when the buffer fills.
+func printFlushed(_ line: String) {
+    print(line)
+    fflush(nil)  // every output stream; naming `stdout` is not concurrency-safe in Swift 6
+}
+
+/// A one-line progress bar on standard error when it is a terminal. Off a terminal (a log file, a pipe) it writes
+/// one plain line per step instead when `linesOffTerminal` is set, so a run's progress can be followed with
+/// `tail -f`; standard error is unbuffered, so each line arrives when the step ends.
 struct ProgressBar {
     let total: Int
+    var linesOffTerminal = false
     let enabled = isatty(2) == 1
 
     func draw(_ done: Int, _ note: String) {
-        guard enabled else { return }
+        guard enabled else {
+            if linesOffTerminal { FileHandle.standardError.write(Data("step \(done)/\(total) \(note)\n".utf8)) }
+            return
+        }
         let width = 30
         let filled = total == 0 ? width : width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)

@@ -77,7 +77,7 @@ struct SFTCommand: ParsableCommand {
             bar.draw(step, "loss \(loss.item)")
             if step % logEvery == 0 || step == steps {
                 let n = step % logEvery == 0 ? logEvery : step % logEvery
-                print("sft step \(step)/\(steps) loss \(running / Double(n))")
+                printFlushed("sft step \(step)/\(steps) loss \(running / Double(n))")
                 running = 0
             }
         }

@@ -111,7 +111,7 @@ struct TrainCommand: AsyncParsableCommand {
         }
         var history = try folder.metrics(through: state.step)
         let last = min(steps, state.step + (stopAfter ?? steps))
-        let bar = ProgressBar(total: steps)
+        let bar = ProgressBar(total: steps, linesOffTerminal: true)
         let sampler = DynamicSampler(config: grpo, targetGroups: promptsPerStep)
 
         while state.step < last {

@@ -1,0 +1,36 @@
+import RewardKit
+
+extension CurvePlot {
+    /// (step, value) of `key` in metric lines, skipping lines without it.
+    public static func points(_ lines: [JSONObject], _ key: String) -> [(x: Double, y: Double)] {
+        lines.compactMap { line in
+            guard let x = line[MetricKeys.step]?.doubleValue, let y = line[key]?.doubleValue else { return nil }
+            return (x, y)
+        }
+    }
+
+    /// The panels of one training run's `curves.svg`, from its metric lines (`metrics.jsonl`): reward and accuracy
+    /// overlaid in one panel (with a note when they are the same curve, as under an accuracy-only recipe), the
+    /// reward's spread within groups, entropy, KL (with a note when β = 0 turns it off), filtered groups and
+    /// response length.
+    public static func trainingRun(_ lines: [JSONObject], beta: Double, title: String) -> CurvePlot {
+        func points(_ key: String) -> [(x: Double, y: Double)] { CurvePlot.points(lines, key) }
+        let reward = points(MetricKeys.rewardMean), accuracy = points(MetricKeys.accuracy)
+        let same = !reward.isEmpty && reward.count == accuracy.count
+            && zip(reward, accuracy).allSatisfy { $0.y == $1.y }
+        let series: [Series] = [
+            Series(
+                title: "reward/mean and accuracy",
+                curves: [(MetricKeys.rewardMean, reward), (MetricKeys.accuracy, accuracy)],
+                note: same ? "one curve: the reward is the accuracy (accuracy-only recipe)" : nil),
+            Series(title: "reward/std (within groups)", points: points(MetricKeys.rewardStd)),
+            Series(title: MetricKeys.entropy, points: points(MetricKeys.entropy)),
+            Series(
+                title: MetricKeys.kl, points: points(MetricKeys.kl),
+                note: beta == 0 ? "KL off (β = 0): not computed, drawn as 0" : "β = \(beta)"),
+            Series(title: MetricKeys.groupsFiltered, points: points(MetricKeys.groupsFiltered)),
+            Series(title: "response_length (tokens)", points: points(MetricKeys.responseLength)),
+        ]
+        return CurvePlot(title: title, series: series)
+    }
+}
