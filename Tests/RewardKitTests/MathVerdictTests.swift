@@ -33,7 +33,7 @@ final class RecordingReward: Reward {
 
     @Test func undecidedScoresTheRecipeValue() async throws {
         let recipe = #"{"reward":{"term":"math","params":{"undecided":0.5}}}"#
-        let scores = await try Recipe(text: recipe).build(.standard).score(batch)
+        let scores = try await Recipe(text: recipe).build(.standard).score(batch)
         #expect(scores.map(\.value) == [1, 0, 0.5, 0.5], "\(scores.map { $0.reason ?? "" })")
     }
 
@@ -52,10 +52,17 @@ final class RecordingReward: Reward {
     @Test func aCommandTermJudgesTheUndecidedCases() async throws {
         let judge = #"{"term":"command","params":{"argv":["python3","\#(Self.plugin)"],"timeout":30}}"#
         let recipe = #"{"reward":{"term":"math","params":{"undecided":\#(judge)}}}"#
-        let scores = await try Recipe(text: recipe).build(.standard).score(batch + [sample("err", reference: "5")])
-        // The plugin scores a completion by its length and refuses "err".
-        #expect(scores.prefix(4).map(\.value) == [1, 0, 14, 13], "\(scores.map { $0.reason ?? $0.error ?? "" })")
-        #expect(scores[4].error?.contains("fallback failed: cannot judge") == true, "\(scores[4])")
+        let scores = try await Recipe(text: recipe).build(.standard).score(batch)
+        // The plugin scores a completion by its length.
+        #expect(scores.map(\.value) == [1, 0, 14, 13], "\(scores.map { $0.reason ?? $0.error ?? "" })")
+    }
+
+    @Test func aFailingFallbackIsTheSamplesError() async {
+        let scores = await MathAccuracyReward(undecided: .fallback(ClosureReward { _ in .failure("cannot judge") }))
+            .score(batch)
+        #expect(scores.prefix(2).allSatisfy { !$0.isError })
+        #expect(scores[2].error?.contains("fallback failed: cannot judge") == true, "\(scores[2])")
+        #expect(scores[3].isError)
     }
 
     @Test func badUndecidedValuesAreRejectedByPath() {
@@ -85,7 +92,7 @@ final class RecordingReward: Reward {
         let scorer = try RecordScorer(book: book, defaultRecipe: try #require(book.recipes["math"]))
         let inputs: [RecordScorer.Input] = [
             .object(JSONObject([("completion", .string("\\boxed{5}")), ("answer", .string("5"))])),
-            .object(JSONObject([("completion", .string("pass")), ("answer", .string("5"))])),
+            .object(JSONObject([("completion", .string("I cannot tell.")), ("answer", .string("5"))])),
             .object(JSONObject([("completion", .string("\\boxed{5}"))])),  // no reference: an error, no verdict
         ]
         let records = await scorer.score(inputs).map(\.json)
@@ -96,7 +103,7 @@ final class RecordingReward: Reward {
 
     @Test func extractionSettingsAreParameters() async throws {
         let recipe = #"{"reward":{"term":"math","params":{"decimal_comma":true,"extraction_mode":"latex"}}}"#
-        let scores = await try Recipe(text: recipe).build(.standard).score([
+        let scores = try await Recipe(text: recipe).build(.standard).score([
             sample("$3,5$", reference: "3.5"), sample("it is 3.5", reference: "3.5"),
         ])
         #expect(scores.map(\.verdict) == [.equal, .undecided], "\(scores.map { $0.reason ?? "" })")

@@ -62,9 +62,14 @@ extension Canonicalizer {
 }
 
 extension Expr {
-    /// True when a matrix occurs in the expression.
+    /// True when a matrix is an operand of this sum, product or negation, or of one nested in it (the forms
+    /// `matrixValue` computes). Walks only those nodes, so a scalar answer costs no allocation here.
     var mentionsMatrix: Bool {
-        if case .matrix = self { return true }
-        return children.contains { $0.mentionsMatrix }
+        switch self {
+        case .matrix: return true
+        case .neg(let x): return x.mentionsMatrix
+        case .add(let xs), .mul(let xs): return xs.contains { $0.mentionsMatrix }
+        default: return false
+        }
     }
 }

@@ -31,18 +31,32 @@ enum EscapedLatex {
         }
     }
 
-    /// The command names as bytes, for lookups without allocating.
-    private static let commandBytes: Set<[UInt8]> = Set(commands.map { Array($0.utf8) })
+    /// A name of at most 16 ASCII letters packed into two integers, so lookups allocate nothing.
+    private struct PackedName: Hashable {
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var count = 0
+
+        mutating func append(_ b: UInt8) {
+            if count < 8 { low |= UInt64(b) << (8 * count) } else { high |= UInt64(b) << (8 * (count - 8)) }
+            count += 1
+        }
+    }
+
+    private static let packedCommands: Set<PackedName> = Set(commands.map { name in
+        var p = PackedName()
+        for b in name.utf8 { p.append(b) }
+        return p
+    })
 
     /// True when `letter` (if given) followed by `bytes[range]` spells a known command.
     private static func isCommand(_ letter: UInt8?, _ bytes: [UInt8], _ range: Range<Int>) -> Bool {
         let length = range.count + (letter == nil ? 0 : 1)
         guard length >= 2 && length <= 12 else { return false }
-        var name = [UInt8]()
-        name.reserveCapacity(length)
+        var name = PackedName()
         if let letter { name.append(letter) }
-        name.append(contentsOf: bytes[range])
-        return commandBytes.contains(name)
+        for i in range { name.append(bytes[i]) }
+        return packedCommands.contains(name)
     }
 
     /// The repaired text, or nil when there is nothing to repair (the common case, found in one pass).
@@ -52,6 +66,13 @@ enum EscapedLatex {
         var i = 0
         let n = bytes.count
         while i < n {
+            // Most bytes are neither a backslash nor a control character: skip them in a tight loop.
+            i = bytes.withUnsafeBufferPointer { buffer in
+                var k = i
+                while k < n && buffer[k] != UInt8(ascii: "\\") && buffer[k] >= 0x0E { k += 1 }
+                return k
+            }
+            guard i < n else { break }
             let b = bytes[i]
             let isDoubled = b == UInt8(ascii: "\\") && i + 2 < n && bytes[i + 1] == UInt8(ascii: "\\")
                 && (i == 0 || bytes[i - 1] != UInt8(ascii: "\\")) && ByteSearch.isLetter(bytes[i + 2])

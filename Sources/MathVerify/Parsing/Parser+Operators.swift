@@ -16,20 +16,24 @@ extension Parser {
     /// `p=5,q=2;p=7,q=2` is `(p=5, q=2), (p=7, q=2)`.
     mutating func parseItems() throws(MathVerifyError) -> [Expr] {
         try budget.nested { () throws(MathVerifyError) -> [Expr] in
-            var groups: [[Expr]] = [[try parseRelation()]]
+            var items = [try parseRelation()]
+            var groupStarts: [Int] = []  // item indices where a `;` group begins
             var commas = false
             while isListSeparator(current) {
-                if isSymbol(current, ";") { groups.append([]) } else { commas = true }
+                if isSymbol(current, ";") { groupStarts.append(items.count) } else { commas = true }
                 pos += 1
                 while isListSeparator(current) { pos += 1 }  // `19, 46, and 82`
                 if current == nil || isCloser(current) { break }
-                groups[groups.count - 1].append(try parseRelation())
+                items.append(try parseRelation())
             }
-            groups.removeAll { $0.isEmpty }
-            if groups.count > 1 && commas {
-                return groups.map { $0.count == 1 ? $0[0] : .tuple($0) }
+            guard commas, !groupStarts.isEmpty else { return items }
+            var groups: [Expr] = []
+            for (k, start) in ([0] + groupStarts).enumerated() {
+                let end = k < groupStarts.count ? groupStarts[k] : items.count
+                guard start < end else { continue }
+                groups.append(end - start == 1 ? items[start] : .tuple(Array(items[start..<end])))
             }
-            return groups.flatMap { $0 }
+            return groups
         }
     }
 
