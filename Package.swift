@@ -76,7 +76,10 @@ let package = Package(
         .testTarget(name: "CodeRewardsTests", dependencies: ["CodeRewards", "arbiter-box-init", "arbiter-python-zygote"]),
         .testTarget(
             name: "RewardServiceTests",
-            dependencies: ["RewardService", .product(name: "HummingbirdTesting", package: "hummingbird")]
+            dependencies: [
+                "RewardService", "Sandbox", "arbiter-box-init", "arbiter-python-zygote",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
         ),
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(

@@ -6,8 +6,8 @@ cd "$(dirname "$0")/.."
 
 # System packages: libseccomp (sandbox), OpenBLAS (tensor engine), pkg-config, python3 + numpy (code tasks, the
 # engine's numpy reference test), libpython3-dev (the Python zygote embeds the same interpreter), nodejs, gcc, g++
-# (sandbox profiles for javascript, c, cpp), gzip (datasets).
-packages=(libseccomp-dev libopenblas-dev pkg-config python3 libpython3-dev python3-numpy nodejs gcc g++ gzip)
+# (sandbox profiles for javascript, c, cpp), gzip (datasets), haproxy + curl (deploy/: the tested balancer set-up).
+packages=(libseccomp-dev libopenblas-dev pkg-config python3 libpython3-dev python3-numpy nodejs gcc g++ gzip haproxy curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,6 +7,8 @@ struct CheckPipeline {
     let scorer: RecordScorer
     let batchSize: Int
     let quiet: Bool
+    /// The grader identity written into each result (`grader`).
+    var grader: (@Sendable (ScoredRecord) -> GraderIdentity)?
 
     func run(_ handle: FileHandle) async throws -> CheckSummary {
         var reader = LineReader(handle: handle)
@@ -57,7 +59,9 @@ struct CheckPipeline {
     private func emit(_ records: [ScoredRecord], into summary: inout CheckSummary, progress: Progress) {
         var out = ""
         for r in records {
-            JSONWriter.write(.object(r.json), to: &out)
+            var o = r.json
+            if let grader { o["grader"] = grader(r).json }
+            JSONWriter.write(.object(o), to: &out)
             out += "\n"
             summary.add(r.score)
         }
