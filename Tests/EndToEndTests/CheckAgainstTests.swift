@@ -7,9 +7,9 @@ import Testing
 @Suite struct CheckAgainstTests {
     @Test func storedResultsAreReScoredAndDifferencesListed() throws {
         let input = [
-            #"{"id":"a","completion":"The answer is $\boxed{4}$","answer":"4"}"#,
-            #"{"id":"b","completion":"The answer is $\boxed{5}$","answer":"4"}"#,
-            #"{"id":"c","completion":"The answer is $\boxed{7}$","answer":"7"}"#,
+            #"{"id":"a","completion":"The answer is $\\boxed{4}$","answer":"4"}"#,
+            #"{"id":"b","completion":"The answer is $\\boxed{5}$","answer":"4"}"#,
+            #"{"id":"c","completion":"The answer is $\\boxed{7}$","answer":"7"}"#,
             #"{"id":"d","completion":"no answer here","answer":"2"}"#,
         ].joined(separator: "\n") + "\n"
         let first = try Binary("reward").run(["check", "--recipe", "math", "--quiet"], stdin: input)
@@ -39,7 +39,7 @@ import Testing
         let differ = try Binary("reward").run(["check", "--against", old.path])
         #expect(differ.status == 1)
         let lines = try differ.lines.map { try #require(try JSONParser.parse($0).objectValue) }
-        #expect(lines.map { $0["id"] } == ["b", "c"], "\(differ.stdout)")
+        try #require(lines.map { $0["id"] } == ["b", "c"], "\(differ.stdout)")
         #expect(lines[0]["old"]?.objectValue?["reward"]?.doubleValue == 1)
         #expect(lines[0]["new"]?.objectValue?["reward"]?.doubleValue == 0)
         #expect(lines[1]["new"]?.objectValue?["reward"]?.doubleValue == 1)
