@@ -14,6 +14,7 @@ let package = Package(
         .executable(name: "reward", targets: ["reward"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "TinyLM", targets: ["TinyLM"]),
+        .library(name: "RewardModels", targets: ["RewardModels"]),
         .executable(name: "grpo", targets: ["grpo"]),
         .executable(name: "arbiter-box-init", targets: ["arbiter-box-init"]),
         .executable(name: "arbiter-python-zygote", targets: ["arbiter-python-zygote"]),
@@ -44,7 +45,7 @@ let package = Package(
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init", "arbiter-python-zygote",
+                "MathVerify", "RewardKit", "CodeRewards", "RewardModels", "Sandbox", "RewardService", "arbiter-box-init", "arbiter-python-zygote",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -61,10 +62,11 @@ let package = Package(
         ),
         .target(name: "Tensor", dependencies: ["COpenBLAS"]),
         .target(name: "TinyLM", dependencies: ["Tensor"]),
+        .target(name: "RewardModels", dependencies: ["RewardKit", "Tensor", "TinyLM"]),
         .executableTarget(
             name: "grpo",
             dependencies: [
-                "GRPO", "RewardKit", "MathVerify", "CodeRewards", "Sandbox", "Tensor", "TinyLM",
+                "GRPO", "RewardKit", "MathVerify", "CodeRewards", "RewardModels", "Sandbox", "Tensor", "TinyLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -84,6 +86,7 @@ let package = Package(
             dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "RewardModelsTests", dependencies: ["RewardModels", "RewardKit", "Tensor", "TinyLM"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]
 )
