@@ -38,8 +38,8 @@ struct RewardModelTests {
         #expect(error < 2e-2)
     }
 
-    /// A model that starts at chance learns a hidden rule ("yes" ≻ "no" after any prefix) and ranks every held-out
-    /// pair right: accuracy 1 on 32 pairs it never trained on.
+    /// A random model learns a hidden rule ("yes" ≻ "no" after any prefix) and ranks every held-out pair right:
+    /// accuracy 1 on 32 pairs it never trained on, with a mean margin grown by more than 1.
     @Test func learnsToRankASyntheticPreferencePerfectly() throws {
         let m = try Small.model(seed: 3)
         let trainer = RewardTrainer(
@@ -50,9 +50,8 @@ struct RewardModelTests {
         let before = try trainer.evaluate(heldOut)
         for step in 0..<150 { _ = try trainer.step(pairs: (0..<8).map { train[(step * 8 + $0) % train.count] }) }
         let after = try trainer.evaluate(heldOut)
-        #expect(before.accuracy < 1)
         #expect(after.accuracy == 1)
-        #expect(after.marginMean > 0.5)
+        #expect(after.marginMean > before.marginMean + 1)  // learned: a random head's margins are small
     }
 
     /// Outcome labels with the BCE loss separate right from wrong completions too (σ(r) → label).
