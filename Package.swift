@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "reward", targets: ["reward"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "TinyLM", targets: ["TinyLM"]),
+        .library(name: "RewardModels", targets: ["RewardModels"]),
         .executable(name: "grpo", targets: ["grpo"]),
         .executable(name: "arbiter-box-init", targets: ["arbiter-box-init"]),
         .executable(name: "arbiter-python-zygote", targets: ["arbiter-python-zygote"]),
@@ -22,6 +23,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own dependencies, named because the service uses their types directly (HTTP fields,
+        // ByteBuffer): the versions Hummingbird resolves.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: Reward side
@@ -40,12 +45,15 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "Sandbox", "RewardService", "arbiter-box-init",
+                "MathVerify", "RewardKit", "CodeRewards", "RewardModels", "Sandbox", "RewardService", "arbiter-box-init",
                 "arbiter-python-zygote", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -65,10 +73,11 @@ let package = Package(
         .target(name: "CBLASKernel"),
         .target(name: "Tensor", dependencies: ["COpenBLAS", "CBLASKernel"]),
         .target(name: "TinyLM", dependencies: ["Tensor"]),
+        .target(name: "RewardModels", dependencies: ["RewardKit", "Tensor", "TinyLM"]),
         .executableTarget(
             name: "grpo",
             dependencies: [
-                "GRPO", "RewardKit", "CodeRewards", "Tensor", "TinyLM",
+                "GRPO", "RewardKit", "CodeRewards", "RewardModels", "Tensor", "TinyLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -95,6 +104,7 @@ let package = Package(
             dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
+        .testTarget(name: "RewardModelsTests", dependencies: ["RewardModels", "RewardKit", "Tensor", "TinyLM"]),
         .testTarget(name: "TinyLMTests", dependencies: ["TinyLM", "Tensor"], exclude: ["Reference"]),
     ]
 )

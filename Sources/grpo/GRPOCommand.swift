@@ -9,7 +9,7 @@ struct GRPOCommand: AsyncParsableCommand {
         abstract: "Train and inspect small language models with GRPO on verifiable rewards.",
         subcommands: [
             SFTCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, TasksCommand.self, LossCommand.self,
-            LogProbsCommand.self, BenchCommand.self, CompareCommand.self,
+            LogProbsCommand.self, BenchCommand.self, CompareCommand.self, RMCommand.self,
         ]
     )
 

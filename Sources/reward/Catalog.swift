@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import CodeRewards
 import RewardKit
+import RewardModels
 import RewardService
 import Sandbox
 
@@ -9,7 +10,9 @@ import Sandbox
 enum Catalog {
     /// Built-in terms and recipes of every reward module linked into the binary.
     static func book(extraRecipeFolder: String? = nil) throws -> RecipeBook {
-        var book = RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
+        var registry = TermRegistry.withCode
+        registry.registerRewardModelTerm()
+        var book = RecipeBook(registry: registry, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
         if let folder = extraRecipeFolder {
             let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
             for file in names {

@@ -35,7 +35,7 @@ struct DecodeOptions: ParsableArguments {
     func run(_ tasks: [TaskItem], model: ModelOptions, taskOptions: TaskOptions) async throws -> [ScoredGroup] {
         let (lm, tokenizer) = try model.load()
         let codec = try Codec(tokenizer: tokenizer, config: lm.config)
-        let reward = try Recipes.book().reward(named: recipe ?? taskOptions.defaultRecipe)
+        let reward = try Recipes.reward(recipe ?? taskOptions.defaultRecipe)
         let schedule = try LRSchedule(peak: 0, totalSteps: 1)
         var policy = TinyLMPolicy(model: lm, eos: codec.eos, seed: seed, schedule: schedule, weightDecay: 0, maxGradNorm: 0)
         let chunk = max(1, 256 / samples)

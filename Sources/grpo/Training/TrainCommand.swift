@@ -3,6 +3,7 @@ import CodeRewards
 import Foundation
 import GRPO
 import RewardKit
+import RewardModels
 import Tensor
 import TinyLM
 
@@ -21,6 +22,7 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var taskOptions: TaskOptions
     @OptionGroup var optimizer: OptimizerOptions
     @OptionGroup var algorithm: AlgorithmOptions
+    @OptionGroup var rmOnline: RMOnlineOptions
 
     @Option(help: "Run folder to create (or continue with --resume).")
     var out: String
@@ -79,10 +81,10 @@ struct TrainCommand: AsyncParsableCommand {
     func run() async throws {
         let grpo = try algorithm.config(temperature: temperature)
         let recipeName = recipe ?? taskOptions.defaultRecipe
-        let reward = try Recipes.book().reward(named: recipeName)
+        let reward = try Recipes.reward(recipeName)
         let tasks = try taskOptions.load()
         let folder = try RunFolder(out)
-        let settings = settings(grpo, recipe: recipeName)
+        let settings = rmOnline.extend(settings(grpo, recipe: recipeName))
         var state = TrainerState(step: 0, taskRNG: SeededRandom(seed: optimizer.seed ^ 0x5EED))
 
         // The policy: the starting model, or the run's checkpoint when resuming.
@@ -109,6 +111,7 @@ struct TrainCommand: AsyncParsableCommand {
         let referencePolicy = reference.map {
             TinyLMPolicy(model: $0, eos: codec.eos, seed: 0, schedule: policy.schedule, weightDecay: 0, maxGradNorm: 0)
         }
+        let monitor = try rmOnline.monitor(resumeFrom: resume ? folder.checkpoint : nil)
         var history = try folder.metrics(through: state.step)
         let last = min(steps, state.step + (stopAfter ?? steps))
         let bar = ProgressBar(total: steps, linesOffTerminal: true)
@@ -120,7 +123,9 @@ struct TrainCommand: AsyncParsableCommand {
             let report = try await step.run(
                 &policy, reference: referencePolicy, taskRNG: &state.taskRNG, step: state.step + 1)
             state.step += 1
-            let line = report.metrics
+            var line = report.metrics
+            // Online reward-model monitoring (and updates every K steps) on the groups trained on.
+            for (key, value) in try monitor?.observe(step: state.step, groups: report.batch) ?? [] { line[key] = value }
             history.append(line)
             try folder.append([.object(line)], to: folder.metricsURL)
             try folder.append(
@@ -129,6 +134,7 @@ struct TrainCommand: AsyncParsableCommand {
             try folder.plot(history, title: "grpo train \(out)")
             if state.step % saveEvery == 0 || state.step == last {
                 try policy.save(to: folder.checkpoint)
+                try monitor?.save(to: folder.checkpoint)
                 try state.save(folder.stateURL)
             }
             bar.draw(state.step, StepMetrics.summary(line))
@@ -158,6 +164,8 @@ extension SeededRandom: Codable {
 /// The registry and recipes `grpo` knows: RewardKit's and CodeRewards' built-ins.
 enum Recipes {
     static func book() -> RecipeBook {
-        RecipeBook(registry: .withCode, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
+        var registry = TermRegistry.withCode
+        registry.registerRewardModelTerm()
+        return RecipeBook(registry: registry, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
     }
 }

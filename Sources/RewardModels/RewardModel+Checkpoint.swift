@@ -1,0 +1,69 @@
+import Foundation
+import Tensor
+import TinyLM
+
+/// Reward-model checkpoints in the HuggingFace layout of `LlamaForSequenceClassification` with one label:
+/// `config.json` (`"architectures": ["LlamaForSequenceClassification"]`, `"num_labels": 1`, `id2label`) and
+/// `model.safetensors` with the `model.…` tensors and `score.weight` [1, d] (no `lm_head`), plus `tokenizer.json`
+/// when the model has a BPE tokenizer (the byte tokenizer needs no file).
+extension RewardModel {
+    static let architectures = ["LlamaForSequenceClassification", "Qwen2ForSequenceClassification"]
+
+    /// Writes `config.json` and `model.safetensors` into `dir` (created if needed); copies `tokenizerFile` there.
+    public func save(to dir: URL, tokenizerFile: URL? = nil) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let encoded = try JSONEncoder().encode(config)
+        guard var object = try JSONSerialization.jsonObject(with: encoded) as? [String: Any] else {
+            throw RewardModelError("cannot encode the config")
+        }
+        object["architectures"] = [config.model_type == "qwen2" ? Self.architectures[1] : Self.architectures[0]]
+        object["num_labels"] = 1
+        object["id2label"] = ["0": "LABEL_0"]
+        object["label2id"] = ["LABEL_0": 0]
+        object["problem_type"] = "regression"
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys])
+        try data.write(to: dir.appendingPathComponent("config.json"), options: .atomic)
+        try SafeTensors.write(
+            namedParameters, metadata: ["format": "pt"], to: dir.appendingPathComponent("model.safetensors"))
+        if let tokenizerFile, tokenizerFile.standardizedFileURL != dir.appendingPathComponent("tokenizer.json") {
+            let target = dir.appendingPathComponent("tokenizer.json")
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.copyItem(at: tokenizerFile, to: target)
+        }
+    }
+
+    /// Loads a reward model written by `save` (or by transformers for a one-label Llama/Qwen2 classifier).
+    /// Throws naming the folder and what is wrong: another architecture, more than one label, a missing tensor.
+    public static func load(from dir: URL) throws -> RewardModel {
+        let url = dir.appendingPathComponent("config.json")
+        guard let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { throw RewardModelError("cannot read \(url.path) as a JSON object") }
+        let arch = object["architectures"] as? [String] ?? []
+        guard arch.contains(where: Self.architectures.contains) else {
+            throw RewardModelError(
+                "\(dir.path) is not a reward model: architectures \(arch), expected LlamaForSequenceClassification")
+        }
+        let labels = (object["num_labels"] as? Int) ?? (object["id2label"] as? [String: Any])?.count ?? 2
+        guard labels == 1 else {
+            throw RewardModelError("\(dir.path) has \(labels) labels; a reward model has one (num_labels 1)")
+        }
+        let config = try Checkpoint.loadConfig(from: dir)
+        let file = try SafeTensors.read(dir.appendingPathComponent("model.safetensors"))
+        var tied = config
+        tied.tie_word_embeddings = true
+        let backbone = try LlamaModel(config: tied) { name, shape, _ in
+            guard let t = file.tensors[name] else { throw RewardModelError("\(dir.path): no tensor \(name)") }
+            guard t.shape == shape else {
+                throw RewardModelError("\(dir.path): tensor \(name) has shape \(t.shape), the config needs \(shape)")
+            }
+            t.requiresGrad = true
+            return t
+        }
+        guard let head = file.tensors["score.weight"] else {
+            throw RewardModelError("\(dir.path): no tensor score.weight")
+        }
+        return try RewardModel(
+            backbone: backbone, score: head, tokenizer: try Checkpoint.loadTokenizer(from: dir, config: config))
+    }
+}
