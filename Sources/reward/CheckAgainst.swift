@@ -29,7 +29,7 @@ struct CheckAgainst {
         }
         let fresh = await scorer.score(inputs, lineNumbers: stored.indices.map { $0 + 1 })
         var tally = Tally()
-        var out = ""
+        var out: [UInt8] = []
         for (i, (old, new)) in zip(stored, fresh).enumerated() {
             tally.lines += 1
             let oldGrader = GraderIdentity(json: old["grader"])
@@ -54,9 +54,9 @@ struct CheckAgainst {
             line["old"] = .object(JSONObject([("reward", old["reward"] ?? .null), ("grader", old["grader"] ?? .null)]))
             line["new"] = .object(newPart)
             JSONWriter.write(.object(line), to: &out)
-            out += "\n"
+            out.append(UInt8(ascii: "\n"))
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        FileHandle.standardOutput.write(Data(out))
         return tally
     }
 

@@ -13,7 +13,7 @@ final class CountingExecutor: CodeExecutor {
     var languages: [String] { ["python"] }
     func run(_ r: RunCodeRequest) async -> RunCodeResponse {
         started.withLock { $0 += 1 }
-        try? await Task.sleep(nanoseconds: UInt64(r.runTimeout * 1e9))
+        try? await Task.sleep(nanoseconds: UInt64((r.runTimeout ?? 1) * 1e9))
         return await FakeExecutor().run(r)
     }
 }
