@@ -23,10 +23,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
-        // Hummingbird's own dependencies, named because the service uses their types directly (HTTP fields,
-        // ByteBuffer): the versions Hummingbird resolves.
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: Reward side
@@ -45,10 +41,7 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: [
-                "RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
         ),
         .executableTarget(
             name: "reward",
