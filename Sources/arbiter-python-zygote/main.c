@@ -261,6 +261,10 @@ static int start_interpreter(void) {
     config.safe_path = 1;            // -P
     config.use_hash_seed = 1;        // PYTHONHASHSEED=0
     config.hash_seed = 0;
+    // The python profile's interpreter has a `._pth` beside it, which puts CPython in isolated mode (sys.flags
+    // isolated=1, ignore_environment=1; the hash seed above still applies): a warm run shows the same flags.
+    config.isolated = 1;
+    config.use_environment = 0;
     config.parse_argv = 0;
     status = PyConfig_SetBytesString(&config, &config.program_name, "python3");
     if (!PyStatus_Exception(status)) status = Py_InitializeFromConfig(&config);
