@@ -14,7 +14,7 @@
 /// RLIMIT_NPROC and signal permissions never mix two boxes, and never a real user of the host.
 #define CSB_OUTSIDE_BASE 0x40000000u
 /// Where the new root is assembled, in the child's private mount namespace (hidden from the host).
-#define CSB_NEWROOT "/tmp"
+#define CSB_NEWROOT "/mnt"
 
 struct csb_filter {
     void *ctx;                  // scmp_filter_ctx until finished
