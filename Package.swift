@@ -23,6 +23,10 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Hummingbird's own dependencies, named because the service uses their types directly (HTTP fields,
+        // ByteBuffer): the versions Hummingbird resolves.
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // MARK: Reward side
@@ -41,7 +45,10 @@ let package = Package(
         ),
         .target(
             name: "RewardService",
-            dependencies: ["RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird")]
+            dependencies: [
+                "RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
         .executableTarget(
             name: "reward",
