@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Bounds the work in flight: `concurrency` requests run, `queueLimit` wait, the rest are refused at once.
 ///
@@ -7,14 +8,29 @@ import Foundation
 /// deadline is refused too: at once when the expected wait (the mean time a slot is held, times the line ahead of
 /// it, over the slots) already passes the deadline, and otherwise when the deadline passes while it waits. A
 /// waiter whose client has gone (its task cancelled) leaves the line.
-actor Admission {
+///
+/// A lock, not an actor: a waiter's deadline (a `WallTimer`) and its cancellation take it out of the line at once,
+/// on whatever thread they come, without waiting for a thread of Swift's cooperative pool.
+final class Admission: Sendable {
     let concurrency: Int
     let queueLimit: Int
-    private(set) var running = 0
-    private var waiters: [Waiter] = []
-    private var nextID = 0
-    /// Mean seconds a slot is held (exponentially weighted over the last ~10 requests); nil before the first.
-    private(set) var meanHold: Double?
+
+    private struct Waiter {
+        let id: Int
+        /// Set once the waiting task has suspended; an answer that comes before is kept in `State.early`.
+        var continuation: CheckedContinuation<Entry, Never>?
+        var expiry: WallTimer?
+    }
+
+    private struct State {
+        var running = 0
+        var waiters: [Waiter] = []
+        /// Answers to waiters that left the line before their task suspended.
+        var early: [Int: Entry] = [:]
+        var nextID = 0
+        var meanHold: Double?
+    }
+    private let state = Mutex(State())
 
     /// How a request's try for a slot ended.
     enum Entry: Equatable, Sendable {
@@ -22,16 +38,12 @@ actor Admission {
         case admitted
         /// The line is full.
         case queueFull(retryAfter: Double)
-        /// It could not start before its deadline (refused at once, or dropped from the line at the deadline).
+        /// It cannot start before its deadline: refused at once, since the expected wait already passes it.
         case tooLate(retryAfter: Double)
+        /// Its deadline passed while it waited in line.
+        case expired(retryAfter: Double)
         /// Its task was cancelled (the client went away) while it waited.
         case cancelled
-    }
-
-    private struct Waiter {
-        let id: Int
-        let continuation: CheckedContinuation<Entry, Never>
-        let expiry: Task<Void, Never>
     }
 
     init(concurrency: Int, queueLimit: Int) {
@@ -40,60 +52,91 @@ actor Admission {
         self.queueLimit = queueLimit
     }
 
-    var queued: Int { waiters.count }
+    /// Requests holding a slot.
+    var running: Int { state.withLock { $0.running } }
+    /// Requests waiting in line.
+    var queued: Int { state.withLock { $0.waiters.count } }
+    /// Mean seconds a slot is held (exponentially weighted over the last ~10 requests); nil before the first.
+    var meanHold: Double? { state.withLock { $0.meanHold } }
 
     /// The expected wait of a request with `ahead` waiters before it, or nil before any slot was released.
     func expectedWait(ahead: Int) -> Double? {
+        state.withLock { wait($0.meanHold, ahead: ahead) }
+    }
+
+    private func wait(_ meanHold: Double?, ahead: Int) -> Double? {
         meanHold.map { $0 * Double(ahead + 1) / Double(concurrency) }
     }
 
     /// Takes a slot, waiting in line until `deadline` if needed.
     func enter(deadline: ContinuousClock.Instant) async -> Entry {
-        if running < concurrency {
-            running += 1
-            return .admitted
+        let decision: Entry? = state.withLock { s in
+            if s.running < concurrency {
+                s.running += 1
+                return .admitted
+            }
+            let wait = wait(s.meanHold, ahead: s.waiters.count)
+            guard s.waiters.count < queueLimit else { return .queueFull(retryAfter: wait ?? 1) }
+            let left = ContinuousClock.now.duration(to: deadline).seconds
+            if let wait, wait >= left { return .tooLate(retryAfter: wait) }
+            return nil
         }
-        let wait = expectedWait(ahead: waiters.count)
-        guard waiters.count < queueLimit else { return .queueFull(retryAfter: wait ?? 1) }
-        let left = ContinuousClock.now.duration(to: deadline).seconds
-        if let wait, wait >= left { return .tooLate(retryAfter: wait) }
-        let id = nextID
-        nextID += 1
+        if let decision { return decision }
+        // In line: registered before the task suspends, so that its deadline and cancellation always find it.
+        let id = state.withLock { s in
+            defer { s.nextID += 1 }
+            s.waiters.append(Waiter(id: s.nextID))
+            return s.nextID
+        }
+        let expiry = WallTimer(at: deadline) { [weak self] in
+            guard let self else { return }
+            drop(id, as: .expired(retryAfter: expectedWait(ahead: 0) ?? 1))
+        }
+        state.withLock { s in
+            if let i = s.waiters.firstIndex(where: { $0.id == id }) { s.waiters[i].expiry = expiry } else { expiry.cancel() }
+        }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Entry, Never>) in
-                let expiry = Task {
-                    guard (try? await Task.sleep(until: deadline)) != nil else { return }  // cancelled: admitted
-                    await self.expire(id)
+                let early: Entry? = state.withLock { s in
+                    if let i = s.waiters.firstIndex(where: { $0.id == id }) {
+                        s.waiters[i].continuation = c
+                        return nil
+                    }
+                    return s.early.removeValue(forKey: id)
                 }
-                waiters.append(Waiter(id: id, continuation: c, expiry: expiry))
+                if let early { c.resume(returning: early) }
             }
         } onCancel: {
-            Task { await self.drop(id, as: .cancelled) }
+            drop(id, as: .cancelled)
         }
-    }
-
-    private func expire(_ id: Int) {
-        drop(id, as: .tooLate(retryAfter: expectedWait(ahead: 0) ?? 1))
     }
 
     /// Answers waiter `id` with `entry` and takes it out of the line (if it is still there).
     private func drop(_ id: Int, as entry: Entry) {
-        guard let i = waiters.firstIndex(where: { $0.id == id }) else { return }
-        let w = waiters.remove(at: i)
-        w.expiry.cancel()
-        w.continuation.resume(returning: entry)
+        let waiter: Waiter? = state.withLock { s in
+            guard let i = s.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+            let w = s.waiters.remove(at: i)
+            if w.continuation == nil { s.early[id] = entry }
+            return w
+        }
+        waiter?.expiry?.cancel()
+        waiter?.continuation?.resume(returning: entry)
     }
 
     /// Gives the slot to the next in line, or frees it; `held` is how long the slot was held.
     func leave(held seconds: Double) {
-        meanHold = meanHold.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
-        if waiters.isEmpty {
-            running -= 1
-        } else {
-            let w = waiters.removeFirst()
-            w.expiry.cancel()
-            w.continuation.resume(returning: .admitted)  // the slot is handed over
+        let next: Waiter? = state.withLock { s in
+            s.meanHold = s.meanHold.map { 0.9 * $0 + 0.1 * seconds } ?? seconds
+            guard !s.waiters.isEmpty else {
+                s.running -= 1
+                return nil
+            }
+            let w = s.waiters.removeFirst()  // the slot is handed over
+            if w.continuation == nil { s.early[w.id] = .admitted }
+            return w
         }
+        next?.expiry?.cancel()
+        next?.continuation?.resume(returning: .admitted)
     }
 }
 

@@ -13,6 +13,9 @@ enum Interruption: Sendable, Equatable {
 ///
 /// An interrupted work's task is cancelled (a running box is killed, see `Sandbox.run`), but the answer does not
 /// wait for it: `finished` runs when the work really ends, so a slot it holds is freed only then.
+///
+/// The deadline is a `WallTimer` (Dispatch), not a sleeping task: it fires, cancels the work and resumes the caller
+/// on time even when every thread of Swift's cooperative pool is busy.
 func withDeadline<T: Sendable>(
     _ deadline: ContinuousClock.Instant, interrupted: @escaping @Sendable (Interruption) -> T,
     finished: @escaping @Sendable () async -> Void, _ work: @escaping @Sendable () async -> T
@@ -24,14 +27,11 @@ func withDeadline<T: Sendable>(
             let job = Task {
                 let value = await work()
                 // The timer ends as soon as the work is done, so that a finished request holds no memory for the
-                // rest of its deadline (with a 60 s deadline, sleeping timers were most of the server's growth).
+                // rest of its deadline.
                 race.settle(value, interruptingWork: false)
                 await finished()
             }
-            let timer = Task {
-                do { try await Task.sleep(until: deadline) } catch { return }  // cancelled: answered already
-                race.settle(interrupted(.deadline), interruptingWork: true)
-            }
+            let timer = WallTimer(at: deadline) { race.settle(interrupted(.deadline), interruptingWork: true) }
             race.hold(job: job, timer: timer)
         }
     } onCancel: {
@@ -47,7 +47,7 @@ private final class Race<T: Sendable>: Sendable {
         var settled = false
         var interruptWork = false
         var job: Task<Void, Never>?
-        var timer: Task<Void, Never>?
+        var timer: WallTimer?
     }
     private let state = Mutex(State())
 
@@ -60,7 +60,7 @@ private final class Race<T: Sendable>: Sendable {
         if let early { c.resume(returning: early) }
     }
 
-    func hold(job: Task<Void, Never>, timer: Task<Void, Never>) {
+    func hold(job: Task<Void, Never>, timer: WallTimer) {
         let (cancelJob, cancelTimer) = state.withLock { s in
             s.job = job
             s.timer = timer
@@ -72,13 +72,14 @@ private final class Race<T: Sendable>: Sendable {
 
     /// Answers with `value` unless answered already; `interruptingWork` also cancels the work's task.
     func settle(_ value: T, interruptingWork: Bool) {
-        let (c, job, timer): (CheckedContinuation<T, Never>?, Task<Void, Never>?, Task<Void, Never>?) =
+        let (c, job, timer): (CheckedContinuation<T, Never>?, Task<Void, Never>?, WallTimer?) =
             state.withLock { s in
                 guard !s.settled else { return (nil, nil, nil) }
                 s.settled = true
                 s.interruptWork = interruptingWork
                 if s.continuation == nil { s.answer = value }
                 defer { s.continuation = nil }
+                defer { s.timer = nil }
                 return (s.continuation, interruptingWork ? s.job : nil, s.timer)
             }
         c?.resume(returning: value)

@@ -20,6 +20,16 @@ struct Guard: Sendable {
 
     var configuration: ServiceConfiguration { server.configuration }
 
+    /// Answers `request`; when its connection's client goes (`watch`), the answer's task is cancelled by the
+    /// connection's event loop right away.
+    func respond(to request: Request, watch: ClientWatch?) async -> Response {
+        guard let watch else { return await respond(to: request) }
+        let task = Task { await respond(to: request) }
+        let token = watch.onGone { task.cancel() }
+        defer { watch.remove(token) }
+        return await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+    }
+
     func respond(to request: Request) async -> Response {
         let arrival = ContinuousClock.now
         let limit = configuration.maxBodyBytes
@@ -69,13 +79,17 @@ struct Guard: Sendable {
             server.metrics.recordRejection()
             return busy("cannot start before its deadline of \(seconds) s: about \(Self.format(wait)) s of work is "
                         + "ahead of it on \(admission.concurrency) slots", wait)
+        case .expired(let wait):
+            server.metrics.recordRejection()
+            return busy("deadline of \(seconds) s passed while it waited for one of \(admission.concurrency) slots",
+                        wait)
         case .cancelled:
             throw CancellationError()
         }
         let start = ContinuousClock.now
         let response = await withDeadline(
             deadline, interrupted: { Self.interrupted($0, seconds) },
-            finished: { await admission.leave(held: start.duration(to: .now).seconds) },
+            finished: { admission.leave(held: start.duration(to: .now).seconds) },
             { await self.run(body, arrival: arrival, deadline: deadline) })
         try Task.checkCancellation()
         return response

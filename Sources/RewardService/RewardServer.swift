@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import RewardKit
 
 /// The reward service: routes, admission control, deadlines and metrics over one `ServiceConfiguration`.
@@ -21,6 +22,8 @@ public struct RewardServer: Sendable {
     let scorers: [String: RecordScorer]
     /// Every component key the OpenRLHF recipe has reported (see `openRLHF`).
     let openRLHFKeys = ComponentKeys()
+    /// Whether each open connection's client is still there (see `httpServer`).
+    let clients = ClientWatches()
 
     public init(_ configuration: ServiceConfiguration) throws {
         self.configuration = configuration
@@ -36,7 +39,7 @@ public struct RewardServer: Sendable {
         }
         self.scorers = scorers
         let (scoring, sandbox) = (self.scoring, self.sandbox)
-        metrics.queueDepth = { await scoring.queued + sandbox.queued }
+        metrics.queueDepth = { scoring.queued + sandbox.queued }
     }
 
     private static func buildError(_ name: String, _ book: RecipeBook) -> String {
@@ -47,8 +50,8 @@ public struct RewardServer: Sendable {
     }
 
     /// The router with every route and middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<ServiceContext> {
+        let router = Router(context: ServiceContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if let token = configuration.token { router.add(middleware: BearerAuth(token: token)) }
         router.get("healthz") { _, _ in "ok\n" }
@@ -58,18 +61,25 @@ public struct RewardServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: await metrics.render())))
         }
-        router.post("v1/score") { request, _ in await guarded(request, in: scoring, timeoutField: true, score) }
-        router.post("get_reward") { request, _ in await guarded(request, in: scoring, openRLHF) }
-        router.post("run_code") { request, _ in await guarded(request, in: sandbox, runCode) }
-        router.post("v1/run_tests") { request, _ in await guarded(request, in: sandbox, runTests) }
+        router.post("v1/score") { r, c in await guarded(r, c, in: scoring, timeoutField: true, score) }
+        router.post("get_reward") { r, c in await guarded(r, c, in: scoring, openRLHF) }
+        router.post("run_code") { r, c in await guarded(r, c, in: sandbox, runCode) }
+        router.post("v1/run_tests") { r, c in await guarded(r, c, in: sandbox, runTests) }
         return router
+    }
+
+    /// HTTP/1.1 with a `ClientCloseHandler` on every connection, so that a request whose client closes is cancelled
+    /// by the connection's event loop at once (without it, Hummingbird's own, slower detection is what remains).
+    public var httpServer: HTTPServerBuilder {
+        let clients = self.clients
+        return .http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler(watches: clients)]))
     }
 
     /// The application, bound as configured; `runService()` serves until SIGTERM/SIGINT, then finishes the
     /// requests in flight before exiting. `onRunning` gets the bound port (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: router(),
+            router: router(), server: httpServer,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) })
     }
@@ -77,9 +87,10 @@ public struct RewardServer: Sendable {
     // MARK: - Request handling
 
     /// Admits, reads, parses and runs one request: see `RewardServer+Guard.swift`.
-    func guarded(_ request: Request, in admission: Admission, timeoutField: Bool = false,
+    func guarded(_ request: Request, _ context: ServiceContext, in admission: Admission, timeoutField: Bool = false,
                  _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response) async -> Response {
-        await Guard(server: self, admission: admission, timeoutField: timeoutField, work: work).respond(to: request)
+        await Guard(server: self, admission: admission, timeoutField: timeoutField, work: work)
+            .respond(to: request, watch: clients.watch(for: context.connection))
     }
 
     func recipesResponse() -> Response {

@@ -31,14 +31,6 @@ struct FakeExecutor: CodeExecutor {
     }
 }
 
-struct SlowExecutor: CodeExecutor {
-    var languages: [String] { ["python"] }
-    func run(_ r: RunCodeRequest) async -> RunCodeResponse {
-        try? await Task.sleep(nanoseconds: 800_000_000)
-        return await FakeExecutor().run(r)
-    }
-}
-
 func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> ServiceConfiguration {
     var registry = TermRegistry.standard
     registry.register("contains", summary: "test") { _ in ContainsReference() }
@@ -47,6 +39,7 @@ func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> S
     c.book = RecipeBook(registry: registry, recipes: [
         Recipe(name: "contains", description: "test", node: ["term": "contains"]),
         Recipe(name: "slow", description: "test", node: ["term": "slow"]),
+        Recipe(name: "long", description: "test: holds its slot for a minute", node: ["term": "slow", "params": ["seconds": 60]]),
         Recipe(name: "format", description: "test", node: ["term": "format"]),
     ])
     c.defaultRecipe = "contains"
@@ -56,7 +49,8 @@ func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> S
 }
 
 func app(_ c: ServiceConfiguration) throws -> some ApplicationProtocol {
-    Application(router: try RewardServer(c).router())
+    let server = try RewardServer(c)
+    return Application(router: server.router(), server: server.httpServer)
 }
 
 func json(_ buffer: ByteBuffer) throws -> JSONObject {
@@ -157,10 +151,13 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
     }
 
     @Test func slowSandboxRunsDoNotQueueScoring() async throws {
-        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = SlowExecutor() }
-        try await app(c).test(.router) { client in
-            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
-            try await Task.sleep(nanoseconds: 200_000_000)
+        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = CountingExecutor() }
+        let server = try RewardServer(c)
+        try await Application(router: server.router()).test(.router) { client in
+            // Holds the one sandbox slot for 3 s.
+            let holder = #"{"code":"x","language":"python","run_timeout":3}"#
+            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: holder)) { $0.status }
+            #expect(await eventually(within: 60) { server.sandbox.running == 1 }, "the first run holds the slot")
             let second = try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
             let score = try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { $0.status }
             #expect(second == .tooManyRequests, "the one sandbox slot is busy and no queue is allowed")
@@ -253,7 +250,7 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
             try await client.execute(uri: "/v1/recipes", method: .get) { r in
                 let o = try json(r.body)
                 #expect(o["default"] == "contains")
-                #expect(o["recipes"]?.arrayValue?.count == 3)
+                #expect(o["recipes"]?.arrayValue?.count == 4, "contains, slow, long, format")
                 #expect(o["terms"]?.arrayValue?.contains { $0.objectValue?["name"] == "overlong" } == true)
             }
         }
