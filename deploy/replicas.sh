@@ -65,7 +65,7 @@ echo "$!" >"$run/haproxy.pid"
 
 # Ready once the stats page lists every replica UP.
 for _ in $(seq 1 600); do
-    up=$(curl -fsS "http://127.0.0.1:$stats/stats;csv" 2>/dev/null | awk -F, '$1 == "replicas" && $2 ~ /^r[0-9]+$/ && $18 == "UP"' | wc -l || true)
+    up=$(curl -fsS -m 2 "http://127.0.0.1:$stats/stats;csv" 2>/dev/null | awk -F, '$1 == "replicas" && $2 ~ /^r[0-9]+$/ && $18 == "UP"' | wc -l || true)
     [ "$up" -eq "$n" ] && break
     kill -0 "${pids[-1]}" 2>/dev/null || { echo "replicas.sh: haproxy exited (see $run/haproxy.log)" >&2; exit 1; }
     sleep 0.05

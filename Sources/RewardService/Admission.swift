@@ -93,7 +93,11 @@ final class Admission: Sendable {
             drop(id, as: .expired(retryAfter: expectedWait(ahead: 0) ?? 1))
         }
         state.withLock { s in
-            if let i = s.waiters.firstIndex(where: { $0.id == id }) { s.waiters[i].expiry = expiry } else { expiry.cancel() }
+            if let i = s.waiters.firstIndex(where: { $0.id == id }) {
+                s.waiters[i].expiry = expiry
+            } else {
+                expiry.cancel()
+            }
         }
         return await withTaskCancellationHandler {
             await withCheckedContinuation { (c: CheckedContinuation<Entry, Never>) in

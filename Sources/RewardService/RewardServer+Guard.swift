@@ -27,7 +27,11 @@ struct Guard: Sendable {
         let task = Task { await respond(to: request) }
         let token = watch.onGone { task.cancel() }
         defer { watch.remove(token) }
-        return await withTaskCancellationHandler { await task.value } onCancel: { task.cancel() }
+        return await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
     }
 
     func respond(to request: Request) async -> Response {

@@ -28,47 +28,45 @@ import Testing
         try #require(haproxy != nil, "haproxy is not installed: run scripts/setup.sh (it installs Debian's haproxy)")
         let (port, stats) = (try Self.freePort(), try Self.freePort())
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-lb-\(UUID().uuidString)")
-        let script = Process()
-        script.executableURL = Binary.repoRoot.appendingPathComponent("deploy/replicas.sh")
-        script.arguments = ["-n", "2", "-p", "\(port)", "-s", "\(stats)", "--", "--workers", "2"]
-        script.environment = ProcessInfo.processInfo.environment.merging(
+        let environment = ProcessInfo.processInfo.environment.merging(
             ["REWARD": try Binary("reward").url.path, "ARBITER_RUN": run.path]) { $1 }
-        script.currentDirectoryURL = Binary.repoRoot
-        let out = Pipe()
-        script.standardOutput = out
-        script.standardError = out
-        try script.run()
+        let script = try Spawned(
+            Binary.repoRoot.appendingPathComponent("deploy/replicas.sh").path,
+            ["-n", "2", "-p", "\(port)", "-s", "\(stats)", "--", "--workers", "2"],
+            environment: environment)
         defer {
-            if script.isRunning { script.terminate() }
-            script.waitUntilExit()
+            // SIGTERM to the script's process group (the script, the replicas, HAProxy), SIGKILL after 60 s.
+            let status = script.stop(grace: 60)
+            #expect(
+                status == 0,
+                "replicas.sh stops its replicas and HAProxy on SIGTERM and exits 0 (status \(status.map(String.init) ?? "none: still running after SIGKILL")):\n\(script.written)"
+            )
             try? FileManager.default.removeItem(at: run)
         }
-        let reader = out.fileHandleForReading
-        var text = ""
-        while !text.contains("ready http://") {
-            let data = reader.availableData
-            guard !data.isEmpty else { break }
-            text += String(decoding: data, as: UTF8.self)
-        }
-        let lines = text.split(separator: "\n").map(String.init)
-        try #require(text.contains("ready http://127.0.0.1:\(port)"), "replicas.sh did not get ready:\n\(text)")
+        try #require(
+            script.waitForOutput(containing: "ready http://127.0.0.1:\(port)", within: 120),
+            "replicas.sh did not get ready within 120 s:\n\(script.written)")
+        let lines = script.written.split(separator: "\n").map(String.init)
         // "replica I pid PID port PORT"
         let victim = try #require(
             lines.first { $0.hasPrefix("replica 1 pid ") }.flatMap { Int32($0.split(separator: " ")[3]) })
 
-        let bench = try Binary("reward").run([
-            "bench", "serve", "--port", "\(port)", "--requests", "160", "--mix", "0,90,10", "--concurrency", "12",
-            "--seconds", "120", "--kill-pid", "\(victim)",
-        ], timeout: 180)
+        let bench = try Binary("reward").run(
+            [
+                "bench", "serve", "--port", "\(port)", "--requests", "160", "--mix", "0,90,10", "--concurrency", "12",
+                "--seconds", "120", "--kill-pid", "\(victim)",
+            ], timeout: 180)
         #expect(bench.status == 0, "\(bench.stderr)")
         #expect(bench.stdout.contains("160 requests in"), "\(bench.stdout)")
         #expect(bench.stdout.contains("killed process \(victim) (SIGKILL)"), "\(bench.stdout)")
         #expect(kill(victim, 0) != 0, "the replica is gone")
-        let code = bench.lines.first { $0.hasPrefix("| code |") }?.split(separator: "|")
+        let code =
+            bench.lines.first { $0.hasPrefix("| code |") }?.split(separator: "|")
             .map { $0.trimmingCharacters(in: .whitespaces) } ?? []
         try #require(code.count == 8, "\(bench.stdout)")
         #expect(code[6] == "200: \(code[1])" && code[7] == "0", "every run answered 200 and right:\n\(bench.stdout)")
-        #expect(bench.lines.contains { $0.hasPrefix("lost responses: 0; wrong answers") && $0.hasSuffix(": 0") },
-                "\(bench.stdout)")
+        #expect(
+            bench.lines.contains { $0.hasPrefix("lost responses: 0; wrong answers") && $0.hasSuffix(": 0") },
+            "\(bench.stdout)")
     }
 }
