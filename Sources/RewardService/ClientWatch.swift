@@ -1,5 +1,6 @@
 import Hummingbird
 import NIOCore
+import NIOHTTPTypes
 import Synchronization
 
 /// Whether a connection's client is still there, told by the connection's event loop the moment its input closes.
@@ -56,10 +57,20 @@ final class ClientWatches: Sendable {
 
 /// A pass-through handler in each connection's pipeline that marks its `ClientWatch` gone when the client closes
 /// its side (`ChannelEvent.inputClosed`: Hummingbird allows half-closed connections) or the connection ends.
-final class ClientCloseHandler: ChannelInboundHandler, RemovableChannelHandler {
+///
+/// It also ends a connection whose response says `Connection: close` once that response is written: Hummingbird
+/// would otherwise go on reading (and discarding) the rest of the request body, all 128 MiB of a body refused from
+/// its `Content-Length`, or stop reading a chunked body cut at the limit without closing, so that a client that
+/// sends its whole body before reading the answer (Python's `requests`) waited forever. The output is closed at
+/// once (the client sees the answer, then the end of the stream); the connection is closed 2 s later, so a client
+/// still sending gets an error instead of blocking.
+final class ClientCloseHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = NIOAny
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
     let watches: ClientWatches
     let watch = ClientWatch()
+    private var closeAfterResponse = false
 
     init(watches: ClientWatches) { self.watches = watches }
 
@@ -80,6 +91,25 @@ final class ClientCloseHandler: ChannelInboundHandler, RemovableChannelHandler {
     func channelInactive(context: ChannelHandlerContext) {
         watch.markGone()
         context.fireChannelInactive()
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            closeAfterResponse = head.headerFields[.connection]?.lowercased() == "close"
+        case .end where closeAfterResponse:
+            let written = promise ?? context.eventLoop.makePromise()
+            context.write(data, promise: written)
+            let channel = context.channel
+            written.futureResult.whenComplete { _ in
+                channel.close(mode: .output, promise: nil)
+                channel.eventLoop.scheduleTask(in: .seconds(2)) { channel.close(promise: nil) }
+            }
+            return
+        default:
+            break
+        }
+        context.write(data, promise: promise)
     }
 }
 

@@ -21,21 +21,21 @@ final class CountingExecutor: CodeExecutor {
 /// A request whose client closes its connection is cancelled: dropped from the line, or its box killed and its
 /// slot freed. End to end: a real server, a real socket closed mid-request, a real sandbox.
 @Suite(.serialized) struct CancellationTests {
-    /// A program that opens a file named `marker` in its box, then sleeps for a minute.
+    /// A program that opens a file named `marker` in its box, then sleeps for ten minutes.
     static func sleeper(_ marker: String) -> String {
-        #"{"code":"import time\nf = open('/tmp/"# + marker + #"', 'w')\ntime.sleep(60)\nprint('woke')","#
-            + #""language":"python","run_timeout":60}"#
+        #"{"code":"import time\nf = open('/tmp/"# + marker + #"', 'w')\ntime.sleep(600)\nprint('woke')","#
+            + #""language":"python","run_timeout":600}"#
     }
 
     /// The box is killed within a second of the client's close: by the connection's event loop, which needs no
     /// thread of Swift's cooperative pool (the kill is timed on a thread of its own, so a busy pool in the rest of
-    /// the suite cannot delay the measurement either). Then the slot is freed (long before the program's minute
-    /// would be up) and serves the next request.
+    /// the suite cannot delay the measurement either). Then the slot is freed (long before the program's ten
+    /// minutes would be up) and serves the next request.
     @Test func aClientThatLeavesMidRunHasItsBoxKilledWithinASecondAndItsSlotFreed() async throws {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let executor = SandboxExecutor(profiles: try Profiles(directory: repo.appendingPathComponent("Sandboxes").path))
-        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor; $0.requestTimeout = 120 }
+        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor }
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)
@@ -101,7 +101,7 @@ final class CountingExecutor: CodeExecutor {
     /// A waiter whose client leaves is dropped from the line and never runs: the holder's slot goes to nobody.
     @Test func aQueuedRequestWhoseClientLeavesIsDroppedWithoutRunning() async throws {
         let executor = CountingExecutor()
-        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor; $0.requestTimeout = 120 }
+        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor }
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)

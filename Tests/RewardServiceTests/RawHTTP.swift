@@ -92,11 +92,18 @@ struct RawHTTPError: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-/// Waits until `condition` holds, polling every 10 ms, for at most `seconds`; true when it held.
+/// Waits until `condition` holds, polling every 10 ms, for at most `seconds` and at least 200 polls; true when it
+/// held.
+///
+/// The poll count is there for a starved cooperative pool (other tests blocking its threads): a wait of wall time
+/// alone can run out while neither this loop nor the work it waits for got a thread; 200 polls give the work 200
+/// turns of the pool.
 func eventually(within seconds: Double, _ condition: () async -> Bool) async -> Bool {
     let end = ContinuousClock.now + .milliseconds(Int(seconds * 1000))
-    while ContinuousClock.now < end {
+    var polls = 0
+    while ContinuousClock.now < end || polls < 200 {
         if await condition() { return true }
+        polls += 1
         try? await Task.sleep(nanoseconds: 10_000_000)
     }
     return await condition()

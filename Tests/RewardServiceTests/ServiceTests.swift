@@ -44,6 +44,9 @@ func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> S
     ])
     c.defaultRecipe = "contains"
     c.openRLHFRecipe = "contains"
+    // No deadline a test could miss unless it is about deadlines: they fire on time (Dispatch timers) while the
+    // whole suite, run in parallel, can keep Swift's cooperative pool from these handlers for minutes.
+    c.requestTimeout = 3600
     edit(&c)
     return c
 }
