@@ -10,6 +10,7 @@ final class PluginProcess: @unchecked Sendable {
     private var buffer = Data()
     private var waiter: CheckedContinuation<Result<String, PluginFailure>, Never>?
     private var exited = false
+    private var requestNumber: UInt64 = 0
     private let process: Process
     private let input: FileHandle
     let command: String
@@ -73,23 +74,27 @@ final class PluginProcess: @unchecked Sendable {
         w.resume(returning: .success(String(decoding: line, as: UTF8.self)))
     }
 
-    /// Resumes the waiting request, if any, exactly once.
-    private func finish(_ result: Result<String, PluginFailure>) {
+    /// Resumes the waiting request, if any, exactly once; with `onlyRequest`, only if that request is the one
+    /// waiting.
+    private func finish(_ result: Result<String, PluginFailure>, onlyRequest: UInt64? = nil) {
         lock.lock()
+        if let onlyRequest, onlyRequest != requestNumber {
+            lock.unlock()
+            return
+        }
         let w = waiter
         waiter = nil
         lock.unlock()
         w?.resume(returning: result)
     }
 
-    /// Sends one line and waits for one line back.
+    /// Sends one line and waits for one line back, at most `timeout` seconds.
+    ///
+    /// The timeout is a Dispatch timer, not a task on the cooperative pool: a host whose few pool threads are
+    /// all busy (blocking calls, long computations) must still see a hung plugin time out on time. Each request
+    /// has its own number, so a timer that fires after its request was answered cannot fail the next one.
     func request(_ line: String, timeout: Double) async -> Result<String, PluginFailure> {
-        let timer = Task { [weak self] in
-            try await Task.sleep(nanoseconds: UInt64(timeout * 1e9))
-            self?.finish(.failure(.timedOut(timeout)))
-        }
-        defer { timer.cancel() }
-        return await withCheckedContinuation { c in
+        await withCheckedContinuation { c in
             lock.lock()
             if let nl = buffer.firstIndex(of: 0x0a) {  // a line that arrived unasked: take it
                 let l = buffer[buffer.startIndex..<nl]
@@ -104,7 +109,12 @@ final class PluginProcess: @unchecked Sendable {
                 return
             }
             waiter = c
+            requestNumber &+= 1
+            let number = requestNumber
             lock.unlock()
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) { [weak self] in
+                self?.finish(.failure(.timedOut(timeout)), onlyRequest: number)
+            }
             do {
                 try input.write(contentsOf: Data((line + "\n").utf8))
             } catch {
