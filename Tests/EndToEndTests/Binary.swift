@@ -27,7 +27,7 @@ struct Binary {
     /// tests in parallel on that pool, which has one thread per core, and a test blocked on a child for a minute
     /// would delay every other test's timers by as much.
     func run(
-        _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 120
+        _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 300
     ) async throws -> Output {
         try await offThePool { try runBlocking(arguments, stdin: stdin, environment: environment, timeout: timeout) }
     }

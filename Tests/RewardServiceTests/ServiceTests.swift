@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RewardKit
+import Synchronization
 import Testing
 @testable import RewardService
 
@@ -31,11 +32,27 @@ struct FakeExecutor: CodeExecutor {
     }
 }
 
-struct SlowExecutor: CodeExecutor {
+/// Holds each run until the test opens the gate, and says when a run has started: tests wait for conditions.
+struct GatedExecutor: CodeExecutor {
+    final class Gate: Sendable {
+        let started = Mutex(0)
+        let open = Mutex(false)
+    }
+    let gate = Gate()
     var languages: [String] { ["python"] }
     func run(_ r: RunCodeRequest) async -> RunCodeResponse {
-        try? await Task.sleep(nanoseconds: 800_000_000)
+        gate.started.withLock { $0 += 1 }
+        while !gate.open.withLock({ $0 }) { try? await Task.sleep(nanoseconds: 10_000_000) }
         return await FakeExecutor().run(r)
+    }
+
+    /// Waits (polling, at most 60 s) until `n` runs have started.
+    func waitForStarts(_ n: Int) async -> Bool {
+        for _ in 0..<6000 {
+            if gate.started.withLock({ $0 }) >= n { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return false
     }
 }
 
@@ -157,14 +174,17 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
     }
 
     @Test func slowSandboxRunsDoNotQueueScoring() async throws {
-        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = SlowExecutor() }
+        let executor = GatedExecutor()
+        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = executor }
         try await app(c).test(.router) { client in
             async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
-            try await Task.sleep(nanoseconds: 200_000_000)
+            #expect(await executor.waitForStarts(1), "the first run never started")
+            defer { executor.gate.open.withLock { $0 = true } }
             let second = try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
             let score = try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { $0.status }
             #expect(second == .tooManyRequests, "the one sandbox slot is busy and no queue is allowed")
             #expect(score == .ok, "scoring has its own slots")
+            executor.gate.open.withLock { $0 = true }
             #expect(try await run == .ok)
         }
     }
