@@ -92,6 +92,61 @@ import Testing
         #expect(notRM.status != 0 && notRM.stderr.contains("/nonexistent"))
     }
 
+    /// A run with online updates every 3 steps, stopped after step 2 and resumed, equals an uninterrupted one: the
+    /// pairs collected since the last update travel in the checkpoint (`pending_pairs.jsonl`), and the curves
+    /// show the reward model's panels.
+    @Test func onlineUpdatesResumeExactlyBetweenUpdates() async throws {
+        let dir = try Self.scratch("online-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try await Self.pairs(in: dir)
+        let rm = dir.appendingPathComponent("rm")
+        let grpo = try Binary("grpo")
+        let trained = try await grpo.run(["rm", "train", "--data", data.path, "--out", rm.path] + Self.train)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        // Labels that split every group: the parity of the completion's bytes, from an external command.
+        let labeller = dir.appendingPathComponent("parity.py")
+        try """
+        import json, sys
+        for line in sys.stdin:
+            print(json.dumps({"reward": sum(json.loads(line)["completion"].encode()) % 2}), flush=True)
+        """.write(to: labeller, atomically: true, encoding: .utf8)
+        let recipe = dir.appendingPathComponent("parity.json")
+        try """
+        {"reward": {"sum": [{"term": "reward_model", "name": "rm", "params": {"path": "\(rm.path)"}},
+          {"term": "command", "name": "accuracy", "weight": 0, "params": {"argv": ["python3", "\(labeller.path)"]}}]}}
+        """.write(to: recipe, atomically: true, encoding: .utf8)
+        let args = [
+            "--init", "tiny", "--tasks", "arith:5", "--task-count", "20", "--steps", "4", "--prompts-per-step", "2",
+            "--group-size", "4", "--max-tokens", "8", "--recipe", recipe.path, "--rm", rm.path,
+            "--rm-update-every", "3", "--save-every", "1", "--entropy-coef", "0.01",
+        ]
+        let whole = dir.appendingPathComponent("whole"), parts = dir.appendingPathComponent("parts")
+        let a = try await grpo.run(["train", "--out", whole.path] + args)
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try await grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + args)
+        #expect(b.status == 0, "\(b.stderr)")
+        let pending = try String(
+            contentsOf: parts.appendingPathComponent("checkpoint/reward_model/pending_pairs.jsonl"), encoding: .utf8)
+        let metrics = try Self.lines(whole.appendingPathComponent("metrics.jsonl"))
+        let early = metrics.prefix(2).map { $0["rm/fresh_pairs"]?.intValue ?? 0 }.reduce(0, +)
+        #expect(early > 0, "the labels must split some group before the stop, or this test proves nothing")
+        #expect(pending.split(separator: "\n").count == early, "every pair of steps 1-2 is in the checkpoint")
+        let c = try await grpo.run(["train", "--out", parts.path, "--resume"] + args)
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(metrics[2]["rm/updates"] != nil, "the update at step 3 ran")
+        func deterministic(_ lines: [JSONObject]) -> [JSONObject] {
+            lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
+        }
+        #expect(deterministic(try Self.lines(parts.appendingPathComponent("metrics.jsonl"))) == deterministic(metrics))
+        for file in ["checkpoint/reward_model/model.safetensors", "checkpoint/model.safetensors"] {
+            #expect(
+                try Data(contentsOf: parts.appendingPathComponent(file))
+                    == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
+        }
+        let svg = try String(contentsOf: whole.appendingPathComponent("curves.svg"), encoding: .utf8)
+        #expect(svg.contains("rm/fresh_accuracy") && svg.contains("reward model score"))
+    }
+
     /// The term in `reward check` (mixed with the verifier) and in `grpo train`, watched every step and updated
     /// online every 2 steps: the rm/ metrics are logged and the updated model is checkpointed with the run.
     @Test func termInRewardCheckAndOnlineUpdatesInGRPOTrain() async throws {
