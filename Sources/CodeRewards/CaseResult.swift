@@ -11,7 +11,7 @@ public enum CaseVerdict: String, Sendable, Hashable {
     case outputLimit = "output_limit"
 
     /// The case verdict of a run that did not end with exit 0 (nil when it did: then the checker decides).
-    init?(_ verdict: Verdict) {
+    public init?(_ verdict: Verdict) {
         switch verdict {
         case .ok: return nil
         case .wrongAnswer: self = .wrongAnswer
@@ -23,7 +23,7 @@ public enum CaseVerdict: String, Sendable, Hashable {
     }
 
     /// The sandbox verdict a failing case contributes to a `Grade`.
-    var sandboxVerdict: Verdict {
+    public var sandboxVerdict: Verdict {
         switch self {
         case .accepted: .ok
         case .wrongAnswer: .wrongAnswer
@@ -51,6 +51,18 @@ public struct CaseResult: Sendable {
     public var stderrTail: String
     /// Why it failed (the checker's words, the first differing expectation), nil when accepted.
     public var message: String?
+
+    public init(verdict: CaseVerdict, run: Verdict, time: Double, cpuTime: Double, memoryBytes: UInt64,
+                stdoutHead: String, stderrTail: String, message: String?) {
+        self.verdict = verdict
+        self.run = run
+        self.time = time
+        self.cpuTime = cpuTime
+        self.memoryBytes = memoryBytes
+        self.stdoutHead = stdoutHead
+        self.stderrTail = stderrTail
+        self.message = message
+    }
 }
 
 /// A program run over many stdio cases: the compile step once, then every case in a fresh box.

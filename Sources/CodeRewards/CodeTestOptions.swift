@@ -14,6 +14,8 @@ public struct CodeTestOptions: Sendable, Hashable {
     /// Wall-clock (and CPU) limit of the whole sample, seconds (`time_limit_s`); may exceed the profile's default
     /// up to the grader's maximum. Nil: the profile's limit.
     public var timeLimitS: Double?
+    /// Report every case's result, not only the first 200 (`/v1/run_tests`, whose client sent every case).
+    public var reportsEveryCase = false
 
     public init(atol: Double? = nil, rtol: Double? = nil, caseTimeLimitS: Double? = nil, timeLimitS: Double? = nil) {
         self.atol = atol

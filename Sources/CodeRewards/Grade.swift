@@ -17,10 +17,18 @@ public struct Grade: Sendable, Hashable {
         public var name: String
         public var passed: Bool
         public var message: String?
-        public init(name: String, passed: Bool, message: String? = nil) {
+        /// For `call` cases: accepted, wrong_answer (a different value), runtime_error (an exception, or the
+        /// candidate gone) or time_limit (the case's limit); nil for kinds that do not report it.
+        public var verdict: CaseVerdict?
+        /// For `call` cases: wall-clock seconds of the call, as the grader measured it.
+        public var time: Double?
+        public init(name: String, passed: Bool, message: String? = nil, verdict: CaseVerdict? = nil,
+                    time: Double? = nil) {
             self.name = name
             self.passed = passed
             self.message = message
+            self.verdict = verdict
+            self.time = time
         }
     }
 

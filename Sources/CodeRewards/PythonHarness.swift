@@ -57,7 +57,9 @@ struct PythonHarness: Sendable {
             guard let o = t.objectValue, let name = o["name"]?.stringValue, let ok = o["passed"]?.boolValue else {
                 return nil
             }
-            return Grade.TestResult(name: name, passed: ok, message: o["message"]?.stringValue)
+            let verdict = ok ? .accepted : o["outcome"]?.stringValue.flatMap(CaseVerdict.init(rawValue:))
+            return Grade.TestResult(name: name, passed: ok, message: o["message"]?.stringValue, verdict: verdict,
+                                    time: o["time"]?.doubleValue)
         }
         if let parsed, parsed["grader_error"]?.boolValue != true, let passed = parsed["passed"]?.intValue,
            let total = parsed["total"]?.intValue, total > 0, passed == total
@@ -117,6 +119,7 @@ extension CodeTestOptions {
         if let atol { out.append(("atol", .double(atol))) }
         if let rtol { out.append(("rtol", .double(rtol))) }
         if let caseTimeLimitS { out.append(("case_timeout_s", .double(caseTimeLimitS))) }
+        if reportsEveryCase { out.append(("all_results", true)) }
         return out
     }
 }

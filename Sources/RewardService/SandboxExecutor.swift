@@ -16,10 +16,13 @@ import Sandbox
 public struct SandboxExecutor: CodeExecutor {
     public let profiles: Profiles
     public let sandbox: Sandbox
+    /// The trusted grader of call-style `/v1/run_tests` cases.
+    let grader: CodeGrader
 
     public init(profiles: Profiles, sandbox: Sandbox = Sandbox()) {
         self.profiles = profiles
         self.sandbox = sandbox
+        self.grader = CodeGrader(profiles: profiles, sandbox: sandbox)
     }
 
     public var languages: [String] {
@@ -106,6 +109,10 @@ public struct SandboxExecutor: CodeExecutor {
         let program = request.program
         let profile = try profile(for: program.language)
         let (limits, compileLimits) = try self.limits(for: program, profile: profile)
+        if let calls = request.calls {
+            return try await runCalls(request, function: calls.function, cases: calls.cases, profile: profile,
+                                      limits: limits)
+        }
         var compileProfile = profile
         compileProfile.compileLimits = compileLimits
         let report: StdioReport

@@ -108,9 +108,15 @@ final class Box: @unchecked Sendable {
                                         stdout_cap: l.stdoutBytes, stderr_cap: l.stderrBytes)
             return csb_box_run(pointer, &params, &outcome, &error)
         }
-        if rc != 0 { throw SandboxError(error, kind: .supervision) }
+        if rc != 0 {
+            SandboxRuns.record("sandbox_error")
+            throw SandboxError(error, kind: .supervision)
+        }
         defer { csb_outcome_free(&outcome) }
-        if outcome.exec_failed != 0 { throw SandboxError(outcome.setup_error, kind: .setup) }
+        if outcome.exec_failed != 0 {
+            SandboxRuns.record("sandbox_error")
+            throw SandboxError(outcome.setup_error, kind: .setup)
+        }
         let stdout = outcome.out.map { Array(UnsafeBufferPointer(start: $0, count: outcome.out_len)) } ?? []
         let stderr = outcome.errbuf.map { Array(UnsafeBufferPointer(start: $0, count: outcome.err_len)) } ?? []
         var files: [String: [UInt8]] = [:]
@@ -118,8 +124,10 @@ final class Box: @unchecked Sendable {
             if let bytes = try? read(path, limit: execution.collectLimit) { files[path] = bytes }
         }
         let cpu = Double(outcome.user_us + outcome.sys_us) / 1e6
+        let verdict = Box.classify(outcome, cpuTime: cpu, limits: l, stderr: stderr)
+        SandboxRuns.record(verdict.name)
         return RunResult(
-            verdict: Box.classify(outcome, cpuTime: cpu, limits: l, stderr: stderr),
+            verdict: verdict,
             exitCode: outcome.exited != 0 ? outcome.exit_code : nil,
             signal: outcome.signaled != 0 ? outcome.signal : nil,
             stdout: stdout, stderr: stderr,

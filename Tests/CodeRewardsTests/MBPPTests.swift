@@ -38,8 +38,15 @@ import Testing
         let out = Foundation.Pipe()
         python.standardOutput = out
         try python.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        python.waitUntilExit()
+        // Read and wait on a Dispatch thread: the reference run takes seconds, and the suite's other tests share
+        // the cooperative pool's two threads.
+        let data = await withCheckedContinuation { c in
+            DispatchQueue.global().async {
+                let data = out.fileHandleForReading.readDataToEndOfFile()
+                python.waitUntilExit()
+                c.resume(returning: data)
+            }
+        }
         let expected = Set(try #require(JSONParser.parse(String(decoding: data, as: UTF8.self)).arrayValue).compactMap(\.intValue))
 
         let rows = try Fixtures.jsonl("mbpp.jsonl.gz").filter { (11...510).contains($0["task_id"]?.intValue ?? 0) }

@@ -15,21 +15,21 @@ struct BLASKernelRestartTests {
         return (value("kernel in use"), value("chosen by"))
     }
 
-    @Test func aUsersCoreTypeWins() throws {
-        let out = try Binary("grpo").run(["bench", "kernel"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
+    @Test func aUsersCoreTypeWins() async throws {
+        let out = try await Binary("grpo").run(["bench", "kernel"], environment: ["OPENBLAS_CORETYPE": "Prescott"])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(Self.report(out).kernel == "Prescott", "\(out.stdout)")
         #expect(Self.report(out).chosenBy == "OPENBLAS_CORETYPE=Prescott", "\(out.stdout)")
         #expect(!out.stderr.contains(Self.restartNote), "\(out.stderr)")
     }
 
-    @Test func withoutAChoiceTheBestTierRuns() throws {
+    @Test func withoutAChoiceTheBestTierRuns() async throws {
         let grpo = try Binary("grpo")
-        let list = try grpo.run(["bench", "kernel", "--runnable"], environment: ["OPENBLAS_CORETYPE": nil])
+        let list = try await grpo.run(["bench", "kernel", "--runnable"], environment: ["OPENBLAS_CORETYPE": nil])
         #expect(list.status == 0, "\(list.stderr)")
         let runnable = list.lines
         #expect(runnable.first == "Prescott", "\(list.stdout)")
-        let out = try grpo.run(["bench", "kernel"], environment: ["OPENBLAS_CORETYPE": nil])
+        let out = try await grpo.run(["bench", "kernel"], environment: ["OPENBLAS_CORETYPE": nil])
         #expect(out.status == 0, "\(out.stderr)")
         let kernel = try #require(Self.report(out).kernel, "\(out.stdout)")
         // The best kernel (last of the list), or another of its tier that OpenBLAS picked by itself.
@@ -41,10 +41,10 @@ struct BLASKernelRestartTests {
     /// OpenBLAS falling back to Prescott, simulated by a preloaded `openblas_get_corename` that reports
     /// OPENBLAS_CORETYPE when set and "Prescott" otherwise (as OpenBLAS 0.3.21 does on an unknown CPU): the
     /// binary restarts once with the best kernel, says so once, and runs the command it was given.
-    @Test func aFallbackRestartsOnceWithTheBestKernel() throws {
+    @Test func aFallbackRestartsOnceWithTheBestKernel() async throws {
         let grpo = try Binary("grpo")
         let best = try #require(
-            try grpo.run(["bench", "kernel", "--runnable"], environment: ["OPENBLAS_CORETYPE": nil]).lines.last)
+            try await grpo.run(["bench", "kernel", "--runnable"], environment: ["OPENBLAS_CORETYPE": nil]).lines.last)
         try #require(best != "Prescott", "this CPU runs only SSE kernels: no fallback to leave")
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-kernel-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -65,7 +65,7 @@ struct BLASKernelRestartTests {
         cc.waitUntilExit()
         try #require(cc.terminationStatus == 0, "cc could not build the simulated fallback")
 
-        let out = try grpo.run(
+        let out = try await grpo.run(
             ["bench", "kernel"], environment: ["OPENBLAS_CORETYPE": nil, "LD_PRELOAD": library.path])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(Self.report(out).kernel == best, "\(out.stdout)")

@@ -21,7 +21,7 @@ import Testing
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    @Test func aReplicaKilledMidRunLosesNoRequest() throws {
+    @Test func aReplicaKilledMidRunLosesNoRequest() async throws {
         let haproxy = ["/usr/sbin/haproxy", "/usr/bin/haproxy"].first {
             FileManager.default.isExecutableFile(atPath: $0)
         }
@@ -29,29 +29,40 @@ import Testing
         let (port, stats) = (try Self.freePort(), try Self.freePort())
         let run = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-lb-\(UUID().uuidString)")
         let environment = ProcessInfo.processInfo.environment.merging(
-            ["REWARD": try Binary("reward").url.path, "ARBITER_RUN": run.path]) { $1 }
+            ["REWARD": try Binary("reward").url.path, "ARBITER_RUN": run.path]
+        ) { $1 }
         let script = try Spawned(
             Binary.repoRoot.appendingPathComponent("deploy/replicas.sh").path,
             ["-n", "2", "-p", "\(port)", "-s", "\(stats)", "--", "--workers", "2"],
             environment: environment)
-        defer {
-            // SIGTERM to the script's process group (the script, the replicas, HAProxy), SIGKILL after 60 s.
-            let status = script.stop(grace: 60)
-            #expect(
-                status == 0,
-                "replicas.sh stops its replicas and HAProxy on SIGTERM and exits 0 (status \(status.map(String.init) ?? "none: still running after SIGKILL")):\n\(script.written)"
-            )
-            try? FileManager.default.removeItem(at: run)
+        var failure: (any Error)?
+        do {
+            try await Self.killAReplicaMidRun(script, port: port)
+        } catch {
+            failure = error
         }
-        try #require(
-            script.waitForOutput(containing: "ready http://127.0.0.1:\(port)", within: 120),
-            "replicas.sh did not get ready within 120 s:\n\(script.written)")
+        // SIGTERM to the script's process group (the script, the replicas, HAProxy), SIGKILL after 60 s; the waits
+        // block a thread, so they happen off Swift's cooperative pool.
+        let status = try await offThePool { script.stop(grace: 60) }
+        #expect(
+            status == 0,
+            "replicas.sh stops its replicas and HAProxy on SIGTERM and exits 0 (status \(status.map(String.init) ?? "none: still running after SIGKILL")):\n\(script.written)"
+        )
+        try? FileManager.default.removeItem(at: run)
+        if let failure { throw failure }
+    }
+
+    static func killAReplicaMidRun(_ script: Spawned, port: Int) async throws {
+        let ready = try await offThePool {
+            script.waitForOutput(containing: "ready http://127.0.0.1:\(port)", within: 120)
+        }
+        try #require(ready, "replicas.sh did not get ready within 120 s:\n\(script.written)")
         let lines = script.written.split(separator: "\n").map(String.init)
         // "replica I pid PID port PORT"
         let victim = try #require(
             lines.first { $0.hasPrefix("replica 1 pid ") }.flatMap { Int32($0.split(separator: " ")[3]) })
 
-        let bench = try Binary("reward").run(
+        let bench = try await Binary("reward").run(
             [
                 "bench", "serve", "--port", "\(port)", "--requests", "160", "--mix", "0,90,10", "--concurrency", "12",
                 "--seconds", "120", "--kill-pid", "\(victim)",

@@ -3,7 +3,7 @@ import Testing
 
 /// `reward bench math` end to end: the table counts every pair and its verdicts (times are not asserted).
 @Suite struct BenchMathTests {
-    @Test func tableCountsPairsAndVerdicts() throws {
+    @Test func tableCountsPairsAndVerdicts() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-math-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("pairs.jsonl")
@@ -17,11 +17,11 @@ import Testing
             "{\"note\": \"no reference, no completion: skipped\"}",
         ]
         try lines.joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
-        let out = try Binary("reward").run(["bench", "math", "--input", file.path, "--repetitions", "2"])
+        let out = try await Binary("reward").run(["bench", "math", "--input", file.path, "--repetitions", "2"])
         #expect(out.status == 0, "\(out.stderr)")
         let row = out.lines.first { $0.hasPrefix("| pairs.jsonl |") }
         #expect(row?.hasPrefix("| pairs.jsonl | 5 | 4 |") == true, "\(out.stdout)")
-        let bad = try Binary("reward").run(["bench", "math", "--repetitions", "0"])
+        let bad = try await Binary("reward").run(["bench", "math", "--repetitions", "0"])
         #expect(bad.status != 0)
         #expect(bad.stderr.contains("--repetitions must be 1...1000, got 0"), "\(bad.stderr)")
     }

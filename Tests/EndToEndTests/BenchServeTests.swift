@@ -4,8 +4,8 @@ import Testing
 /// `reward bench serve` end to end: its keep-alive socket clients get one checked answer per request from the real
 /// server (times are not asserted, only counts and statuses).
 @Suite struct BenchServeTests {
-    @Test func everyRequestGetsOneCheckedAnswer() throws {
-        let out = try Binary("reward").run([
+    @Test func everyRequestGetsOneCheckedAnswer() async throws {
+        let out = try await Binary("reward").run([
             "bench", "serve", "--requests", "60", "--mix", "80,0,20", "--batch", "8", "--workers", "2",
             "--concurrency", "8", "--seconds", "60",
         ], timeout: 120)

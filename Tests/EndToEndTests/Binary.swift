@@ -22,8 +22,18 @@ struct Binary {
 
     /// Runs with `stdin` as standard input and this process's environment changed by `environment` (a nil
     /// value removes the variable); gives up (and fails) after `timeout` seconds.
+    ///
+    /// The waiting happens on a Dispatch thread, never on the cooperative pool: swift-testing runs the suite's
+    /// tests in parallel on that pool, which has one thread per core, and a test blocked on a child for a minute
+    /// would delay every other test's timers by as much.
     func run(
-        _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 120
+        _ arguments: [String], stdin: String? = nil, environment: [String: String?] = [:], timeout: TimeInterval = 300
+    ) async throws -> Output {
+        try await offThePool { try runBlocking(arguments, stdin: stdin, environment: environment, timeout: timeout) }
+    }
+
+    private func runBlocking(
+        _ arguments: [String], stdin: String?, environment: [String: String?], timeout: TimeInterval
     ) throws -> Output {
         let p = Process()
         p.executableURL = url
@@ -60,6 +70,14 @@ struct Binary {
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let datasets = repoRoot.appendingPathComponent("Datasets/public")
+}
+
+/// Runs blocking work on a Dispatch thread and resumes the caller when it is done, so that the cooperative
+/// pool's few threads stay free for the tests running beside it.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { c in
+        DispatchQueue.global().async { c.resume(with: Result { try body() }) }
+    }
 }
 
 struct BinaryError: Error, CustomStringConvertible {

@@ -11,13 +11,13 @@ import Testing
         return run.path
     }
 
-    @Test func overlaysRunsAndPrintsMeans() throws {
+    @Test func overlaysRunsAndPrintsMeans() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try run(dir, "a", rewards: [0.1, 0.2, 0.3, 0.4])
         let b = try run(dir, "b", rewards: [0.0, 0.0, 0.5, 0.5])
         let svg = dir.appendingPathComponent("c.svg").path
-        let out = try Binary("grpo").run(
+        let out = try await Binary("grpo").run(
             ["compare", a, b, "--labels", "on,off", "--keys", "reward/mean,entropy", "--window", "2", "--out", svg])
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("| on | 4 | 0.150 → 0.350 | 0.500 → 0.500 |"), "\(out.stdout)")
@@ -27,14 +27,14 @@ import Testing
         #expect(text.contains(">on</text>") && text.contains(">off</text>"))
     }
 
-    @Test func badFoldersAndKeysAreNamed() throws {
+    @Test func badFoldersAndKeysAreNamed() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try run(dir, "a", rewards: [0.1])
-        let missing = try Binary("grpo").run(["compare", a, "/nonexistent/run", "--out", dir.appendingPathComponent("x.svg").path])
+        let missing = try await Binary("grpo").run(["compare", a, "/nonexistent/run", "--out", dir.appendingPathComponent("x.svg").path])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/run has no metrics.jsonl"), "\(missing.stderr)")
-        let key = try Binary("grpo").run(["compare", a, "--keys", "nope", "--out", dir.appendingPathComponent("x.svg").path])
+        let key = try await Binary("grpo").run(["compare", a, "--keys", "nope", "--out", dir.appendingPathComponent("x.svg").path])
         #expect(key.status != 0)
         #expect(key.stderr.contains("\"nope\""), "\(key.stderr)")
     }

@@ -11,8 +11,8 @@ import Testing
          "config": {"preset": "verl", "beta": 0.1, "kl_estimator": "k1", "entropy_coef": 0.01}}
         """
 
-    @Test func printsTheLossAndItsPartsAsTheLibraryComputesThem() throws {
-        let out = try Binary("grpo").run(["loss"], stdin: Self.batch)
+    @Test func printsTheLossAndItsPartsAsTheLibraryComputesThem() async throws {
+        let out = try await Binary("grpo").run(["loss"], stdin: Self.batch)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONParser.parse(out.stdout).objectValue)
         #expect(
@@ -29,8 +29,8 @@ import Testing
         #expect(out.lines.count == 1)
     }
 
-    @Test func gradientsOnRequest() throws {
-        let out = try Binary("grpo").run(["loss", "--gradients"], stdin: Self.batch)
+    @Test func gradientsOnRequest() async throws {
+        let out = try await Binary("grpo").run(["loss", "--gradients"], stdin: Self.batch)
         #expect(out.status == 0, "\(out.stderr)")
         let json = try #require(try JSONParser.parse(out.stdout).objectValue)
         #expect(json["grad_logp"]?.arrayValue?.map { $0.arrayValue?.count } == [2, 2])
@@ -48,8 +48,8 @@ import Testing
         ),
         ("{not json", "standard input is not valid JSON"),
     ])
-    func badInputExitsNonZeroNamingTheProblem(input: String, message: String) throws {
-        let out = try Binary("grpo").run(["loss"], stdin: input)
+    func badInputExitsNonZeroNamingTheProblem(input: String, message: String) async throws {
+        let out = try await Binary("grpo").run(["loss"], stdin: input)
         #expect(out.status != 0)
         #expect(out.stdout.isEmpty)
         #expect(out.stderr.contains(message), "\(out.stderr)")

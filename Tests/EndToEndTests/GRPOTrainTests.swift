@@ -1,5 +1,6 @@
 import Foundation
 import RewardKit
+import GRPO
 import Testing
 
 /// End-to-end runs of the built `grpo` on a tiny config (seconds each).
@@ -26,10 +27,10 @@ import Testing
         lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
     }
 
-    @Test func trainWritesTheRunFolder() throws {
+    @Test func trainWritesTheRunFolder() async throws {
         let dir = try Self.scratch("folder")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let out = try Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
+        let out = try await Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
         #expect(out.status == 0, "\(out.stderr)")
         for file in [
             "config.json", "metrics.jsonl", "rollouts.jsonl", "curves.svg", "checkpoint/model.safetensors",
@@ -58,12 +59,12 @@ import Testing
         let svg = try String(contentsOf: dir.appendingPathComponent("curves.svg"), encoding: .utf8)
         #expect(svg.contains("reward/mean") && svg.contains("<polyline"))
         // A second run into the same folder without --resume is refused.
-        let again = try Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
+        let again = try await Binary("grpo").run(["train", "--out", dir.path] + Self.tiny)
         #expect(again.status != 0 && again.stderr.contains("--resume"))
     }
 
     /// SFT's progress lines reach a pipe while it runs, not when it exits and its buffer is flushed.
-    @Test func sftProgressArrivesWhileItRuns() throws {
+    @Test func sftProgressArrivesWhileItRuns() async throws {
         let dir = try Self.scratch("sft-progress")
         defer { try? FileManager.default.removeItem(at: dir) }
         let p = Process()
@@ -87,7 +88,7 @@ import Testing
         #expect(p.isRunning, "the first progress line arrived only when the run ended")
     }
 
-    @Test func resumedRunEqualsAnUninterruptedOne() throws {
+    @Test func resumedRunEqualsAnUninterruptedOne() async throws {
         let whole = try Self.scratch("whole")
         let parts = try Self.scratch("parts")
         defer {
@@ -95,11 +96,11 @@ import Testing
             try? FileManager.default.removeItem(at: parts)
         }
         let grpo = try Binary("grpo")
-        #expect(try grpo.run(["train", "--out", whole.path] + Self.tiny).status == 0)
-        let first = try grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + Self.tiny)
+        #expect(try await grpo.run(["train", "--out", whole.path] + Self.tiny).status == 0)
+        let first = try await grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + Self.tiny)
         #expect(first.status == 0, "\(first.stderr)")
         #expect(try Self.metrics(parts).count == 2)
-        let second = try grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny)
+        let second = try await grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(Self.deterministic(try Self.metrics(parts)) == Self.deterministic(try Self.metrics(whole)))
         for file in ["checkpoint/model.safetensors", "checkpoint/optimizer.safetensors"] {
@@ -108,14 +109,24 @@ import Testing
                     == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
         }
         // Resuming with different settings is refused.
-        let changed = try grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny + ["--temperature", "0.5"])
+        let changed = try await grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny + ["--temperature", "0.5"])
         #expect(changed.status != 0)
     }
 
-    @Test func badOptionsAreRejectedByName() throws {
+    /// `--help` states what each preset sets an algorithm option to, read from the presets themselves.
+    @Test func helpStatesThePresetDefaults() async throws {
+        let help = try await Binary("grpo").run(["train", "--help"]).stdout
+            .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let epsilonHigh = [GRPOConfig(), .trl, .verl, .dapo].map { $0.epsilonHigh }
+        #expect(Set(epsilonHigh).count > 1, "the presets differ in ε_high, so the help must list them")
+        #expect(help.contains("default by preset: default \(epsilonHigh[0]), trl \(epsilonHigh[1])"), "\(help)")
+        #expect(help.contains("dapo \(GRPOConfig.dapo.dynamicSampling ? "on" : "off")"))
+    }
+
+    @Test func badOptionsAreRejectedByName() async throws {
         let grpo = try Binary("grpo")
         for (option, value) in [("--group-size", "1"), ("--steps", "0"), ("--lr", "-1"), ("--epsilon-high", "-0.5")] {
-            let out = try grpo.run(["train", "--out", "/tmp/never", option, value])
+            let out = try await grpo.run(["train", "--out", "/tmp/never", option, value])
             #expect(out.status != 0)
             #expect(out.stderr.contains(option.dropFirst(2)) || out.stderr.contains("epsilon_high"), "\(out.stderr)")
         }
@@ -124,28 +135,28 @@ import Testing
     /// `grpo sft --flawed-demos`: a rate outside [0, 1] and tasks without flawed demonstrations are refused by name;
     /// at rate 1 the warm start learns the flawed teacher's answer (off by one on arith:1, scored 0), at rate 0 the
     /// right one.
-    @Test func flawedDemonstrationsAreDrawnOrRefusedByName() throws {
+    @Test func flawedDemonstrationsAreDrawnOrRefusedByName() async throws {
         let grpo = try Binary("grpo")
         let dir = try Self.scratch("flawed")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let badRate = try grpo.run(["sft", "--tasks", "arith:1", "--task-count", "4", "--flawed-demos", "1.5",
+        let badRate = try await grpo.run(["sft", "--tasks", "arith:1", "--task-count", "4", "--flawed-demos", "1.5",
                                     "--out", dir.path])
         #expect(badRate.status != 0 && badRate.stderr.contains("1.5"), "\(badRate.stderr)")
         let tasks = dir.appendingPathComponent("plain.jsonl")
         try #"{"id":"q1","prompt":"1+1?","answer":"2","solution":"2"}"#
             .write(to: tasks, atomically: true, encoding: .utf8)
-        let missing = try grpo.run(["sft", "--tasks", "arbiter:\(tasks.path)", "--task-count", "1",
+        let missing = try await grpo.run(["sft", "--tasks", "arbiter:\(tasks.path)", "--task-count", "1",
                                     "--flawed-demos", "0.5", "--out", dir.appendingPathComponent("m").path])
         #expect(missing.status != 0 && missing.stderr.contains("q1"), "\(missing.stderr)")
         // One problem learned by heart: at rate 1 the flawed teacher's answer (a + b + 1), at rate 0 the right one.
         for rate in ["1", "0"] {
             let model = dir.appendingPathComponent("sft\(rate)").path
-            let sft = try grpo.run(["sft", "--tasks", "arith:1", "--task-count", "1", "--flawed-demos", rate,
+            let sft = try await grpo.run(["sft", "--tasks", "arith:1", "--task-count", "1", "--flawed-demos", rate,
                                     "--steps", "60", "--batch-size", "4", "--lr", "2e-2", "--log-every", "60",
                                     "--out", model], timeout: 600)
             #expect(sft.status == 0, "\(sft.stderr)")
-            let sample = try grpo.run(["sample", "--model", model, "--tasks", "arith:1", "--task-count", "1",
+            let sample = try await grpo.run(["sample", "--model", model, "--tasks", "arith:1", "--task-count", "1",
                                        "--max-tokens", "4"], timeout: 300)
             let o = try JSONParser.parse(sample.stdout).objectValue
             let prompt = o?["prompt"]?.stringValue ?? ""

@@ -7,7 +7,7 @@ import Testing
 /// demonstration passes its own tests, and the same function with the constant off by one fails them, so a
 /// policy is rewarded only for reading k from the prompt (and the flawed teacher's demonstration, k + 1, earns 0).
 @Suite struct PythonTaskGradingTests {
-    @Test func demonstrationsPassAndNeighbouringConstantsFail() throws {
+    @Test func demonstrationsPassAndNeighbouringConstantsFail() async throws {
         let gen = try PythonFunctionTasks()
         let tasks = try gen.generate(count: 30, split: .train, seed: 11)
             + gen.generate(count: 10, split: .heldOut, seed: 12)
@@ -31,7 +31,7 @@ import Testing
                 expected.append(reward)
             }
         }
-        let out = try Binary("reward").run(["check", "--recipe", "code"], stdin: lines.joined(separator: "\n") + "\n",
+        let out = try await Binary("reward").run(["check", "--recipe", "code"], stdin: lines.joined(separator: "\n") + "\n",
                                            timeout: 600)
         #expect(out.status == 0, "\(out.stderr)")
         let rewards = try out.lines.map { try JSONParser.parse($0).objectValue?["reward"]?.doubleValue }

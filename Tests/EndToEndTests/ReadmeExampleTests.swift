@@ -23,7 +23,7 @@ import Testing
     }
 
     /// The example recipe scores plain-text samples (it once counted length in tokens, which plain text lacks).
-    @Test func theExampleRecipeScoresPlainText() throws {
+    @Test func theExampleRecipeScoresPlainText() async throws {
         let recipe = try #require(try Self.blocks("json").first { $0.contains("\"reward\"") })
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("readme-recipe-\(getpid()).json")
         try recipe.write(to: file, atomically: true, encoding: .utf8)
@@ -33,7 +33,7 @@ import Testing
             {"completion": "The answer is 5.", "answer": "4"}
 
             """
-        let out = try Binary("reward").run(["check", "--recipe", file.path], stdin: samples)
+        let out = try await Binary("reward").run(["check", "--recipe", file.path], stdin: samples)
         #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
         let rows = try out.lines.map { try JSONParser.parse($0).objectValue! }
         #expect(rows.count == 2)
@@ -42,9 +42,9 @@ import Testing
     }
 
     /// Each code-sample line of the README is a correct solution of its tests: every one scores 1.
-    @Test func theCodeSampleLinesScoreOne() throws {
+    @Test func theCodeSampleLinesScoreOne() async throws {
         let lines = try #require(try Self.blocks("jsonl").first { $0.contains("\"tests\"") })
-        let out = try Binary("reward").run(["check", "--recipe", "code"], stdin: lines + "\n")
+        let out = try await Binary("reward").run(["check", "--recipe", "code"], stdin: lines + "\n")
         #expect(out.status == 0, "\(out.stdout)\(out.stderr)")
         let rows = try out.lines.map { try JSONParser.parse($0).objectValue! }
         #expect(rows.count == lines.split(separator: "\n").count)

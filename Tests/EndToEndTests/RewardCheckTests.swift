@@ -7,8 +7,8 @@ import Testing
         try out.lines.map { try JSONParser.parse($0).objectValue! }
     }
 
-    @Test func scoresTheDemoFormatSamplesInOrder() throws {
-        let out = try Binary("reward").run(["check", "Datasets/demo/format.jsonl", "--recipe", "format"])
+    @Test func scoresTheDemoFormatSamplesInOrder() async throws {
+        let out = try await Binary("reward").run(["check", "Datasets/demo/format.jsonl", "--recipe", "format"])
         #expect(out.status == 0, "\(out.stderr)")
         let rows = try objects(out)
         #expect(rows.map { $0["id"]?.stringValue } == ["strict-ok", "lenient-only", "no-tags", "chat"])
@@ -18,7 +18,7 @@ import Testing
         #expect(out.stderr.contains("4 lines, 4 scored, 0 errors"))
     }
 
-    @Test func badLinesGetOneErrorResultEachAndProcessingGoesOn() throws {
+    @Test func badLinesGetOneErrorResultEachAndProcessingGoesOn() async throws {
         let input = """
             {"id":1,"completion":"<think>\\na\\n</think>\\n<answer>\\n1\\n</answer>"}
             {"id":2, "completion":
@@ -28,7 +28,7 @@ import Testing
             {"id":5,"completion":"plain","recipe":"no-such-recipe"}
             {"id":6,"completion":"plain"}\r
             """
-        let out = try Binary("reward").run(["check", "--recipe", "format"], stdin: input)
+        let out = try await Binary("reward").run(["check", "--recipe", "format"], stdin: input)
         #expect(out.status == 1)
         let rows = try objects(out)
         #expect(rows.count == 6, "one result per non-blank line")
@@ -49,7 +49,7 @@ import Testing
         #expect(out.stderr.contains("6 lines, 2 scored, 4 errors"))
     }
 
-    @Test func mathLinesSayTheirVerdictAndTheSummaryCountsThem() throws {
+    @Test func mathLinesSayTheirVerdictAndTheSummaryCountsThem() async throws {
         let input = """
             {"completion":"\\\\boxed{5}","answer":"5"}
             {"completion":"\\\\boxed{6}","answer":"5"}
@@ -60,7 +60,7 @@ import Testing
         let recipe = #"{"reward":{"term":"math","params":{"undecided":0.25}}}"#
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-undecided-\(getpid()).json")
         try recipe.write(to: path, atomically: true, encoding: .utf8)
-        let out = try Binary("reward").run(["check", "--recipe", path.path], stdin: input)
+        let out = try await Binary("reward").run(["check", "--recipe", path.path], stdin: input)
         #expect(out.status == 1, "the line without a reference is an error")
         let rows = try objects(out)
         #expect(rows.map { $0["verdict"]?.stringValue } == ["equal", "different", "equal", "undecided", nil])
@@ -68,20 +68,20 @@ import Testing
         #expect(out.stderr.contains("verdicts: 2 equal, 1 different, 1 undecided"), "\(out.stderr)")
     }
 
-    @Test func passesUnknownFieldsThroughInOrder() throws {
-        let out = try Binary("reward").run(
+    @Test func passesUnknownFieldsThroughInOrder() async throws {
+        let out = try await Binary("reward").run(
             ["check", "--recipe", "format", "-"], stdin: #"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5}"# + "\n")
         #expect(out.lines.first?.hasPrefix(#"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5,"reward":0"#) == true, "\(out.stdout)")
     }
 
-    @Test func manyLinesStreamInOrderAcrossBatches() throws {
+    @Test func manyLinesStreamInOrderAcrossBatches() async throws {
         let n = 5000
         let input = (0..<n).map { #"{"i":\#($0),"prompt":"p\#($0 / 7)","completion":"\#(String(repeating: "w ", count: $0 % 13))"}"# }
             .joined(separator: "\n")
         let recipe = #"{"reward":{"term":"repetition","params":{"ngram_size":1}}}"#
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-rep-\(getpid()).json")
         try recipe.write(to: path, atomically: true, encoding: .utf8)
-        let out = try Binary("reward").run(["check", "--recipe", path.path, "--batch-size", "64"], stdin: input)
+        let out = try await Binary("reward").run(["check", "--recipe", path.path, "--batch-size", "64"], stdin: input)
         #expect(out.status == 0, "\(out.stderr)")
         let rows = try objects(out)
         #expect(rows.map { $0["i"]?.intValue } == (0..<n).map { $0 })
@@ -93,21 +93,21 @@ import Testing
         }
     }
 
-    @Test func recipeErrorsStopBeforeReadingAndNameTheValue() throws {
+    @Test func recipeErrorsStopBeforeReadingAndNameTheValue() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-recipes-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("bad.json")
         try #"{"reward":{"term":"format","params":{"mode":"sloppy"}}}"#.write(to: file, atomically: true, encoding: .utf8)
-        let out = try Binary("reward").run(["check", "--recipe", file.path], stdin: "{}\n")
+        let out = try await Binary("reward").run(["check", "--recipe", file.path], stdin: "{}\n")
         #expect(out.status == 64)
         #expect(out.stderr.contains(#"reward.params.mode: expected one of "strict", "lenient", got "sloppy""#), "\(out.stderr)")
-        let unknown = try Binary("reward").run(["check", "--recipe", "nope"], stdin: "")
+        let unknown = try await Binary("reward").run(["check", "--recipe", "nope"], stdin: "")
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("unknown recipe \"nope\""))
     }
 
-    @Test func recipesListsBuiltinsAndTerms() throws {
-        let out = try Binary("reward").run(["recipes"])
+    @Test func recipesListsBuiltinsAndTerms() async throws {
+        let out = try await Binary("reward").run(["recipes"])
         #expect(out.status == 0)
         for name in ["math", "math-r1", "format", "overlong", "repetition", "cosine_length", "command"] {
             #expect(out.stdout.contains(name), "missing \(name)")
@@ -118,7 +118,7 @@ import Testing
 @Suite struct RewardCheckMemoryTests {
     /// 300,000 lines (~45 MB) through stdin: held whole as parsed objects they would take hundreds of MiB; streamed,
     /// the process stays near its empty size. The peak (VmHWM) is read from /proc while it runs.
-    @Test func largeInputStreamsInBoundedMemory() throws {
+    @Test func largeInputStreamsInBoundedMemory() async throws {
         let p = Process()
         p.executableURL = try Binary("reward").url
         p.arguments = ["check", "--recipe", "format", "--quiet"]
@@ -151,7 +151,7 @@ import Testing
 
 @Suite struct RewardCheckGzipTests {
     /// A truncated .gz is read as far as it goes, and the run fails naming the file rather than passing for whole.
-    @Test func truncatedGzipInputFailsTheRun() throws {
+    @Test func truncatedGzipInputFailsTheRun() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-gz-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let plain = dir.appendingPathComponent("in.jsonl")
@@ -166,10 +166,10 @@ import Testing
         let cut = dir.appendingPathComponent("cut.jsonl.gz")
         try whole.prefix(whole.count / 2).write(to: cut)
 
-        let ok = try Binary("reward").run(["check", "--recipe", "format", plain.path + ".gz"])
+        let ok = try await Binary("reward").run(["check", "--recipe", "format", plain.path + ".gz"])
         #expect(ok.status == 0)
         #expect(ok.lines.count == 2000)
-        let bad = try Binary("reward").run(["check", "--recipe", "format", cut.path])
+        let bad = try await Binary("reward").run(["check", "--recipe", "format", cut.path])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("gzip -dc \(cut.path) failed"), "\(bad.stderr)")
     }

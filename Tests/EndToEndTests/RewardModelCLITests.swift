@@ -19,8 +19,8 @@ import Testing
     }
 
     /// Generator pairs of arith:5 (correct two-step demonstration ≻ the first step only).
-    static func pairs(in dir: URL) throws -> URL {
-        let out = try Binary("grpo").run(["tasks", "--tasks", "arith:5", "--task-count", "60", "--pairs"])
+    static func pairs(in dir: URL) async throws -> URL {
+        let out = try await Binary("grpo").run(["tasks", "--tasks", "arith:5", "--task-count", "60", "--pairs"])
         #expect(out.status == 0, "\(out.stderr)")
         let file = dir.appendingPathComponent("pairs.jsonl")
         try out.stdout.write(to: file, atomically: true, encoding: .utf8)
@@ -32,10 +32,10 @@ import Testing
         "--eval-pairs", "16", "--lr", "3e-3",
     ]
 
-    @Test func tasksWritePairsOfCorrectAndFlawedDemonstrations() throws {
+    @Test func tasksWritePairsOfCorrectAndFlawedDemonstrations() async throws {
         let dir = try Self.scratch("pairs")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let rows = try Self.lines(try Self.pairs(in: dir))
+        let rows = try Self.lines(try await Self.pairs(in: dir))
         #expect(rows.count == 60)
         for row in rows {
             let chosen = try #require(row["chosen"]?.stringValue)
@@ -43,7 +43,7 @@ import Testing
             #expect(chosen.split(separator: "\n").count == 2 && chosen.hasPrefix(rejected + "\n"))
             #expect(row["prompt"]?.stringValue?.hasSuffix("now?\n") == true)
         }
-        let none = try Binary("grpo").run([
+        let none = try await Binary("grpo").run([
             "tasks", "--tasks", "arith:1", "--task-count", "3", "--pairs", "--split", "heldout",
         ])
         #expect(none.status == 0 && none.lines.count == 3)  // arith:1's flawed answer is off by one: pairs exist
@@ -51,14 +51,14 @@ import Testing
 
     /// The folder holds an HF reward model and a per-step log with held-out accuracy and calibration; a run stopped
     /// and resumed ends with the same weights as an uninterrupted one; `rm eval` prints the ranking figures.
-    @Test func trainResumeAndEval() throws {
+    @Test func trainResumeAndEval() async throws {
         let dir = try Self.scratch("train")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let data = try Self.pairs(in: dir)
+        let data = try await Self.pairs(in: dir)
         let grpo = try Binary("grpo")
         let whole = dir.appendingPathComponent("whole")
         let parts = dir.appendingPathComponent("parts")
-        let a = try grpo.run(["rm", "train", "--data", data.path, "--out", whole.path] + Self.train)
+        let a = try await grpo.run(["rm", "train", "--data", data.path, "--out", whole.path] + Self.train)
         #expect(a.status == 0, "\(a.stderr)")
         let log = try Self.lines(whole.appendingPathComponent("metrics.jsonl"))
         #expect(log.map { $0["step"]?.intValue } == [1, 2, 3, 4, 5, 6])
@@ -69,37 +69,92 @@ import Testing
         }
         let config = try String(contentsOf: whole.appendingPathComponent("config.json"), encoding: .utf8)
         #expect(config.contains("LlamaForSequenceClassification"))
-        let b = try grpo.run(
+        let b = try await grpo.run(
             ["rm", "train", "--data", data.path, "--out", parts.path, "--stop-after", "3"] + Self.train)
         #expect(b.status == 0, "\(b.stderr)")
-        let c = try grpo.run(["rm", "train", "--data", data.path, "--out", parts.path, "--resume"] + Self.train)
+        let c = try await grpo.run(["rm", "train", "--data", data.path, "--out", parts.path, "--resume"] + Self.train)
         #expect(c.status == 0, "\(c.stderr)")
         for file in ["model.safetensors", "optimizer.safetensors"] {
             #expect(
                 try Data(contentsOf: parts.appendingPathComponent(file))
                     == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
         }
-        let again = try grpo.run(["rm", "train", "--data", data.path, "--out", whole.path] + Self.train)
+        let again = try await grpo.run(["rm", "train", "--data", data.path, "--out", whole.path] + Self.train)
         #expect(again.status != 0 && again.stderr.contains("--resume"))
 
-        let eval = try grpo.run(["rm", "eval", "--model", whole.path, "--data", data.path])
+        let eval = try await grpo.run(["rm", "eval", "--model", whole.path, "--data", data.path])
         #expect(eval.status == 0, "\(eval.stderr)")
         let e = try #require(try JSONParser.parse(eval.stdout).objectValue)
         #expect(e["pairs"]?.intValue == 60)
         for key in ["accuracy", "margin_mean", "calibration_error"] { #expect(e[key]?.doubleValue != nil, "\(key)") }
 
-        let notRM = try grpo.run(["rm", "eval", "--model", "/nonexistent", "--data", data.path])
+        let notRM = try await grpo.run(["rm", "eval", "--model", "/nonexistent", "--data", data.path])
         #expect(notRM.status != 0 && notRM.stderr.contains("/nonexistent"))
+    }
+
+    /// A run with online updates every 3 steps, stopped after step 2 and resumed, equals an uninterrupted one: the
+    /// pairs collected since the last update travel in the checkpoint (`pending_pairs.jsonl`), and the curves
+    /// show the reward model's panels.
+    @Test func onlineUpdatesResumeExactlyBetweenUpdates() async throws {
+        let dir = try Self.scratch("online-resume")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try await Self.pairs(in: dir)
+        let rm = dir.appendingPathComponent("rm")
+        let grpo = try Binary("grpo")
+        let trained = try await grpo.run(["rm", "train", "--data", data.path, "--out", rm.path] + Self.train)
+        #expect(trained.status == 0, "\(trained.stderr)")
+        // Labels that split every group: the parity of the completion's bytes, from an external command.
+        let labeller = dir.appendingPathComponent("parity.py")
+        try """
+        import json, sys
+        for line in sys.stdin:
+            print(json.dumps({"reward": sum(json.loads(line)["completion"].encode()) % 2}), flush=True)
+        """.write(to: labeller, atomically: true, encoding: .utf8)
+        let recipe = dir.appendingPathComponent("parity.json")
+        try """
+        {"reward": {"sum": [{"term": "reward_model", "name": "rm", "params": {"path": "\(rm.path)"}},
+          {"term": "command", "name": "accuracy", "weight": 0, "params": {"argv": ["python3", "\(labeller.path)"]}}]}}
+        """.write(to: recipe, atomically: true, encoding: .utf8)
+        let args = [
+            "--init", "tiny", "--tasks", "arith:5", "--task-count", "20", "--steps", "4", "--prompts-per-step", "2",
+            "--group-size", "4", "--max-tokens", "8", "--recipe", recipe.path, "--rm", rm.path,
+            "--rm-update-every", "3", "--save-every", "1", "--entropy-coef", "0.01",
+        ]
+        let whole = dir.appendingPathComponent("whole"), parts = dir.appendingPathComponent("parts")
+        let a = try await grpo.run(["train", "--out", whole.path] + args)
+        #expect(a.status == 0, "\(a.stderr)")
+        let b = try await grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + args)
+        #expect(b.status == 0, "\(b.stderr)")
+        let pending = try String(
+            contentsOf: parts.appendingPathComponent("checkpoint/reward_model/pending_pairs.jsonl"), encoding: .utf8)
+        let metrics = try Self.lines(whole.appendingPathComponent("metrics.jsonl"))
+        let early = metrics.prefix(2).map { $0["rm/fresh_pairs"]?.intValue ?? 0 }.reduce(0, +)
+        #expect(early > 0, "the labels must split some group before the stop, or this test proves nothing")
+        #expect(pending.split(separator: "\n").count == early, "every pair of steps 1-2 is in the checkpoint")
+        let c = try await grpo.run(["train", "--out", parts.path, "--resume"] + args)
+        #expect(c.status == 0, "\(c.stderr)")
+        #expect(metrics[2]["rm/updates"] != nil, "the update at step 3 ran")
+        func deterministic(_ lines: [JSONObject]) -> [JSONObject] {
+            lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
+        }
+        #expect(deterministic(try Self.lines(parts.appendingPathComponent("metrics.jsonl"))) == deterministic(metrics))
+        for file in ["checkpoint/reward_model/model.safetensors", "checkpoint/model.safetensors"] {
+            #expect(
+                try Data(contentsOf: parts.appendingPathComponent(file))
+                    == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
+        }
+        let svg = try String(contentsOf: whole.appendingPathComponent("curves.svg"), encoding: .utf8)
+        #expect(svg.contains("rm/fresh_accuracy") && svg.contains("reward model score"))
     }
 
     /// The term in `reward check` (mixed with the verifier) and in `grpo train`, watched every step and updated
     /// online every 2 steps: the rm/ metrics are logged and the updated model is checkpointed with the run.
-    @Test func termInRewardCheckAndOnlineUpdatesInGRPOTrain() throws {
+    @Test func termInRewardCheckAndOnlineUpdatesInGRPOTrain() async throws {
         let dir = try Self.scratch("online")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let data = try Self.pairs(in: dir)
+        let data = try await Self.pairs(in: dir)
         let rm = dir.appendingPathComponent("rm")
-        let trained = try Binary("grpo").run(["rm", "train", "--data", data.path, "--out", rm.path] + Self.train)
+        let trained = try await Binary("grpo").run(["rm", "train", "--data", data.path, "--out", rm.path] + Self.train)
         #expect(trained.status == 0, "\(trained.stderr)")
         let recipe = dir.appendingPathComponent("mix.json")
         try """
@@ -107,7 +162,7 @@ import Testing
           {"term": "reward_model", "name": "rm", "weight": 0.1, "params": {"path": "\(rm.path)", "batch_size": 4}}]}}
         """.write(to: recipe, atomically: true, encoding: .utf8)
         let input = #"{"prompt": "Ann has 3 pens. How many pens now?\n", "completion": "3", "answer": "3"}"# + "\n"
-        let check = try Binary("reward").run(["check", "--recipe", recipe.path], stdin: input)
+        let check = try await Binary("reward").run(["check", "--recipe", recipe.path], stdin: input)
         #expect(check.status == 0, "\(check.stderr)")
         let row = try #require(try JSONParser.parse(check.stdout).objectValue)
         let rmScore = try #require(row["components"]?.objectValue?["rm"]?.doubleValue)
@@ -117,7 +172,7 @@ import Testing
         // model's score scaled up and clamped, accuracy 1 where it is > 0 (often one-sided: then no pairs and no
         // update). It exercises the plumbing only.
         let labeller = dir.appendingPathComponent("labeller")
-        let made = try Binary("grpo").run(
+        let made = try await Binary("grpo").run(
             [
                 "rm", "train", "--data", data.path, "--out", labeller.path, "--init", "tiny", "--init-seed", "5",
                 "--steps", "1", "--lr", "1e-9", "--eval-percent", "0",
@@ -130,7 +185,7 @@ import Testing
            "min": 0, "max": 1, "name": "accuracy", "weight": 0}]}}
         """.write(to: labelled, atomically: true, encoding: .utf8)
         let run = dir.appendingPathComponent("run")
-        let out = try Binary("grpo").run([
+        let out = try await Binary("grpo").run([
             "train", "--out", run.path, "--init", "tiny", "--tasks", "arith:5", "--task-count", "20", "--steps", "4",
             "--prompts-per-step", "2", "--group-size", "4", "--max-tokens", "8", "--recipe", labelled.path,
             "--rm", rm.path, "--rm-update-every", "2", "--save-every", "2", "--entropy-coef", "0.01",
@@ -146,7 +201,7 @@ import Testing
         #expect(
             FileManager.default.fileExists(
                 atPath: run.appendingPathComponent("checkpoint/reward_model/model.safetensors").path))
-        let refused = try Binary("grpo").run(["train", "--out", "/tmp/never", "--rm-update-every", "2"])
+        let refused = try await Binary("grpo").run(["train", "--out", "/tmp/never", "--rm-update-every", "2"])
         #expect(refused.status != 0 && refused.stderr.contains("--rm"))
     }
 }

@@ -75,11 +75,14 @@ final class RunningServer: @unchecked Sendable {
 
     @Test func sigtermFinishesTheRequestInFlight() async throws {
         let server = try RunningServer()
-        async let slow = server.post("/run_code", #"{"code":"import time\ntime.sleep(1.5)\nprint('done')","language":"python"}"#)
+        // The program sleeps long enough for a loaded test process (its polls below share two threads with the
+        // whole suite) to see it in flight.
+        async let slow = server.post(
+            "/run_code", #"{"code":"import time\ntime.sleep(5)\nprint('done')","language":"python","run_timeout":30}"#)
         // SIGTERM only once the server holds the request (the scrape itself is the other one in flight), so that a
         // loaded machine that is slow to connect cannot turn this into a refused connection.
         var inFlight = 0
-        for _ in 0..<200 where inFlight < 2 {
+        for _ in 0..<400 where inFlight < 2 {
             try await Task.sleep(nanoseconds: 25_000_000)
             let (_, metrics) = try await server.get("/metrics")
             inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("arbiter_requests_in_flight ") }

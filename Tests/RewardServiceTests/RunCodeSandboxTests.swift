@@ -194,6 +194,61 @@ import Testing
         }
     }
 
+    /// Call-style cases (APPS/TACO `fn_name`): each case is a call judged outside the box, with its own verdict.
+    @Test func runTestsCallsAFunctionPerCase() async throws {
+        let code = """
+            import time
+            def f(a, b):
+                if a == 7: raise ValueError("seven")
+                if a < 0:
+                    time.sleep(30)
+                if a == 5: return [a + b]
+                return a + b if a != 3 else (a + b) * 1.0000001
+            """
+        let cases: JSON = [
+            ["input": [1, 2], "output": 3], ["input": [5, 5], "output": 10], ["input": [-1, 0], "output": -1],
+            ["input": [7, 1], "output": 8], ["input": [2, 2], "output": 4], ["input": [3, 3], "output": 6],
+        ]
+        try await withService { client in
+            let (status, o) = try await post(
+                client, "/v1/run_tests",
+                ["code": .string(code), "language": "python", "fn_name": "f", "cases": cases, "run_timeout": 1])
+            #expect(status == .ok, "\(o)")
+            let results = o["results"]?.arrayValue ?? []
+            let verdicts = results.compactMap { $0.objectValue?["verdict"]?.stringValue }
+            #expect(
+                verdicts == ["accepted", "wrong_answer", "time_limit", "runtime_error", "accepted", "wrong_answer"],
+                "\(o)")
+            #expect(o["passed"] == 2 && o["total"] == 6)
+            #expect(results[3].objectValue?["message"]?.stringValue?.contains("ValueError: seven") == true)
+            #expect(results[0].objectValue?["memory_MB"] == .null, "not measured per call")
+            #expect((results[2].objectValue?["time"]?.doubleValue ?? 0) >= 1, "the slow call ran to its limit")
+            // The float checker's tolerance admits the near value; values of another type still differ.
+            let (_, close) = try await post(
+                client, "/v1/run_tests",
+                [
+                    "code": .string(code), "language": "python", "fn_name": "f", "cases": cases, "run_timeout": 1,
+                    "checker": ["kind": "float", "abs": 1e-3, "rel": 1e-3],
+                ])
+            #expect(close["results"]?.arrayValue?[5].objectValue?["verdict"] == "accepted", "\(close)")
+            #expect(close["results"]?.arrayValue?[1].objectValue?["verdict"] == "wrong_answer", "\(close)")
+            let (_, stopped) = try await post(
+                client, "/v1/run_tests",
+                ["code": .string(code), "language": "python", "fn_name": "f", "cases": cases, "stop_on_first_failure": true])
+            #expect(stopped["results"]?.arrayValue?.count == 2 && stopped["total"] == 6, "\(stopped)")
+            // A program that does not load fails every case with the reason, and never passes one.
+            let (_, broken) = try await post(
+                client, "/v1/run_tests",
+                ["code": "def f(a, b) return a", "language": "python", "fn_name": "f", "cases": cases])
+            let brokenVerdicts = Set(broken["results"]?.arrayValue?.compactMap { $0.objectValue?["verdict"]?.stringValue } ?? [])
+            #expect(brokenVerdicts == ["runtime_error"] && broken["passed"] == 0 && broken["total"] == 6, "\(broken)")
+            let (_, missing) = try await post(
+                client, "/v1/run_tests",
+                ["code": "def g(a, b): return a + b", "language": "python", "fn_name": "f", "cases": cases])
+            #expect(missing["passed"] == 0 && missing["results"]?.arrayValue?.count == 6, "\(missing)")
+        }
+    }
+
     @Test func runTestsRefusesBadInputNamingTheField() async throws {
         let cases: JSON = [["stdin": "", "expected_stdout": "1\n"]]
         let bad: [(JSON, HTTPResponse.Status, String)] = [
@@ -211,6 +266,15 @@ import Testing
                 .unprocessableContent, "checker.language"
             ),
             (["cases": cases, "language": "cobol"], .unprocessableContent, "unknown language"),
+            (["cases": [["input": [1], "output": 1]]], .badRequest, "name the function it calls in field \"fn_name\""),
+            (["cases": [["input": 1, "output": 1]], "fn_name": "f"], .badRequest, "\"cases[0].input\""),
+            (["cases": [["input": [1]]], "fn_name": "f"], .badRequest, "\"cases[0].output\""),
+            (["cases": [["input": [1], "output": 1]], "fn_name": 3], .badRequest, "\"fn_name\""),
+            (["cases": [["input": [1], "output": 1]], "fn_name": "f", "checker": "tokens"], .badRequest, "tokens checker"),
+            (
+                ["cases": [["input": [1], "output": 1]], "fn_name": "f", "language": "cpp"], .unprocessableContent,
+                "call-style cases run in Python only"
+            ),
         ]
         try await withService { client in
             for (edit, status, words) in bad {

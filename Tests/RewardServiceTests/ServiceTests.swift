@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import RewardKit
+import Synchronization
 import Testing
 @testable import RewardService
 
@@ -28,6 +29,30 @@ struct FakeExecutor: CodeExecutor {
         RunCodeResponse(status: .success, message: "", compileResult: nil,
                         runResult: .init(status: .finished, executionTime: 0.01, returnCode: 0, stdout: r.stdin ?? "", stderr: ""),
                         verdict: "passed")
+    }
+}
+
+/// Holds each run until the test opens the gate, and says when a run has started: tests wait for conditions.
+struct GatedExecutor: CodeExecutor {
+    final class Gate: Sendable {
+        let started = Mutex(0)
+        let open = Mutex(false)
+    }
+    let gate = Gate()
+    var languages: [String] { ["python"] }
+    func run(_ r: RunCodeRequest) async -> RunCodeResponse {
+        gate.started.withLock { $0 += 1 }
+        while !gate.open.withLock({ $0 }) { try? await Task.sleep(nanoseconds: 10_000_000) }
+        return await FakeExecutor().run(r)
+    }
+
+    /// Waits (polling, at most 60 s) until `n` runs have started.
+    func waitForStarts(_ n: Int) async -> Bool {
+        for _ in 0..<6000 {
+            if gate.started.withLock({ $0 }) >= n { return true }
+            try? await Task.sleep(nanoseconds: 10_000_000)
+        }
+        return false
     }
 }
 
@@ -154,17 +179,17 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
     }
 
     @Test func slowSandboxRunsDoNotQueueScoring() async throws {
-        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = CountingExecutor() }
-        let server = try RewardServer(c)
-        try await Application(router: server.router()).test(.router) { client in
-            // Holds the one sandbox slot for 3 s.
-            let holder = #"{"code":"x","language":"python","run_timeout":3}"#
-            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: holder)) { $0.status }
-            #expect(await eventually(within: 60) { server.sandbox.running == 1 }, "the first run holds the slot")
+        let executor = GatedExecutor()
+        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = executor }
+        try await app(c).test(.router) { client in
+            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
+            #expect(await executor.waitForStarts(1), "the first run never started")
+            defer { executor.gate.open.withLock { $0 = true } }
             let second = try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
             let score = try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { $0.status }
             #expect(second == .tooManyRequests, "the one sandbox slot is busy and no queue is allowed")
             #expect(score == .ok, "scoring has its own slots")
+            executor.gate.open.withLock { $0 = true }
             #expect(try await run == .ok)
         }
     }

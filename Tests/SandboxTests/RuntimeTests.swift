@@ -29,6 +29,18 @@ import Testing
         #expect(result.verdict == .runtimeError(exitCode: 3))
     }
 
+    /// Every finished box counts once under its verdict, whoever started it (`reward serve` exports the counts).
+    /// Other tests run boxes in parallel, so the counts only grow: each must have grown by at least ours.
+    @Test func everyBoxRunIsCountedByVerdict() async throws {
+        let before = SandboxRuns.snapshot
+        _ = try await runProgram("bash", "exit 3")
+        _ = try await runProgram("bash", "exit 4")
+        _ = try await runProgram("bash", "echo ok")
+        let after = SandboxRuns.snapshot
+        #expect(after["runtime_error", default: 0] >= before["runtime_error", default: 0] + 2, "\(before) → \(after)")
+        #expect(after["ok", default: 0] >= before["ok", default: 0] + 1, "\(before) → \(after)")
+    }
+
     @Test func compileErrorStopsBeforeRunning() async throws {
         let result = try await runProgram("c", "int main( { return 0; }\n")
         #expect(result.run == nil)

@@ -36,6 +36,28 @@ def _str(s):
     return "".join(out)
 
 
+def _flat(items):
+    """The elements of a list or tuple of only strs, only ints or only floats, encoded at C speed (a large answer is
+    mostly such rows); None when another type, an escape, a big int or a non-finite float needs `enc`."""
+    if not items:
+        return None
+    types = set(map(type, items))
+    if len(types) != 1:
+        return None
+    t = types.pop()
+    if t is str:
+        joined = "".join(items)
+        if joined.isprintable() and '"' not in joined and "\\" not in joined:
+            return '"' + '", "'.join(items) + '"'
+    elif t is int:
+        if -(2**53) < min(items) and max(items) < 2**53:
+            return ", ".join(map(str, items))
+    elif t is float:
+        if all(-_INF < x < _INF for x in items):
+            return ", ".join(map(repr, items))
+    return None
+
+
 def _type_name(t):
     return "%s.%s" % (type.__dict__["__module__"].__get__(t), type.__dict__["__qualname__"].__get__(t))
 
@@ -60,9 +82,10 @@ def enc(v, depth=0):
         return repr(v) if -_INF < v < _INF else '{"__float__": "%r"}' % v
     d = depth + 1
     if t is list:
-        return "[" + ", ".join(enc(x, d) for x in v) + "]"
+        return "[" + (_flat(v) or ", ".join(enc(x, d) for x in v)) + "]"
     if t is tuple or (issubclass(t, tuple) and hasattr(t, "_fields")):
-        return '{"__tuple__": [' + ", ".join(enc(x, d) for x in tuple.__iter__(v)) + "]}"
+        items = tuple(tuple.__iter__(v))
+        return '{"__tuple__": [' + (_flat(items) or ", ".join(enc(x, d) for x in items)) + "]}"
     if t is dict or (issubclass(t, dict) and t.__module__ == "collections"):  # Counter, OrderedDict, defaultdict
         return '{"__dict__": [' + ", ".join("[%s, %s]" % (enc(k, d), enc(x, d)) for k, x in dict.items(v)) + "]}"
     if t is set or t is frozenset:

@@ -36,6 +36,14 @@ class CandidateError(Exception):
     pass
 
 
+class CallTimeLimit(CandidateError):
+    """The driver stopped a call at the case's time limit."""
+
+
+class CandidateTimedOut(CandidateGone):
+    """The candidate's box sent no answer within the case's limit and its slack."""
+
+
 class Opaque:
     """A candidate result that is not plain data: known only by its type name (from the driver's report) and by
     not being None. Any other use raises, so the test that uses it fails with this reason; none of the
@@ -171,7 +179,7 @@ def recv(deadline):
         scanned = len(_BUFFER)
         wait = None if deadline is None else deadline - time.monotonic()
         if wait is not None and wait <= 0:
-            raise CandidateGone("no answer within the case's time limit of %gs" % _STATE["case_timeout"])
+            raise CandidateTimedOut("no answer within the case's time limit of %gs" % _STATE["case_timeout"])
         ready, _, _ = select.select([_PIPE_IN], [], [], wait)
         if not ready:
             continue
@@ -221,7 +229,7 @@ class Proxy:
             return dec(reply["ok"])
         name = str(reply.get("exc", "Exception"))
         if name == "TimeLimit":
-            raise CandidateError("the call exceeded the case's time limit of %gs" % limit)
+            raise CallTimeLimit("the call exceeded the case's time limit of %gs" % limit)
         exc = getattr(builtins, name, None)
         if isinstance(exc, type) and issubclass(exc, Exception) and exc.__module__ == "builtins":
             raise exc(reply.get("msg", ""))
@@ -452,6 +460,7 @@ def run_calls(spec, results):
     tol = float(spec.get("tolerance") or 0)
     for i, case in enumerate(spec["cases"]):
         name = "case %d" % i
+        started = time.monotonic()
         try:
             _TRUSTED["on"] = True
             try:
@@ -465,9 +474,12 @@ def run_calls(spec, results):
             if not ok and tol:
                 ok = legacy_close(out, exp, tol)
             message = None if ok else "expected %s, got %s" % (shown(exp, 100), shown(out, 160))
+            outcome = None if ok else "wrong_answer"
         except BaseException as e:
             ok, message = False, brief(e)
-        results.append({"name": name, "passed": bool(ok), "message": message})
+            outcome = "time_limit" if isinstance(e, (CallTimeLimit, CandidateTimedOut)) else "runtime_error"
+        results.append({"name": name, "passed": bool(ok), "message": message, "outcome": outcome,
+                        "time": round(time.monotonic() - started, 6)})
 
 
 def grade(spec):
@@ -526,7 +538,7 @@ def grade(spec):
     if _STATE["calls"] == 0:
         return {"passed": 0, "total": total, "tests": results,
                 "failure": "the tests never called the candidate's code"}
-    return {"passed": passed, "total": total, "failure": failure, "tests": results[:200]}
+    return {"passed": passed, "total": total, "failure": failure, "tests": results if spec.get("all_results") else results[:200]}
 
 
 def recv_exact(n, fds):

@@ -12,13 +12,14 @@ extension CurvePlot {
     /// The panels of one training run's `curves.svg`, from its metric lines (`metrics.jsonl`): reward and accuracy
     /// overlaid in one panel (with a note when they are the same curve, as under an accuracy-only recipe), the
     /// reward's spread within groups, entropy, KL (with a note when β = 0 turns it off), filtered groups and
-    /// response length.
+    /// response length; with a watched reward model (`grpo train --rm`), its scores on correct and wrong rollouts
+    /// and its accuracy on each step's fresh pairs.
     public static func trainingRun(_ lines: [JSONObject], beta: Double, title: String) -> CurvePlot {
         func points(_ key: String) -> [(x: Double, y: Double)] { CurvePlot.points(lines, key) }
         let reward = points(MetricKeys.rewardMean), accuracy = points(MetricKeys.accuracy)
         let same = !reward.isEmpty && reward.count == accuracy.count
             && zip(reward, accuracy).allSatisfy { $0.y == $1.y }
-        let series: [Series] = [
+        var series: [Series] = [
             Series(
                 title: "reward/mean and accuracy",
                 curves: [(MetricKeys.rewardMean, reward), (MetricKeys.accuracy, accuracy)],
@@ -31,6 +32,17 @@ extension CurvePlot {
             Series(title: MetricKeys.groupsFiltered, points: points(MetricKeys.groupsFiltered)),
             Series(title: "response_length (tokens)", points: points(MetricKeys.responseLength)),
         ]
+        if !points("rm/score_mean").isEmpty {
+            series.append(
+                Series(
+                    title: "reward model score",
+                    curves: ["rm/score_mean", "rm/score_correct", "rm/score_wrong"].map { ($0, points($0)) },
+                    note: "on the step's rollouts; correct and wrong as the verifier labels them"))
+            series.append(
+                Series(
+                    title: "rm/fresh_accuracy", points: points("rm/fresh_accuracy"),
+                    note: "pairwise accuracy on the step's verifier-labelled pairs, before any update on them"))
+        }
         return CurvePlot(title: title, series: series)
     }
 }

@@ -57,7 +57,6 @@ struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     static let one = BigInt(1)
 
     var isZero: Bool { limbs.isEmpty }
-    var signum: Int { isZero ? 0 : (isNegative ? -1 : 1) }
     /// Number of significant bits of the magnitude (0 for zero).
     var bitWidth: Int {
         guard let top = limbs.last else { return 0 }
@@ -74,7 +73,6 @@ struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
         return m <= UInt64(Int.max) ? Int(m) : nil
     }
-    var isEven: Bool { limbs.first.map { $0 & 1 == 0 } ?? true }
 
     /// Nearest `Double` (infinite when out of range).
     var doubleValue: Double {

@@ -100,13 +100,19 @@ final class RewardModelMonitor {
         return (losses.reduce(0, +) / Double(max(losses.count, 1)), losses.count)
     }
 
-    /// Writes the updated model and its optimizer state to `checkpoint/reward_model` (only when updating online).
+    /// Writes the updated model, its optimizer state and the pairs collected since the last update
+    /// (`pending_pairs.jsonl`) to `checkpoint/reward_model` (only when updating online), so that a run resumed at
+    /// any step trains on the same pairs as an uninterrupted one.
     func save(to checkpoint: URL) throws {
         guard updateEvery != nil else { return }
         let dir = checkpoint.appendingPathComponent("reward_model")
         let schedule = try LRSchedule(peak: lr, totalSteps: 1, decay: .constant)
         try model.withTrainer(schedule: schedule, options: .init()) { trainer in try trainer.save(to: dir) }
+        let lines = buffer.map { $0.json.jsonText + "\n" }.joined()
+        try Data(lines.utf8).write(to: dir.appendingPathComponent(Self.pendingFile), options: .atomic)
     }
+
+    static let pendingFile = "pending_pairs.jsonl"
 
     /// Loads the weights and optimizer state that `save` wrote into the shared model.
     func restore(from checkpoint: URL) throws {
@@ -126,5 +132,22 @@ final class RewardModelMonitor {
             }
             try trainer.loadOptimizer(from: dir)
         }
+        let pending = dir.appendingPathComponent(Self.pendingFile)
+        guard FileManager.default.fileExists(atPath: pending.path) else {
+            // A checkpoint from before the pairs were saved: resumable, but not exactly.
+            FileHandle.standardError.write(Data(
+                "note: \(pending.path) is missing (an older checkpoint): the reward model's next update sees only the pairs collected from here on\n".utf8))
+            buffer = []
+            return
+        }
+        let records = try JSONLinesFile.read(pending.path)
+        guard !records.isEmpty else {
+            buffer = []
+            return
+        }
+        guard case .pairs(let pairs) = try RewardData.parse(records, source: pending.path).data else {
+            throw GRPOError("\(pending.path): expected preference pairs")
+        }
+        buffer = pairs
     }
 }

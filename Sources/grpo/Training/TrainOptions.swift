@@ -55,46 +55,46 @@ struct AlgorithmOptions: ParsableArguments {
     @Option(help: "Starting point of the algorithm settings: default (DAPO-style), trl, verl or dapo.")
     var preset: String = "default"
 
-    @Option(name: .customLong("epsilon-low"), help: "ε_low: ratio clipped below at 1 − ε_low (0-1).")
+    @Option(name: .customLong("epsilon-low"), help: ArgumentHelp("ε_low: ratio clipped below at 1 − ε_low (0-1). " + presetDefaults { $0.epsilonLow }))
     var epsilonLow: Double?
 
-    @Option(name: .customLong("epsilon-high"), help: "ε_high: ratio clipped above at 1 + ε_high (0-10; 0.28 = clip-higher).")
+    @Option(name: .customLong("epsilon-high"), help: ArgumentHelp("ε_high: ratio clipped above at 1 + ε_high (0-10; 0.28 = clip-higher). " + presetDefaults { $0.epsilonHigh }))
     var epsilonHigh: Double?
 
-    @Option(help: "β, coefficient of the KL penalty to the frozen starting policy (≥ 0; 0 = no reference pass).")
+    @Option(help: ArgumentHelp("β, coefficient of the KL penalty to the frozen starting policy (≥ 0; 0 = no reference pass). " + presetDefaults { $0.beta }))
     var beta: Double?
 
-    @Option(name: .customLong("kl-estimator"), help: "KL estimator: k1, k2 or k3.")
+    @Option(name: .customLong("kl-estimator"), help: ArgumentHelp("KL estimator: k1, k2 or k3. " + presetDefaults { $0.klEstimator.rawValue }))
     var klEstimator: String?
 
     @Option(name: .customLong("loss-aggregation"),
-            help: "token-mean, seq-mean-token-mean, seq-mean-token-sum or seq-mean-token-sum-norm.")
+            help: ArgumentHelp("token-mean, seq-mean-token-mean, seq-mean-token-sum or seq-mean-token-sum-norm. " + presetDefaults { $0.lossAggregation.rawValue }))
     var lossAggregation: String?
 
-    @Option(name: .customLong("scale-rewards"), help: "Advantage scaling: group, batch or none (Dr. GRPO).")
+    @Option(name: .customLong("scale-rewards"), help: ArgumentHelp("Advantage scaling: group, batch or none (Dr. GRPO). " + presetDefaults { $0.scaleRewards.rawValue }))
     var scaleRewards: String?
 
-    @Option(name: .customLong("entropy-coef"), help: "Entropy bonus coefficient (≥ 0).")
+    @Option(name: .customLong("entropy-coef"), help: ArgumentHelp("Entropy bonus coefficient (≥ 0). " + presetDefaults { $0.entropyCoef }))
     var entropyCoef: Double?
 
-    @Option(help: "μ: policy updates per generated batch (1-16).")
+    @Option(help: ArgumentHelp("μ: policy updates per generated batch (1-16). " + presetDefaults { Double($0.iterations) }))
     var iterations: Int?
 
-    @Option(name: .customLong("dynamic-sampling"), help: "DAPO dynamic sampling: on or off.")
+    @Option(name: .customLong("dynamic-sampling"), help: ArgumentHelp("DAPO dynamic sampling: on or off. " + presetDefaults { $0.dynamicSampling ? "on" : "off" }))
     var dynamicSampling: String?
 
     @Option(name: .customLong("max-generation-batches"),
-            help: "Generation batches per step under dynamic sampling (0 = unlimited, else 1-1000).")
+            help: ArgumentHelp("Generation batches per step under dynamic sampling (0 = unlimited, else 1-1000). " + presetDefaults { Double($0.maxGenerationBatches) }))
     var maxGenerationBatches: Int?
 
-    @Option(name: .customLong("on-exhaustion"), help: "When dynamic sampling runs out of batches: error or partial.")
+    @Option(name: .customLong("on-exhaustion"), help: ArgumentHelp("When dynamic sampling runs out of batches: error or partial. " + presetDefaults { $0.onExhaustion.rawValue }))
     var onExhaustion: String?
 
     @Flag(name: .customLong("mask-truncated"), help: "Leave completions cut at --max-tokens out of the loss.")
     var maskTruncated = false
 
     @Option(name: .customLong("advantage-estimator"),
-            help: "verl adv_estimator: grpo, rloo, reinforce_plus_plus or reinforce_plus_plus_baseline.")
+            help: ArgumentHelp("verl adv_estimator: grpo, rloo, reinforce_plus_plus or reinforce_plus_plus_baseline. " + presetDefaults { $0.advantageEstimator.rawValue }))
     var advantageEstimator: String?
 
     @Option(name: .customLong("policy-loss"), help: "verl policy_loss.loss_mode: vanilla, gspo, cispo, kl_cov or clip_cov.")
@@ -104,10 +104,10 @@ struct AlgorithmOptions: ParsableArguments {
             help: "TRL loss_type (aggregation and objective): grpo, bnpo, dr_grpo, dapo, cispo, sapo, luspo or vespo.")
     var lossType: String?
 
-    @Option(name: .customLong("kl-in-reward"), help: "Coefficient of the KL penalty in the reward (verl; ≥ 0).")
+    @Option(name: .customLong("kl-in-reward"), help: ArgumentHelp("Coefficient of the KL penalty in the reward (verl; ≥ 0). " + presetDefaults { $0.klInReward }))
     var klInReward: Double?
 
-    @Option(help: "γ, discount of REINFORCE++ (0-1).")
+    @Option(help: ArgumentHelp("γ, discount of REINFORCE++ (0-1). " + presetDefaults { $0.gamma }))
     var gamma: Double?
 
     /// The validated config, with the sampling temperature of the run.
