@@ -5,14 +5,14 @@ import Testing
 /// `reward check` writes each result's grader identity; `--against` re-scores stored results and lists exactly the
 /// lines where the stored and the current grader differ.
 @Suite struct CheckAgainstTests {
-    @Test func storedResultsAreReScoredAndDifferencesListed() throws {
+    @Test func storedResultsAreReScoredAndDifferencesListed() async throws {
         let input = [
             #"{"id":"a","completion":"The answer is $\\boxed{4}$","answer":"4"}"#,
             #"{"id":"b","completion":"The answer is $\\boxed{5}$","answer":"4"}"#,
             #"{"id":"c","completion":"The answer is $\\boxed{7}$","answer":"7"}"#,
             #"{"id":"d","completion":"no answer here","answer":"2"}"#,
         ].joined(separator: "\n") + "\n"
-        let first = try Binary("reward").run(["check", "--recipe", "math", "--quiet"], stdin: input)
+        let first = try await Binary("reward").run(["check", "--recipe", "math", "--quiet"], stdin: input)
         #expect(first.status == 0, "\(first.stderr)")
         var stored = try first.lines.map { try #require(try JSONParser.parse($0).objectValue) }
         try #require(stored.count == 4)
@@ -24,7 +24,7 @@ import Testing
         let same = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-same-\(UUID()).jsonl")
         try (first.stdout).write(to: same, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: same) }
-        let agree = try Binary("reward").run(["check", "--against", same.path])
+        let agree = try await Binary("reward").run(["check", "--against", same.path])
         #expect(agree.status == 0 && agree.stdout.isEmpty, "\(agree.stdout)\(agree.stderr)")
         #expect(agree.stderr.contains("4 results re-scored, 4 agree, 0 differ"), "\(agree.stderr)")
 
@@ -36,7 +36,7 @@ import Testing
         try stored.map { JSON.object($0).jsonText }.joined(separator: "\n").appending("\n")
             .write(to: old, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: old) }
-        let differ = try Binary("reward").run(["check", "--against", old.path])
+        let differ = try await Binary("reward").run(["check", "--against", old.path])
         #expect(differ.status == 1)
         let lines = try differ.lines.map { try #require(try JSONParser.parse($0).objectValue) }
         try #require(lines.map { $0["id"] } == ["b", "c"], "\(differ.stdout)")
