@@ -27,4 +27,29 @@ import Testing
         #expect(out.lines.contains { $0.hasPrefix("CPU per request: server ") }, "\(out.stdout)")
         #expect(out.lines.contains("server exit on SIGTERM: status 0"), "\(out.stdout)")
     }
+
+    /// `--verl`: verl's client behaviour against a real server and real boxes. Each program kind comes back with
+    /// the verdict verl would give it: correct and slow programs scored correct, wrong and spinning ones not (the
+    /// spinning ones hit their 10 s limit, so this takes that long at least).
+    @Test func theVerlPatternScoresEveryProgramAsVerlWould() async throws {
+        let out = try await Binary("reward").run(
+            [
+                "bench", "serve", "--verl", "--requests", "20", "--concurrency", "8", "--sandbox-slots", "8",
+                "--timeout", "30",
+            ], timeout: 300)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(out.stdout.contains("20 /run_code requests in"), "\(out.stdout)")
+        // Rows: | program | requests | scored correct | p50 s | max s | statuses |
+        func cells(_ kind: String) -> [String] {
+            let row = out.lines.first { $0.hasPrefix("| \(kind) |") } ?? ""
+            return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+        }
+        let rows = ["correct", "wrong", "slow", "timeout"].map(cells)
+        try #require(rows.allSatisfy { $0.count == 6 }, "every program kind is in the mix of 20:\n\(out.stdout)")
+        #expect(rows.map { Int($0[1]) ?? 0 }.reduce(0, +) == 20, "\(out.stdout)")
+        #expect(rows[0][2] == rows[0][1] && rows[2][2] == rows[2][1], "correct programs scored correct:\n\(out.stdout)")
+        #expect(rows[1][2] == "0" && rows[3][2] == "0", "wrong and spinning programs scored wrong:\n\(out.stdout)")
+        #expect(rows.allSatisfy { $0[5] == "200: \($0[1])" }, "every request answered 200:\n\(out.stdout)")
+        #expect(out.lines.contains("wrong or timing-out samples scored correct: 0"), "\(out.stdout)")
+    }
 }
