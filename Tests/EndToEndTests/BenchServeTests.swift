@@ -4,6 +4,12 @@ import Testing
 /// `reward bench serve` end to end: its keep-alive socket clients get one checked answer per request from the real
 /// server (times are not asserted, only counts and statuses).
 @Suite struct BenchServeTests {
+    /// The cells of the table row that starts with `kind` (empty when there is none).
+    static func cells(_ out: Binary.Output, _ kind: String) -> [String] {
+        let row = out.lines.first { $0.hasPrefix("| \(kind) |") } ?? ""
+        return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+
     @Test func everyRequestGetsOneCheckedAnswer() async throws {
         let out = try await Binary("reward").run([
             "bench", "serve", "--requests", "60", "--mix", "80,0,20", "--batch", "8", "--workers", "2",
@@ -12,11 +18,7 @@ import Testing
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("60 requests in"), "\(out.stdout)")
         // Rows: | kind | requests | req/s | p50 | p99 | max | statuses | wrong or lost |
-        func cells(_ kind: String) -> [String] {
-            let row = out.lines.first { $0.hasPrefix("| \(kind) |") } ?? ""
-            return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        let math = cells("math"), bad = cells("bad")
+        let math = Self.cells(out, "math"), bad = Self.cells(out, "bad")
         try #require(math.count == 8 && bad.count == 8, "\(out.stdout)")
         // The mix sends math batches (every one 200 with its results checked) and malformed bodies (every one 400).
         #expect(Int(math[1])! + Int(bad[1])! == 60 && Int(bad[1])! >= 6, "\(out.stdout)")
@@ -40,11 +42,7 @@ import Testing
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("20 /run_code requests in"), "\(out.stdout)")
         // Rows: | program | requests | scored correct | p50 s | max s | statuses |
-        func cells(_ kind: String) -> [String] {
-            let row = out.lines.first { $0.hasPrefix("| \(kind) |") } ?? ""
-            return row.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }
-        }
-        let rows = ["correct", "wrong", "slow", "timeout"].map(cells)
+        let rows = ["correct", "wrong", "slow", "timeout"].map { Self.cells(out, $0) }
         try #require(rows.allSatisfy { $0.count == 6 }, "every program kind is in the mix of 20:\n\(out.stdout)")
         #expect(rows.map { Int($0[1]) ?? 0 }.reduce(0, +) == 20, "\(out.stdout)")
         #expect(rows[0][2] == rows[0][1] && rows[2][2] == rows[2][1], "correct programs scored correct:\n\(out.stdout)")
