@@ -8,9 +8,9 @@ cd "$(dirname "$0")/.."
 # engine's numpy reference test), libpython3-dev (the Python zygote embeds the same interpreter), nodejs, gcc, g++
 # (sandbox profiles for javascript, c, cpp), gzip (datasets); the packages a boxed Python may import
 # (Sandboxes/python/site: requests, sympy, pytest, which the pytest profile runs); the runtimes of the java, go, rust
-# and typescript profiles.
+# and typescript profiles; haproxy + curl (deploy/: the tested balancer set-up).
 packages=(libseccomp-dev libopenblas-dev pkg-config python3 libpython3-dev python3-numpy nodejs gcc g++ gzip
-    python3-requests python3-sympy python3-pytest openjdk-17-jdk-headless golang-go rustc node-typescript)
+    python3-requests python3-sympy python3-pytest openjdk-17-jdk-headless golang-go rustc node-typescript haproxy curl)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -4,7 +4,8 @@ import RewardKit
 extension RewardServer {
     /// `POST /v1/score`: `{"samples": [sample…], "recipe": name | {recipe}}`, or a bare array of samples.
     /// Answers `{"recipe": name, "results": [result…]}`, one result per sample in order, each exactly as a
-    /// `reward check` output line; a bad sample gets its own `error` and the rest are scored.
+    /// `reward check` output line (with its `grader` identity); a bad sample gets its own `error` and the rest are
+    /// scored.
     func score(_ json: JSON) async throws(ServiceError) -> Response {
         let samples: [JSON]
         var recipeField: JSON?
@@ -24,6 +25,7 @@ extension RewardServer {
             throw .badRequest("expected an object with \"samples\" or a list of samples, got \(json.kindDescription)")
         }
         let scorer = try scorer(for: recipeField)
+        let graded = recipe(for: recipeField)
         let inputs: [RecordScorer.Input] = samples.map { s in
             if let o = s.objectValue { return .object(o) }
             return .invalid("expected a sample object, got \(s.kindDescription)")
@@ -31,8 +33,22 @@ extension RewardServer {
         let results = await scorer.score(inputs)
         metrics.recordSamples(results.count)
         return JSONResponse.make(.object(JSONObject([
-            ("recipe", .string(scorer.defaultRecipeName)), ("results", .array(results.map { .object($0.json) })),
+            ("recipe", .string(scorer.defaultRecipeName)),
+            ("results", .array(results.map { r in
+                var o = r.json
+                if let graded { o["grader"] = GraderIdentity.of(r, book: configuration.book, fallback: graded).json }
+                return .object(o)
+            })),
         ])))
+    }
+
+    /// The recipe a request's `recipe` field names or holds (for the results' `grader` identity).
+    func recipe(for field: JSON?) -> Recipe? {
+        switch field {
+        case nil, .null?: return configuration.book.recipes[configuration.defaultRecipe]
+        case .string(let name)?: return configuration.book.recipes[name]
+        case let inline?: return try? Recipe(json: inline)
+        }
     }
 
     /// The scorer for a request's `recipe` field: absent → the default, a name → that recipe, an object → inline.
@@ -52,44 +68,6 @@ extension RewardServer {
         case let other?:
             throw .badRequest("field \"recipe\" must be a recipe name or a recipe object, got \(other.jsonText.prefix(80))")
         }
-    }
-
-    /// `POST /get_reward` (OpenRLHF `--remote_rm_url`): `{"query": [text…], "prompts": [text…], "labels": [ref…]}`.
-    /// `query[i]` is prompt + response; the prompt is stripped when `query[i]` starts with `prompts[i]`.
-    /// Answers `{"rewards": […], "scores": […], "extra_logs": {component: […]}, "errors": [null | text…]}`.
-    /// OpenRLHF needs a number per sample, so an unscorable sample gets reward 0 and its reason in `errors`.
-    func openRLHF(_ json: JSON) async throws(ServiceError) -> Response {
-        guard let o = json.objectValue else { throw .badRequest("expected an object with \"query\", got \(json.kindDescription)") }
-        guard let queries = o["query"]?.arrayValue else {
-            throw .badRequest("field \"query\" must be a list of strings, got \(o["query"]?.jsonText.prefix(80) ?? "nothing")")
-        }
-        let prompts = o["prompts"]?.arrayValue
-        let labels = o["labels"]?.arrayValue
-        if let prompts, prompts.count != queries.count {
-            throw .badRequest("\"prompts\" has \(prompts.count) entries but \"query\" has \(queries.count)")
-        }
-        if let labels, labels.count != queries.count {
-            throw .badRequest("\"labels\" has \(labels.count) entries but \"query\" has \(queries.count)")
-        }
-        let inputs: [RecordScorer.Input] = queries.indices.map { i in
-            guard let query = queries[i].stringValue else { return .invalid("query[\(i)] must be a string") }
-            let prompt = prompts?[i].stringValue ?? ""
-            let response = !prompt.isEmpty && query.hasPrefix(prompt) ? String(query.dropFirst(prompt.count)) : query
-            var sample = JSONObject([("prompt", .string(prompt)), ("completion", .string(response))])
-            if let label = labels?[i], !label.isNull { sample["answer"] = label }
-            return .object(sample)
-        }
-        let results = await scorers[configuration.openRLHFRecipe]!.score(inputs)
-        metrics.recordSamples(results.count)
-        let rewards = results.map { JSON.double($0.score.isError ? 0 : $0.score.value) }
-        var logs = JSONObject()
-        for key in Set(results.flatMap { $0.score.components.keys }).sorted() {
-            logs[key] = .array(results.map { r in r.score.components[key].map(JSON.double) ?? .null })
-        }
-        return JSONResponse.make(.object(JSONObject([
-            ("rewards", .array(rewards)), ("scores", .array(rewards)), ("extra_logs", .object(logs)),
-            ("errors", .array(results.map { $0.score.error.map(JSON.string) ?? .null })),
-        ])))
     }
 
     /// `POST /run_code` (SandboxFusion): runs the program and reports exit codes as SandboxFusion does.

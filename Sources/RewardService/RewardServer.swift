@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import RewardKit
 
 /// The reward service: routes, admission control, deadlines and metrics over one `ServiceConfiguration`.
@@ -7,8 +8,10 @@ import RewardKit
 /// Routes: `POST /v1/score` (native), `POST /v1/run_tests` (one program, many tests), `POST /run_code` +
 /// `GET /v1/ping` (SandboxFusion), `POST /get_reward`
 /// (OpenRLHF), `GET /v1/recipes`, `GET /healthz`, `GET /metrics`. Every accepted request gets exactly one answer:
-/// a result, or a JSON `{"error": …}` with 400 (malformed), 401 (token), 413 (body too large), 422 (unknown
-/// language), 429 (queue full; Retry-After), 503 (deadline passed or no sandbox).
+/// a result, or a JSON `{"error": …}` with 400 (malformed, or nested deeper than the depth limit), 401 (token),
+/// 413 (body or member count over its limit), 422 (unknown language), 429 (queue full, or the request cannot start
+/// before its deadline; Retry-After), 503 (deadline passed or no sandbox). A request whose client closes the
+/// connection is cancelled: dropped from the line, or its work cancelled (a running box killed), its slot freed.
 public struct RewardServer: Sendable {
     public let configuration: ServiceConfiguration
     public let metrics = ServiceMetrics()
@@ -17,6 +20,10 @@ public struct RewardServer: Sendable {
     /// Slots for sandboxed runs (`/run_code`), kept apart so that slow programs never queue math batches.
     let sandbox: Admission
     let scorers: [String: RecordScorer]
+    /// Every component key the OpenRLHF recipe has reported (see `openRLHF`).
+    let openRLHFKeys = ComponentKeys()
+    /// Whether each open connection's client is still there (see `httpServer`).
+    let clients = ClientWatches()
 
     public init(_ configuration: ServiceConfiguration) throws {
         self.configuration = configuration
@@ -32,7 +39,7 @@ public struct RewardServer: Sendable {
         }
         self.scorers = scorers
         let (scoring, sandbox) = (self.scoring, self.sandbox)
-        metrics.queueDepth = { await scoring.queued + sandbox.queued }
+        metrics.queueDepth = { scoring.queued + sandbox.queued }
     }
 
     private static func buildError(_ name: String, _ book: RecipeBook) -> String {
@@ -43,8 +50,8 @@ public struct RewardServer: Sendable {
     }
 
     /// The router with every route and middleware.
-    public func router() -> Router<BasicRequestContext> {
-        let router = Router()
+    public func router() -> Router<ServiceContext> {
+        let router = Router(context: ServiceContext.self)
         router.add(middleware: MetricsMiddleware(metrics: metrics))
         if let token = configuration.token { router.add(middleware: BearerAuth(token: token)) }
         router.get("healthz") { _, _ in "ok\n" }
@@ -54,54 +61,36 @@ public struct RewardServer: Sendable {
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
                      body: .init(byteBuffer: ByteBuffer(string: await metrics.render())))
         }
-        router.post("v1/score") { request, _ in await guarded(request, in: scoring, score) }
-        router.post("get_reward") { request, _ in await guarded(request, in: scoring, openRLHF) }
-        router.post("run_code") { request, _ in await guarded(request, in: sandbox, runCode) }
-        router.post("v1/run_tests") { request, _ in await guarded(request, in: sandbox, runTests) }
+        router.post("v1/score") { r, c in await guarded(r, c, in: scoring, timeoutField: true, score) }
+        router.post("get_reward") { r, c in await guarded(r, c, in: scoring, openRLHF) }
+        router.post("run_code") { r, c in await guarded(r, c, in: sandbox, runCode) }
+        router.post("v1/run_tests") { r, c in await guarded(r, c, in: sandbox, runTests) }
         return router
+    }
+
+    /// HTTP/1.1 with a `ClientCloseHandler` on every connection, so that a request whose client closes is cancelled
+    /// by the connection's event loop at once (without it, Hummingbird's own, slower detection is what remains).
+    public var httpServer: HTTPServerBuilder {
+        let clients = self.clients
+        return .http1(configuration: .init(additionalChannelHandlers: [ClientCloseHandler(watches: clients)]))
     }
 
     /// The application, bound as configured; `runService()` serves until SIGTERM/SIGINT, then finishes the
     /// requests in flight before exiting. `onRunning` gets the bound port (useful with port 0).
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: router(),
+            router: router(), server: httpServer,
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) })
     }
 
     // MARK: - Request handling
 
-    /// Reads and parses the body, takes a slot of `admission` (or answers 429), and runs `work` under the deadline.
-    func guarded(_ request: Request, in admission: Admission,
+    /// Admits, reads, parses and runs one request: see `RewardServer+Guard.swift`.
+    func guarded(_ request: Request, _ context: ServiceContext, in admission: Admission, timeoutField: Bool = false,
                  _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response) async -> Response {
-        let json: JSON
-        do {
-            let body = try await request.body.collect(upTo: configuration.maxBodyBytes)
-            json = try body.withUnsafeReadableBytes { raw throws(JSONParseError) in
-                try JSONParser.parse(bytes: raw.assumingMemoryBound(to: UInt8.self))
-            }
-        } catch let e as JSONParseError {
-            return ServiceError.badJSON(e).response
-        } catch let e as any HTTPResponseError where e.status == .contentTooLarge {
-            return ServiceError(.contentTooLarge, "request body is larger than \(configuration.maxBodyBytes) bytes").response
-        } catch {
-            return ServiceError(.badRequest, "cannot read the request body: \(error)").response
-        }
-        guard await admission.enter() else {
-            metrics.recordRejection()
-            var e = ServiceError(.tooManyRequests, "busy: \(admission.concurrency) requests running and \(admission.queueLimit) waiting")
-            e.headers[.retryAfter] = "1"
-            return e.response
-        }
-        let timeout = configuration.requestTimeout
-        return await withDeadline(
-            seconds: timeout,
-            onTimeout: { ServiceError(.serviceUnavailable, "deadline of \(timeout) s passed before the answer was ready").response },
-            finished: { await admission.leave() },
-            {
-                do throws(ServiceError) { return try await work(json) } catch { return error.response }
-            })
+        await Guard(server: self, admission: admission, timeoutField: timeoutField, work: work)
+            .respond(to: request, watch: clients.watch(for: context.connection))
     }
 
     func recipesResponse() -> Response {

@@ -13,6 +13,7 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var latencySums: [String: Double] = [:]
     private var sandboxRuns: [String: Int] = [:]
     private var rejections = 0
+    private var cancellations = 0
     private var samplesScored = 0
     private var inFlight = 0
     /// Reads the current queue depth when `/metrics` is rendered.
@@ -46,6 +47,13 @@ public final class ServiceMetrics: @unchecked Sendable {
     func recordRejection() {
         lock.lock()
         rejections += 1
+        lock.unlock()
+    }
+
+    /// A request whose client closed its connection before the answer.
+    func recordCancelled() {
+        lock.lock()
+        cancellations += 1
         lock.unlock()
     }
 
@@ -85,8 +93,10 @@ public final class ServiceMetrics: @unchecked Sendable {
         s += "# HELP arbiter_samples_scored_total Samples scored by /v1/score and /get_reward.\n# TYPE arbiter_samples_scored_total counter\n"
         s += "arbiter_samples_scored_total \(samplesScored)\n"
         s += "# HELP arbiter_queue_depth Requests waiting for a slot.\n# TYPE arbiter_queue_depth gauge\narbiter_queue_depth \(depth)\n"
-        s += "# HELP arbiter_rejections_total Requests refused with 429 because the queue was full.\n# TYPE arbiter_rejections_total counter\n"
+        s += "# HELP arbiter_rejections_total Requests refused with 429 (queue full, or no start before the deadline).\n# TYPE arbiter_rejections_total counter\n"
         s += "arbiter_rejections_total \(rejections)\n"
+        s += "# HELP arbiter_cancellations_total Requests whose client closed the connection before the answer.\n"
+        s += "# TYPE arbiter_cancellations_total counter\narbiter_cancellations_total \(cancellations)\n"
         s += "# HELP arbiter_requests_in_flight Requests received and not yet answered (this scrape included).\n"
         s += "# TYPE arbiter_requests_in_flight gauge\narbiter_requests_in_flight \(inFlight)\n"
         return s

@@ -22,15 +22,26 @@ public struct Sandbox: Sendable {
     public init(options: Options = Options()) { self.options = options }
 
     /// Runs one execution: start the box, write the files, run, collect files, destroy.
+    /// Cancelling the calling task kills the box (its whole tree) and the run throws or returns at once.
     public func run(_ execution: Execution) async throws -> RunResult {
         let options = self.options
-        return try await Sandbox.onThread {
-            try Sandbox.runBlocking(execution, options: options)
+        let hook = CancellationHook()
+        return try await withTaskCancellationHandler {
+            try await Sandbox.onThread {
+                try Sandbox.runBlocking(execution, options: options, hook: hook)
+            }
+        } onCancel: {
+            hook.cancel()
         }
     }
 
     /// Blocking form of `run`, for callers already on their own thread.
     public static func runBlocking(_ execution: Execution, options: Options) throws -> RunResult {
+        try runBlocking(execution, options: options, hook: nil)
+    }
+
+    static func runBlocking(_ execution: Execution, options: Options, hook: CancellationHook?) throws -> RunResult {
+        if hook?.isCancelled == true { throw CancellationError() }  // cancelled while waiting for its thread
         var stdinBytes: [UInt8]? = nil
         var stdinFD: Int32 = -2
         switch execution.stdin {
@@ -41,7 +52,7 @@ public struct Sandbox: Sendable {
         if stdinFD != -1 && stdinFD != -2 || options.prestartedBoxes == 0 {
             // fall through to a box of its own below
         } else {
-            return try finish(try BoxPool.shared.take(execution, options: options), stdin: stdinBytes ?? [])
+            return try finish(try BoxPool.shared.take(execution, options: options), stdin: stdinBytes ?? [], hook: hook)
         }
         let box: Box
         do {
@@ -51,17 +62,24 @@ public struct Sandbox: Sendable {
             throw error
         }
         if case .ownedDescriptor(let fd) = execution.stdin { _ = csb_close(fd) }
-        return try finish(box, stdin: stdinBytes)
+        return try finish(box, stdin: stdinBytes, hook: hook)
     }
 
     /// Writes the files, runs and destroys one started box.
     /// The box is destroyed on a background thread once the result is known (namespace teardown takes a while).
-    static func finish(_ box: Box, stdin: [UInt8]?) throws -> RunResult {
-        defer { Sandbox.reaper.async { box.destroy() } }
+    static func finish(_ box: Box, stdin: [UInt8]?, hook: CancellationHook? = nil) throws -> RunResult {
+        defer {
+            hook?.detach()
+            Sandbox.reaper.async { box.destroy() }
+        }
+        try hook?.attach(box)
         for (path, bytes) in box.execution.files.sorted(by: { $0.key < $1.key }) {
             try box.write(path, bytes, executable: box.execution.executables.contains(path))
         }
-        return try box.run(stdin: stdin)
+        let result = try box.run(stdin: stdin)
+        // A killed run is no outcome of the program: it is reported as cancelled, never as a signal.
+        if hook?.isCancelled == true { throw CancellationError() }
+        return result
     }
 
     /// Where finished boxes are destroyed (killed, reaped, cgroup released).

@@ -8,7 +8,7 @@ import Sandbox
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Benchmarks (tables of medians and ratios measured within one run).",
-        subcommands: [BenchSandbox.self, BenchMath.self, BenchServe.self])
+        subcommands: [BenchSandbox.self, BenchMath.self, BenchServe.self, BenchJSON.self])
 }
 
 /// `reward bench sandbox`: sandbox overhead over a bare interpreter start, executions/s, HumanEval graded.

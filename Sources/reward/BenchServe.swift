@@ -39,11 +39,30 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "The `reward` binary to start as the server (default: this one), to compare builds.")
     var server: String?
 
+    @Option(help: "The started server's --sandbox-slots (default: its own, sized from the machine).")
+    var sandboxSlots: Int?
+
+    @Option(help: "The started server's --timeout in seconds (default: its own).")
+    var timeout: Double?
+
+    @Option(help: ArgumentHelp("Drive a service already listening on 127.0.0.1:PORT (such as deploy/replicas.sh's balancer) "
+            + "instead of starting one."))
+    var port: Int?
+
+    @Option(help: "Kill this process (SIGKILL) once half the requests are sent: a replica behind the balancer.")
+    var killPid: Int32?
+
+    @Flag(help: ArgumentHelp("verl's pattern instead of the mix: /run_code test cases (correct, wrong, slow, timing out) from "
+          + "--concurrency (default 128) clients with verl's 30 s timeout and no retries but on 504."))
+    var verl = false
+
     func validate() throws {
         guard requests >= 0, seconds > 0, seconds <= 3600 else {
             throw ValidationError("need --requests ≥ 0 and --seconds in (0, 3600], got \(requests), \(seconds)")
         }
         guard (1...1024).contains(concurrency ?? 4 * workers) else { throw ValidationError("--concurrency must be 1...1024") }
+        guard killPid == nil || requests > 0 else { throw ValidationError("--kill-pid needs --requests > 0") }
+        guard !verl || requests > 0 else { throw ValidationError("--verl needs --requests > 0") }
         guard (1...10_000).contains(batch) else { throw ValidationError("--batch must be 1...10000, got \(batch)") }
         guard weights.count == 3, weights.reduce(0, +) == 100 else {
             throw ValidationError("--mix must be three percentages adding to 100, got \(mix)")
@@ -53,18 +72,29 @@ struct BenchServe: AsyncParsableCommand {
     var weights: [Int] { mix.split(separator: ",").compactMap { Int($0) } }
 
     func run() async throws {
-        let bodies = try mathBodies()
-        let server = try ServerProcess.start(binary: self.server, workers: workers)
-        defer { server.stop() }
+        var serverArguments: [String] = []
+        if let sandboxSlots { serverArguments += ["--sandbox-slots", "\(sandboxSlots)"] }
+        if let timeout { serverArguments += ["--timeout", "\(timeout)"] }
+        let server = try port == nil ? ServerProcess.start(binary: self.server, workers: workers, extra: serverArguments)
+            : nil
+        defer { server?.stop() }
+        let port = self.port ?? server!.port
+        if verl {
+            let load = VerlLoad(port: port, requests: requests, concurrency: concurrency ?? 128)
+            let (outcomes, elapsed) = await load.run()
+            VerlLoad.report(outcomes, seconds: elapsed, concurrency: load.concurrency)
+            if let server { print("server exit on SIGTERM: status \(server.stop())") }
+            return
+        }
+        let bodies = weights[0] > 0 ? try mathBodies() : []
         let clients = concurrency ?? 4 * workers
-        let memory = MemorySampler(pid: server.pid)
-        let sampling = Task { await memory.run() }
+        let memory = MemorySampler(pid: server?.pid ?? getpid())
+        let sampling = Task { if server != nil { await memory.run() } }
         let plan = LoadPlan(total: requests == 0 ? Int.max : requests, deadline: Date().addingTimeInterval(seconds),
-                            weights: weights)
+                            weights: weights, killing: killPid)
         let started = Date()
-        let serverCPU0 = ProcessCPU.seconds(pid: server.pid) ?? 0
+        let serverCPU0 = server.flatMap { ProcessCPU.seconds(pid: $0.pid) } ?? 0
         let clientCPU0 = ProcessCPU.selfSeconds()
-        let port = server.port
         let outcomes = await ClientThreads.run(count: clients) {
             let client = LoopbackHTTPClient(port: port)
             var mine: [Outcome] = []
@@ -74,11 +104,13 @@ struct BenchServe: AsyncParsableCommand {
             return mine
         }
         let elapsed = Date().timeIntervalSince(started)
-        let cpu = (server: (ProcessCPU.seconds(pid: server.pid) ?? 0) - serverCPU0,
+        let cpu = (server: (server.flatMap { ProcessCPU.seconds(pid: $0.pid) } ?? 0) - serverCPU0,
                    client: ProcessCPU.selfSeconds() - clientCPU0)
         sampling.cancel()
-        let exit = server.stop()
+        let exit = server?.stop()
         report(outcomes, elapsed: elapsed, clients: clients, memory: await memory.samples, exitStatus: exit)
+        if let killPid { print("killed process \(killPid) (SIGKILL) after \(requests / 2) requests were sent") }
+        guard server != nil else { return }
         print("CPU per request: server \(ms(cpu.server / Double(max(1, outcomes.count)))) ms, "
               + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms "
               + "(user + system; both share the cores)")
@@ -152,7 +184,7 @@ struct BenchServe: AsyncParsableCommand {
         return Outcome(kind: kind, status: status, seconds: seconds, correct: correct && !extra)
     }
 
-    func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32) {
+    func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32?) {
         print("reward bench serve: \(outcomes.count) requests in \(String(format: "%.1f", elapsed)) s, \(clients) clients, "
               + "server --workers \(workers), math batches of \(batch)")
         print("| kind | requests | req/s | p50 ms | p99 ms | max ms | statuses | wrong or lost |")
@@ -176,7 +208,7 @@ struct BenchServe: AsyncParsableCommand {
             let marks = (0...10).map { memory[min(memory.count - 1, $0 * (memory.count - 1) / 10)] / 1024 }
             print("server RSS MiB at 0%, 10%, … 100% of the run: \(marks.map(String.init).joined(separator: " "))")
         }
-        print("server exit on SIGTERM: status \(exitStatus)")
+        if let exitStatus { print("server exit on SIGTERM: status \(exitStatus)") }
     }
 
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }

@@ -45,11 +45,14 @@ final class LoadPlan: Sendable {
     let total: Int
     let deadline: Date
     let schedule: [BenchServe.Kind]
+    /// A process killed (SIGKILL) once half of `total` are handed out.
+    let killing: Int32?
     private let sent = Locked(0)
 
-    init(total: Int, deadline: Date, weights: [Int]) {
+    init(total: Int, deadline: Date, weights: [Int], killing: Int32? = nil) {
         self.total = total
         self.deadline = deadline
+        self.killing = killing
         // A fixed interleaving of 100 slots in the given proportions.
         var s: [BenchServe.Kind] = []
         for (kind, w) in zip(BenchServe.Kind.allCases, weights) { s += Array(repeating: kind, count: w) }
@@ -60,6 +63,7 @@ final class LoadPlan: Sendable {
         sent.update { sent in
             guard sent < total, Date() < deadline else { return nil }
             defer { sent += 1 }
+            if let killing, sent == total / 2 { kill(killing, SIGKILL) }
             return (sent, schedule[sent % schedule.count])
         }
     }
@@ -119,12 +123,12 @@ final class ServerProcess: @unchecked Sendable {
         self.port = port
     }
 
-    static func start(binary: String?, workers: Int) throws -> ServerProcess {
+    static func start(binary: String?, workers: Int, extra: [String] = []) throws -> ServerProcess {
         let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid()).port").path
         try? FileManager.default.removeItem(atPath: portFile)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
-        p.arguments = ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"]
+        p.arguments = ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"] + extra
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()

@@ -28,6 +28,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Lines scored together; a batch is extended so that consecutive lines with one prompt stay together.")
     var batchSize: Int = 256
 
+    @Option(help: ArgumentHelp("Stored results (earlier output of reward check or /v1/score) to re-score with this grader: prints "
+            + "one JSON line per result where the two graders differ, and exits 1 when any differs."))
+    var against: String?
+
     @Flag(help: "Do not print the summary to stderr.")
     var quiet = false
 
@@ -44,8 +48,19 @@ struct Check: AsyncParsableCommand {
         do { scorer = try RecordScorer(book: book, defaultRecipe: chosen) } catch {
             throw ValidationError("recipe \(chosen.name): \(error)")
         }
+        let grader: @Sendable (ScoredRecord) -> GraderIdentity = { GraderIdentity.of($0, book: book, fallback: chosen) }
+        if let against {
+            let tally = try await CheckAgainst(scorer: scorer, grader: grader).run(against)
+            if !quiet {
+                let now = GraderIdentity(recipe: chosen)
+                FileHandle.standardError.write(Data(CheckAgainst.summary(tally, path: against, now: now).utf8))
+            }
+            if tally.disagree > 0 { throw ExitCode(1) }
+            return
+        }
         let source = try InputFile.open(input)
-        let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet).run(source.handle)
+        let summary = try await CheckPipeline(scorer: scorer, batchSize: batchSize, quiet: quiet, grader: grader)
+            .run(source.handle)
         do { try source.finished() } catch {
             FileHandle.standardError.write(Data("reward check: \(error)\n".utf8))
             throw ExitCode(1)

@@ -8,6 +8,8 @@ struct CheckPipeline {
     let scorer: RecordScorer
     let batchSize: Int
     let quiet: Bool
+    /// The grader identity written into each result (`grader`).
+    var grader: (@Sendable (ScoredRecord) -> GraderIdentity)?
 
     func run(_ handle: FileHandle) async throws -> CheckSummary {
         var reader = LineReader(handle: handle)
@@ -58,7 +60,9 @@ struct CheckPipeline {
     private func emit(_ records: [ScoredRecord], into summary: inout CheckSummary, progress: Progress) {
         var out: [UInt8] = []
         for r in records {
-            JSONWriter.write(.object(r.json), to: &out)
+            var o = r.json
+            if let grader { o["grader"] = grader(r).json }
+            JSONWriter.write(.object(o), to: &out)
             out.append(UInt8(ascii: "\n"))
             summary.add(r.score)
         }

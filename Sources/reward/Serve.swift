@@ -19,20 +19,29 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once the server is listening.")
     var portFile: String?
 
-    @Option(name: [.customLong("workers"), .customLong("concurrency")], help: "Requests processed at once.")
-    var workers = 4
+    @Option(name: [.customLong("workers"), .customLong("concurrency")],
+            help: "Scoring requests processed at once (default: one per core, at least 2).")
+    var workers: Int?
 
-    @Option(help: "Sandboxed /run_code programs run at once (a pool apart from scoring).")
-    var sandboxSlots = 4
+    @Option(help: ArgumentHelp("Sandboxed /run_code programs run at once, a pool apart from scoring (default: 4 per core, at "
+            + "most one per 512 MiB of memory, at least 2)."))
+    var sandboxSlots: Int?
 
     @Option(help: "Requests that may wait for a worker (per pool); more get 429 with Retry-After.")
     var queue = 64
 
-    @Option(help: "Seconds from a request's arrival to its answer before it gets 503.")
+    @Option(help: ArgumentHelp("Seconds from a request's arrival to its answer before it gets 503; a request may ask for less "
+            + "(header X-Request-Timeout, or /v1/score's \"timeout\" field). One that cannot start in time gets 429."))
     var timeout = 60.0
 
     @Option(help: "Largest request body in MiB (larger get 413).")
     var maxBodyMib = 64
+
+    @Option(help: "Deepest nesting of a request's JSON (deeper: 400).")
+    var maxJsonDepth = 512
+
+    @Option(help: "Most array elements and object members in a request's JSON (more: 413).")
+    var maxJsonMembers = 1 << 21
 
     @Option(help: "A folder of extra recipe .json files, usable by name.")
     var recipes: String?
@@ -42,6 +51,11 @@ struct Serve: AsyncParsableCommand {
 
     @Option(help: "Recipe for OpenRLHF's /get_reward (labels are the reference answers).")
     var openrlhfRecipe = "math"
+
+    @Option(name: .customLong("openrlhf-end-text"),
+            help: ArgumentHelp("Text cut from the end of OpenRLHF queries (repeat it; default: the end-of-sequence texts of "
+            + "common tokenizers; 'none': cut nothing)."))
+    var openrlhfEndTexts: [String] = []
 
     @Option(help: "Require 'Authorization: Bearer TOKEN' on every route but /healthz.")
     var token: String?
@@ -54,8 +68,13 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be in 0...65535, got \(port)") }
-        guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
-        guard sandboxSlots >= 1 else { throw ValidationError("--sandbox-slots must be at least 1, got \(sandboxSlots)") }
+        guard (workers ?? 1) >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers!)") }
+        guard (sandboxSlots ?? 1) >= 1 else {
+            throw ValidationError("--sandbox-slots must be at least 1, got \(sandboxSlots!)")
+        }
+        guard maxJsonDepth >= 1, maxJsonMembers >= 1 else {
+            throw ValidationError("--max-json-depth and --max-json-members must be at least 1")
+        }
         guard queue >= 0 else { throw ValidationError("--queue must be 0 or more, got \(queue)") }
         guard timeout > 0 else { throw ValidationError("--timeout must be positive, got \(timeout)") }
         guard maxBodyMib >= 1 else { throw ValidationError("--max-body-mib must be at least 1, got \(maxBodyMib)") }
@@ -65,9 +84,16 @@ struct Serve: AsyncParsableCommand {
         var config = ServiceConfiguration()
         config.host = host
         config.port = port
-        config.concurrency = workers
+        if let workers { config.concurrency = workers }
         config.queueLimit = queue
-        config.sandboxSlots = sandboxSlots
+        if let sandboxSlots { config.sandboxSlots = sandboxSlots }
+        config.maxJSONDepth = maxJsonDepth
+        config.maxJSONMembers = maxJsonMembers
+        if openrlhfEndTexts == ["none"] {
+            config.openRLHFEndTexts = []
+        } else if !openrlhfEndTexts.isEmpty {
+            config.openRLHFEndTexts = openrlhfEndTexts
+        }
         config.requestTimeout = timeout
         config.maxBodyBytes = maxBodyMib << 20
         config.token = token
@@ -78,8 +104,14 @@ struct Serve: AsyncParsableCommand {
         let server: RewardServer
         do { server = try RewardServer(config) } catch { throw ValidationError("\(error)") }
         let portFile = self.portFile
+        let machine = MachineSize.current
+        let c = server.configuration
         try await server.application { bound in
             if let portFile { try? "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
+            let line = "reward serve: listening on \(c.host):\(bound); \(c.concurrency) scoring workers, "
+                + "\(c.sandboxSlots) sandbox slots (machine: \(machine.cores) cores, "
+                + "\(machine.memoryBytes >> 30) GiB), queue \(c.queueLimit) per pool, timeout \(c.requestTimeout) s\n"
+            FileHandle.standardError.write(Data(line.utf8))
         }.runService()
     }
 }

@@ -64,16 +64,21 @@ func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> S
     c.book = RecipeBook(registry: registry, recipes: [
         Recipe(name: "contains", description: "test", node: ["term": "contains"]),
         Recipe(name: "slow", description: "test", node: ["term": "slow"]),
+        Recipe(name: "long", description: "test: holds its slot for a minute", node: ["term": "slow", "params": ["seconds": 60]]),
         Recipe(name: "format", description: "test", node: ["term": "format"]),
     ])
     c.defaultRecipe = "contains"
     c.openRLHFRecipe = "contains"
+    // No deadline a test could miss unless it is about deadlines: they fire on time (Dispatch timers) while the
+    // whole suite, run in parallel, can keep Swift's cooperative pool from these handlers for minutes.
+    c.requestTimeout = 3600
     edit(&c)
     return c
 }
 
 func app(_ c: ServiceConfiguration) throws -> some ApplicationProtocol {
-    Application(router: try RewardServer(c).router())
+    let server = try RewardServer(c)
+    return Application(router: server.router(), server: server.httpServer)
 }
 
 func json(_ buffer: ByteBuffer) throws -> JSONObject {
@@ -208,7 +213,7 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 let o = try json(r.body)
                 #expect(o["rewards"]?.arrayValue?.map(\.doubleValue) == [1, 0, 0])
                 #expect(o["scores"] == o["rewards"])
-                #expect(o["extra_logs"]?.objectValue?["length"]?.arrayValue?.map(\.doubleValue) == [4, 4, nil])
+                #expect(o["extra_logs"]?.objectValue?["length"]?.arrayValue?.map(\.doubleValue) == [4, 4, 0])
                 #expect(o["errors"]?.arrayValue?[2].stringValue?.contains("no reference") == true)
             }
             try await client.execute(uri: "/get_reward", method: .post, body: ByteBuffer(string: #"{"query":["a"],"labels":[]}"#)) { r in
@@ -273,7 +278,7 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
             try await client.execute(uri: "/v1/recipes", method: .get) { r in
                 let o = try json(r.body)
                 #expect(o["default"] == "contains")
-                #expect(o["recipes"]?.arrayValue?.count == 3)
+                #expect(o["recipes"]?.arrayValue?.count == 4, "contains, slow, long, format")
                 #expect(o["terms"]?.arrayValue?.contains { $0.objectValue?["name"] == "overlong" } == true)
             }
         }

@@ -1,10 +1,28 @@
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes.
 ///
-/// Errors name the problem and the byte offset. Nesting deeper than `maxDepth` is an error rather than a
-/// stack overflow, so no input can crash the reader.
+/// Errors name the problem and the byte offset. Nesting deeper than `Limits.maxDepth` is an error rather than a
+/// stack overflow, so no input can crash the reader; `Limits.maxMembers` bounds the values one text may hold.
+/// Parsing is linear in the text's size (objects index their keys once they grow, see `JSONObject`).
 public struct JSONParser {
-    /// The deepest nesting of arrays and objects accepted.
+    /// The deepest nesting of arrays and objects accepted by default.
     public static let maxDepth = 512
+
+    /// Bounds on one text; exceeding one is a `JSONParseError` whose `exceededLimit` names it.
+    public struct Limits: Sendable, Equatable {
+        /// The deepest nesting of arrays and objects.
+        public var maxDepth: Int
+        /// The most array elements and object members in the whole text (all levels together).
+        public var maxMembers: Int
+        public init(maxDepth: Int = JSONParser.maxDepth, maxMembers: Int = .max) {
+            self.maxDepth = maxDepth
+            self.maxMembers = maxMembers
+        }
+    }
+
+    /// A limit of `Limits`.
+    public enum Limit: String, Sendable, Equatable {
+        case depth, members
+    }
 
     /// Parses one complete JSON value; surrounding white space is allowed, anything else after it is not.
     public static func parse(_ text: String) throws(JSONParseError) -> JSON {
@@ -15,9 +33,11 @@ public struct JSONParser {
         return try result.get()
     }
 
-    /// Parses one complete JSON value from UTF-8 bytes.
-    public static func parse(bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSON {
-        var parser = JSONParser(bytes: bytes)
+    /// Parses one complete JSON value from UTF-8 bytes, within `limits`.
+    public static func parse(bytes: UnsafeBufferPointer<UInt8>, limits: Limits = Limits()) throws(JSONParseError)
+        -> JSON
+    {
+        var parser = JSONParser(bytes: bytes, limits: limits)
         parser.skipWhitespace()
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
@@ -28,9 +48,30 @@ public struct JSONParser {
     }
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let limits: Limits
     private var pos = 0
+    private var members = 0
 
-    private init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    private init(bytes: UnsafeBufferPointer<UInt8>, limits: Limits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
+
+    /// Counts one more array element or object member; past `maxMembers` the parse stops.
+    private mutating func countMember() throws(JSONParseError) {
+        members += 1
+        if members > limits.maxMembers {
+            var e = error("more than \(limits.maxMembers) array elements and object members (the member limit)")
+            e.exceededLimit = .members
+            throw e
+        }
+    }
+
+    private func depthError() -> JSONParseError {
+        var e = error("nesting deeper than \(limits.maxDepth) (the depth limit)")
+        e.exceededLimit = .depth
+        return e
+    }
 
     private func error(_ message: String) -> JSONParseError { JSONParseError(message: message, offset: pos) }
 
@@ -75,19 +116,20 @@ public struct JSONParser {
     }
 
     private mutating func parseObject(depth: Int) throws(JSONParseError) -> JSON {
-        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
+        if depth > limits.maxDepth { throw depthError() }
         pos += 1
-        var object = JSONObject()
+        var members: [(key: String, value: JSON)] = []
         skipWhitespace()
         if pos < bytes.count && bytes[pos] == UInt8(ascii: "}") {
             pos += 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: "\"") else {
                 throw error("unexpected \(describeCurrent()), expected a string key")
             }
+            try countMember()
             let key = try parseString()
             skipWhitespace()
             guard pos < bytes.count, bytes[pos] == UInt8(ascii: ":") else {
@@ -95,7 +137,7 @@ public struct JSONParser {
             }
             pos += 1
             skipWhitespace()
-            object[key] = try parseValue(depth: depth)
+            members.append((key, try parseValue(depth: depth)))
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input in an object") }
             if bytes[pos] == UInt8(ascii: ",") {
@@ -104,14 +146,14 @@ public struct JSONParser {
             }
             if bytes[pos] == UInt8(ascii: "}") {
                 pos += 1
-                return .object(object)
+                return .object(JSONObject(members: members))
             }
             throw error("unexpected \(describeCurrent()), expected ',' or '}' in an object")
         }
     }
 
     private mutating func parseArray(depth: Int) throws(JSONParseError) -> JSON {
-        if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
+        if depth > limits.maxDepth { throw depthError() }
         pos += 1
         var array: [JSON] = []
         skipWhitespace()
@@ -121,6 +163,7 @@ public struct JSONParser {
         }
         while true {
             skipWhitespace()
+            try countMember()
             array.append(try parseValue(depth: depth))
             skipWhitespace()
             guard pos < bytes.count else { throw error("unexpected end of input in an array") }
@@ -268,5 +311,12 @@ public struct JSONParser {
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var message: String
     public var offset: Int
+    /// Set when the text broke a `JSONParser.Limits` bound rather than the grammar.
+    public var exceededLimit: JSONParser.Limit?
+    public init(message: String, offset: Int, exceededLimit: JSONParser.Limit? = nil) {
+        self.message = message
+        self.offset = offset
+        self.exceededLimit = exceededLimit
+    }
     public var description: String { "\(message) at byte \(offset)" }
 }
