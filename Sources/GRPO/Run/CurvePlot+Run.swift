@@ -12,13 +12,14 @@ extension CurvePlot {
     /// The panels of one training run's `curves.svg`, from its metric lines (`metrics.jsonl`): reward and accuracy
     /// overlaid in one panel (with a note when they are the same curve, as under an accuracy-only recipe), the
     /// reward's spread within groups, entropy, KL (with a note when β = 0 turns it off), filtered groups and
-    /// response length.
+    /// response length; for a run with a critic (PPO) also the value loss with its clip fraction, the explained
+    /// variance, and the mean values against the mean returns (verl's `critic/…` names).
     public static func trainingRun(_ lines: [JSONObject], beta: Double, title: String) -> CurvePlot {
         func points(_ key: String) -> [(x: Double, y: Double)] { CurvePlot.points(lines, key) }
         let reward = points(MetricKeys.rewardMean), accuracy = points(MetricKeys.accuracy)
         let same = !reward.isEmpty && reward.count == accuracy.count
             && zip(reward, accuracy).allSatisfy { $0.y == $1.y }
-        let series: [Series] = [
+        var series: [Series] = [
             Series(
                 title: "reward/mean and accuracy",
                 curves: [(MetricKeys.rewardMean, reward), (MetricKeys.accuracy, accuracy)],
@@ -31,6 +32,24 @@ extension CurvePlot {
             Series(title: MetricKeys.groupsFiltered, points: points(MetricKeys.groupsFiltered)),
             Series(title: "response_length (tokens)", points: points(MetricKeys.responseLength)),
         ]
+        if !points(MetricKeys.vfLoss).isEmpty {
+            series += [
+                Series(
+                    title: "critic: value loss and clip fraction",
+                    curves: [
+                        (MetricKeys.vfLoss, points(MetricKeys.vfLoss)),
+                        (MetricKeys.vfClipFraction, points(MetricKeys.vfClipFraction)),
+                    ]),
+                Series(title: MetricKeys.vfExplainedVariance, points: points(MetricKeys.vfExplainedVariance)),
+                Series(
+                    title: "critic: values and returns (means)",
+                    curves: [
+                        (MetricKeys.valuesMean, points(MetricKeys.valuesMean)),
+                        (MetricKeys.returnsMean, points(MetricKeys.returnsMean)),
+                        (MetricKeys.advantagesMean, points(MetricKeys.advantagesMean)),
+                    ]),
+            ]
+        }
         return CurvePlot(title: title, series: series)
     }
 }
