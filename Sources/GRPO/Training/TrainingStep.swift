@@ -45,9 +45,9 @@ public struct TrainingStep {
         public var batch: [ScoredGroup]
         /// The advantages of `batch`'s rollouts.
         public var advantages: AdvantageEstimate
-        /// One loss report per update iteration.
+        /// One loss report per policy optimizer step (μ epochs × mini-batches; none during the critic warmup).
         public var losses: [PolicyLoss.Result]
-        /// The critic's value loss per update iteration (empty without a critic).
+        /// The critic's value loss per optimizer step (μ epochs × mini-batches; empty without a critic).
         public var valueLosses: [ValueLoss]
         /// The `metrics.jsonl` line (`MetricKeys`).
         public var metrics: JSONObject
