@@ -104,7 +104,7 @@ let package = Package(
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RewardKit", "GRPO", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
+            dependencies: ["RewardKit", "GRPO", "RewardModels", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "RewardModelsTests", dependencies: ["RewardModels", "RewardKit", "Tensor", "TinyLM"]),

@@ -60,12 +60,19 @@ public final class RewardModel {
     public func scores(_ batch: TokenBatch) -> Tensor {
         let b = batch.batch
         let t = batch.length
-        let hidden = backbone.hiddenStates(
-            tokens: batch.tokens, batch: b, positions: batch.positions, keyValid: batch.keyValid)
-        let all = Tensor.linear(hidden, score).reshaped([b, t])
+        let all = tokenScores(batch)
         var pick = [Float](repeating: 0, count: b * t)
         for (row, length) in batch.lengths.enumerated() { pick[row * t + length - 1] = 1 }
         return (all * Tensor(shape: [b, t], values: pick)).sum(axis: 1)
+    }
+
+    /// The score head at every position, differentiable, shape [B, T]: score · h_t (+ `bias`), what transformers'
+    /// `LlamaForTokenClassification` with one label computes (its `logits[..., 0]`); padded positions hold
+    /// numbers nobody should read.
+    public func tokenScores(_ batch: TokenBatch, bias: Tensor? = nil) -> Tensor {
+        let hidden = backbone.hiddenStates(
+            tokens: batch.tokens, batch: batch.batch, positions: batch.positions, keyValid: batch.keyValid)
+        return Tensor.linear(hidden, score, bias: bias).reshaped([batch.batch, batch.length])
     }
 
     /// Scores of token sequences (no gradient), in `batchSize` chunks; throws naming a sequence that is empty,

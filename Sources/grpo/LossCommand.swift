@@ -16,11 +16,13 @@ struct LossCommand: ParsableCommand {
             seq-mean-token-sum, seq-mean-token-sum-norm; or TRL's loss_type), max_completion_length, \
             importance_sampling (token, sequence), entropy_coef, temperature, ...}.
             advantage_estimator (grpo, rloo, reinforce_plus_plus, reinforce_plus_plus_baseline, gae), gamma, lam, \
-            kl_in_reward, policy_loss (vanilla, gspo, cispo, kl_cov, clip_cov), loss_type (TRL: grpo, bnpo, dr_grpo, \
+            kl_in_reward (+ kl_ctrl fixed or adaptive, kl_target, kl_horizon), policy_loss (vanilla, gspo, cispo, \
+            kl_cov, clip_cov), loss_type (TRL: grpo, bnpo, dr_grpo, \
             dapo, cispo, sapo, luspo, vespo), multi_objective_aggregation, reward_weights, value_clip, ...}; \
             rewards may be rows × reward functions; values? and old_values? (rows × tokens) give the value loss.
             Output: {loss, pg_loss, kl, entropy, advantages ([B], or [B][T] for token-level estimators), returns, \
-            clip_frac: {low, high, region, dual}, metrics, kl_in_reward, value_loss, vf_clipfrac}.
+            clip_frac: {low, high, region, dual}, metrics, kl_in_reward: {penalty, coef, coef_next}, value_loss, \
+            vf_clipfrac}.
             With --jsonl, every input line is one batch and gets one output line: the result or {"error": ...}.
             """
     )

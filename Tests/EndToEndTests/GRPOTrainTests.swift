@@ -123,6 +123,84 @@ import Testing
         #expect(help.contains("dapo \(GRPOConfig.dapo.dynamicSampling ? "on" : "off")"))
     }
 
+    /// `--algorithm ppo`: the critic's checkpoint and optimizer in checkpoint/critic/, the critic metrics under
+    /// verl's names in metrics.jsonl and curves.svg, and a run resumed mid-way equal to an uninterrupted one
+    /// (the critic's weights and optimizer state included); adaptive KL in the reward and two mini-batches on.
+    @Test func ppoRunsWithACriticAndResumesExactly() async throws {
+        let whole = try Self.scratch("ppo-whole")
+        let parts = try Self.scratch("ppo-parts")
+        defer {
+            try? FileManager.default.removeItem(at: whole)
+            try? FileManager.default.removeItem(at: parts)
+        }
+        let ppo = Self.tiny + [
+            "--algorithm", "ppo", "--critic-lr", "3e-3", "--critic-warmup", "1", "--lam", "0.95", "--mini-batches",
+            "2", "--kl-in-reward", "0.05", "--kl-ctrl", "adaptive", "--kl-target", "0.01", "--kl-horizon", "40",
+        ]
+        let grpo = try Binary("grpo")
+        let out = try await grpo.run(["train", "--out", whole.path] + ppo)
+        #expect(out.status == 0, "\(out.stderr)")
+        for file in ["checkpoint/critic/model.safetensors", "checkpoint/critic/config.json",
+                     "checkpoint/critic/optimizer.safetensors"] {
+            #expect(FileManager.default.fileExists(atPath: whole.appendingPathComponent(file).path), "\(file)")
+        }
+        let config = try String(contentsOf: whole.appendingPathComponent("checkpoint/critic/config.json"), encoding: .utf8)
+        #expect(config.contains("LlamaForTokenClassification"))
+        let lines = try Self.metrics(whole)
+        #expect(lines.count == 4)
+        for key in [
+            "critic/vf_loss", "critic/vf_clipfrac", "critic/vf_explained_var", "critic/values/mean",
+            "critic/returns/mean", "critic/advantages/mean", "actor/reward_kl_penalty", "actor/reward_kl_penalty_coeff",
+        ] {
+            #expect(lines.allSatisfy { $0[key]?.doubleValue?.isFinite == true }, "\(key)")
+        }
+        // Step 1 is the critic's warmup: the policy takes no step (loss and clip fractions 0).
+        #expect(lines[0]["loss/policy"]?.doubleValue == 0 && lines[0]["grad_norm"]?.doubleValue == 0)
+        #expect(lines[1]["grad_norm"]?.doubleValue ?? 0 > 0)
+        // The adaptive controller moved the coefficient from 0.05.
+        #expect(lines[3]["actor/reward_kl_penalty_coeff"]?.doubleValue != 0.05)
+        let svg = try String(contentsOf: whole.appendingPathComponent("curves.svg"), encoding: .utf8)
+        #expect(svg.contains("critic/vf_loss") && svg.contains("critic/vf_explained_var"))
+
+        let first = try await grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + ppo)
+        #expect(first.status == 0, "\(first.stderr)")
+        let second = try await grpo.run(["train", "--out", parts.path, "--resume"] + ppo)
+        #expect(second.status == 0, "\(second.stderr)")
+        #expect(Self.deterministic(try Self.metrics(parts)) == Self.deterministic(lines))
+        for file in ["checkpoint/model.safetensors", "checkpoint/critic/model.safetensors",
+                     "checkpoint/critic/optimizer.safetensors"] {
+            #expect(
+                try Data(contentsOf: parts.appendingPathComponent(file))
+                    == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
+        }
+    }
+
+    /// The four estimators of the comparison run in the trainer: rloo and REINFORCE++ through
+    /// --advantage-estimator; critic options without --algorithm ppo, and gae without it, are refused by name.
+    @Test(arguments: ["rloo", "reinforce_plus_plus", "reinforce_plus_plus_baseline"])
+    func criticFreeEstimatorsRunInTheTrainer(estimator: String) throws {
+        let dir = try Self.scratch("est-\(estimator)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let grpo = try Binary("grpo")
+        let out = try await grpo.run(
+            ["train", "--out", dir.path, "--advantage-estimator", estimator] + Self.tiny + ["--steps", "2"])
+        #expect(out.status == 0, "\(out.stderr)")
+        let config = try String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)
+        #expect(config.contains("\"advantage_estimator\":\"\(estimator)\""), "\(config)")
+        #expect(try Self.metrics(dir).count == 2)
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint/critic").path))
+    }
+
+    @Test func criticOptionsNeedPPO() async throws {
+        let grpo = try Binary("grpo")
+        let lr = try await grpo.run(["train", "--out", "/tmp/never-ppo", "--critic-lr", "1e-3"] + Self.tiny)
+        #expect(lr.status != 0 && lr.stderr.contains("--algorithm ppo"), "\(lr.stderr)")
+        let gae = try await grpo.run(["train", "--out", "/tmp/never-ppo", "--advantage-estimator", "gae"] + Self.tiny)
+        #expect(gae.status != 0 && gae.stderr.contains("--algorithm ppo"), "\(gae.stderr)")
+        let bad = try await grpo.run(["train", "--out", "/tmp/never-ppo", "--algorithm", "a2c"] + Self.tiny)
+        #expect(bad.status != 0 && bad.stderr.contains("a2c"), "\(bad.stderr)")
+    }
+
     @Test func badOptionsAreRejectedByName() async throws {
         let grpo = try Binary("grpo")
         for (option, value) in [("--group-size", "1"), ("--steps", "0"), ("--lr", "-1"), ("--epsilon-high", "-0.5")] {

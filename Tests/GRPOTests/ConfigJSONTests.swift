@@ -15,6 +15,9 @@ import Testing
         c.advantageEstimator = .rloo
         c.klInReward = 0.01
         c.vespoKNeg = 4
+        // Written only when not the default (so older run folders' settings still match on --resume).
+        #expect(c.json["kl_ctrl"] == nil && c.json["mini_batches"] == nil)
+        (c.klControl, c.klTarget, c.klHorizon, c.miniBatches) = (.adaptive, 0.05, 50, 2)
         let text = JSON.object(c.json).jsonText
         #expect(try GRPOConfig(json: JSONParser.parse(text).objectValue!) == c)
         #expect(Set(c.json.keys).isSubset(of: Set(GRPOConfig.jsonKeys)))

@@ -42,6 +42,23 @@ import Testing
         #expect(report.json(gradients: true).objectValue?["grad_logp"]?.arrayValue?.count == 4)
     }
 
+    /// verl's adaptive `kl_ctrl` through `grpo loss`: KL = mean over rows of each row's masked-mean k1(old, ref) =
+    /// (0.25 + 0) / 2 = 0.125; e = clip(0.125 / 0.1 − 1, ±0.2) = 0.2; coef_next = 0.1·(1 + 0.2·2/4) = 0.11.
+    @Test func adaptiveKLControllerGivesTheNextCoefficient() throws {
+        let text = """
+            {"logp": [[-1, -2], [-1, -1]], "ref_logp": [[-1.5, -2], [-1, -3]], "mask": [[1, 1], [1, 0]],
+             "rewards": [1, 0], "group_size": 2,
+             "config": {"preset": "verl", "kl_in_reward": 0.1, "kl_estimator": "k1", "kl_ctrl": "adaptive",
+                        "kl_target": 0.1, "kl_horizon": 4}}
+            """
+        let kl = try batch(text).evaluate().json().objectValue?["kl_in_reward"]?.objectValue
+        #expect(close(kl?["penalty"]?.doubleValue ?? 0, 0.125, 1e-7))
+        #expect(kl?["coef"]?.doubleValue == 0.1)
+        #expect(close(kl?["coef_next"]?.doubleValue ?? 0, 0.11, 1e-12))
+        let fixed = try batch(text.replacingOccurrences(of: "adaptive", with: "fixed")).evaluate().json()
+        #expect(fixed.objectValue?["kl_in_reward"]?.objectValue?["coef_next"]?.doubleValue == 0.1)
+    }
+
     @Test func configOverridesItsPreset() throws {
         let c = try GRPOConfig(
             json: JSONParser.parse(

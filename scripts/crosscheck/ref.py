@@ -7,7 +7,8 @@ Transcribed (torch -> numpy, one process, one micro-batch) from
   verl-project/verl @ 1dda039b6c6311889a9c9a26040677e1254814f9 (2026-08-22):
     verl/trainer/ppo/core_algos.py  compute_gae_advantage_return, compute_grpo_outcome_advantage,
         compute_rloo_outcome_advantage, compute_reinforce_plus_plus(_baseline)_outcome_advantage, agg_loss,
-        compute_policy_loss_{vanilla,gspo,cispo,kl_cov,clip_cov}, compute_value_loss, kl_penalty_forward
+        compute_policy_loss_{vanilla,gspo,cispo,kl_cov,clip_cov}, compute_value_loss, kl_penalty_forward,
+        FixedKLController, AdaptiveKLController, get_kl_controller
     verl/trainer/ppo/ray_trainer.py  apply_kl_penalty;  verl/workers/utils/losses.py ppo_loss (entropy, kl terms)
     verl/experimental/reward_loop/reward_manager/base.py  assemble_rm_scores (reward on the last valid token)
     verl/utils/torch_functional.py  masked_mean, masked_var, masked_whiten, clip_by_value
@@ -196,16 +197,48 @@ def agg_loss(loss_mat, loss_mask, mode, loss_scale_factor=None):
     raise ValueError(mode)
 
 
+class FixedKLController:
+    def __init__(self, kl_coef):
+        self.value = kl_coef
+
+    def update(self, current_kl, n_steps):
+        pass
+
+
+class AdaptiveKLController:
+    def __init__(self, init_kl_coef, target_kl, horizon):
+        self.value = init_kl_coef
+        self.target = target_kl
+        self.horizon = horizon
+
+    def update(self, current_kl, n_steps):
+        target = self.target
+        proportional_error = np.clip(current_kl / target - 1, -0.2, 0.2)
+        mult = 1 + proportional_error * n_steps / self.horizon
+        self.value *= mult
+
+
+def get_kl_controller(c):
+    if c.get("kl_ctrl", "fixed") == "fixed":
+        return FixedKLController(kl_coef=c["kl_in_reward"])
+    assert c.get("kl_horizon", 10000) > 0
+    return AdaptiveKLController(c["kl_in_reward"], c.get("kl_target", 0.1), c.get("kl_horizon", 10000))
+
+
 def verl_token_rewards(scores, mask, old, ref, c):
-    """assemble_rm_scores, then apply_kl_penalty when use_kl_in_reward."""
+    """assemble_rm_scores, then apply_kl_penalty (with the kl_ctrl update) when use_kl_in_reward."""
     B, T = mask.shape
     r = np.zeros((B, T))
     r[np.arange(B), mask.sum(1).astype(int) - 1] = scores  # prefix masks: the last valid token
     metrics = None
     if c.get("kl_in_reward", 0.0) > 0:
+        kl_ctrl = get_kl_controller(c)
         kld = kl_penalty(old, ref, c["kl_estimator"]) * mask
-        r = r - c["kl_in_reward"] * kld
-        metrics = {"penalty": masked_mean(kld, mask, axis=-1).mean(), "coef": c["kl_in_reward"]}
+        beta = kl_ctrl.value
+        r = r - beta * kld
+        current_kl = masked_mean(kld, mask, axis=-1).mean()
+        kl_ctrl.update(current_kl=current_kl, n_steps=B)
+        metrics = {"penalty": current_kl, "coef": beta, "coef_next": kl_ctrl.value}
     return r, metrics
 
 

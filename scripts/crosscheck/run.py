@@ -101,6 +101,9 @@ def verl_case():
          "max_completion_length": int(rng.integers(T, T + 5)) if rng.random() < 0.5 else None,
          "dual_clip": float(pick([3.0, 1.5])) if rng.random() < 0.8 else None,
          "entropy_coef": float(pick([0.0, 0.01])) if logits is not None else 0.0}
+    if rng.random() < 0.5:
+        c.update({"kl_ctrl": pick(["fixed", "adaptive"]), "kl_target": float(pick([0.1, 0.01, 3.0])),
+                  "kl_horizon": int(pick([10000, 8, 50]))})
     ids = [int(x) for x in rng.integers(0, P + 1, size=B)]
     scores = [float(x) for x in (rng.integers(0, 2, size=B) if rng.random() < 0.5 else np.round(rng.normal(0, 1, B), 3))]
     values = rng.normal(0, 1, size=(B, T)) if est == "gae" or rng.random() < 0.5 else None

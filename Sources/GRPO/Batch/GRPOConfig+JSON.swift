@@ -11,7 +11,7 @@ extension GRPOConfig {
         "advantage_estimator", "gamma", "lam", "kl_in_reward", "multi_objective_aggregation", "reward_weights",
         "value_clip", "kl_cov_ratio", "ppo_kl_coef", "clip_cov_ratio", "clip_cov_lb", "clip_cov_ub",
         "sapo_temperature_pos", "sapo_temperature_neg", "vespo_k_pos", "vespo_lambda_pos", "vespo_k_neg",
-        "vespo_lambda_neg",
+        "vespo_lambda_neg", "kl_ctrl", "kl_target", "kl_horizon", "mini_batches",
     ]
 
     /// TRL `loss_type`: the aggregation and the objective each sets.
@@ -111,6 +111,10 @@ extension GRPOConfig {
         if let g = try r.double("gamma") { gamma = g }
         if let l = try r.double("lam") { lam = l }
         if let k = try r.double("kl_in_reward") { klInReward = k }
+        if let k = try r.choice("kl_ctrl", KLControl.self) { klControl = k }
+        if let t = try r.double("kl_target") { klTarget = t }
+        if let h = try r.int("kl_horizon") { klHorizon = h }
+        if let m = try r.int("mini_batches") { miniBatches = m }
         if let m = try r.choice("multi_objective_aggregation", MultiObjectiveAggregation.self) {
             multiObjectiveAggregation = m
         }

@@ -2,10 +2,11 @@ import RewardKit
 
 extension GRPOConfig {
     /// Every field in the JSON spelling `init(json:)` reads (no preset), so `GRPOConfig(json: c.json) == c`.
-    /// For a run folder's `config.json`.
+    /// For a run folder's `config.json`. The KL controller and mini-batch fields are written only when they differ
+    /// from their defaults, so the settings of runs begun before they existed still match on `--resume`.
     public var json: JSONObject {
         func optional(_ d: Double?) -> JSON { d.map(JSON.double) ?? .null }
-        return JSONObject([
+        var o = JSONObject([
             ("epsilon_low", .double(epsilonLow)), ("epsilon_high", .double(epsilonHigh)),
             ("dual_clip", optional(dualClip)), ("delta", optional(delta)),
             ("importance_sampling", .string(importanceSampling.rawValue)), ("beta", .double(beta)),
@@ -31,5 +32,13 @@ extension GRPOConfig {
             ("vespo_k_pos", .double(vespoKPos)), ("vespo_lambda_pos", .double(vespoLambdaPos)),
             ("vespo_k_neg", .double(vespoKNeg)), ("vespo_lambda_neg", .double(vespoLambdaNeg)),
         ])
+        let defaults = GRPOConfig()
+        if klControl != defaults.klControl || klTarget != defaults.klTarget || klHorizon != defaults.klHorizon {
+            o["kl_ctrl"] = .string(klControl.rawValue)
+            o["kl_target"] = .double(klTarget)
+            o["kl_horizon"] = .int(Int64(klHorizon))
+        }
+        if miniBatches != defaults.miniBatches { o["mini_batches"] = .int(Int64(miniBatches)) }
+        return o
     }
 }

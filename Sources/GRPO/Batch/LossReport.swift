@@ -8,10 +8,11 @@ public struct LossReport: Sendable {
     public var config: GRPOConfig
 
     /// `{loss, pg_loss, kl, entropy, advantages, returns, clip_frac: {low, high, region, dual}, metrics,
-    /// kl_in_reward: {penalty, coef}, value_loss, vf_clipfrac}`: `advantages` are one per row for grpo and rloo,
+    /// kl_in_reward: {penalty, coef, coef_next}, value_loss, vf_clipfrac}`: `advantages` are one per row for grpo and
+    /// rloo,
     /// rows × tokens for the token-level estimators, which also give `returns`. With `gradients`, also `grad_logp`
     /// (d loss / d logp, rows × tokens), `grad_entropy` and `grad_values` (d value_loss / d values). Absent parts
-    /// are null.
+    /// are null. `coef_next` is the KL controller's coefficient after this batch (`KLController`).
     public func json(gradients: Bool = false) -> JSON {
         func matrix(_ m: [[Double]]) -> JSON { .array(m.map { .array($0.map(JSON.double)) }) }
         let r = result
@@ -32,7 +33,14 @@ public struct LossReport: Sendable {
         ]
         o["metrics"] = .object(JSONObject(r.metrics.map { ($0.0, JSON.double($0.1)) }))
         o["kl_in_reward"] =
-            estimate.klPenalty.map { ["penalty": .double($0), "coef": .double(config.klInReward)] } ?? .null
+            estimate.klPenalty.map { penalty in
+                var controller = KLController(config: config)
+                controller.update(currentKL: penalty, rows: estimate.included.count)
+                return [
+                    "penalty": .double(penalty), "coef": .double(config.klInReward),
+                    "coef_next": .double(controller.value),
+                ]
+            } ?? .null
         o["value_loss"] = value.map { .double($0.loss) } ?? .null
         o["vf_clipfrac"] = value.map { .double($0.clipFraction) } ?? .null
         if gradients {

@@ -38,6 +38,11 @@ public struct GRPOConfig: Sendable, Equatable {
     /// Coefficient of the KL penalty subtracted from the token rewards before the estimator (verl
     /// `apply_kl_penalty` with `kl_ctrl.kl_coef`; 0 = off, verl `use_kl_in_reward=False`).
     public var klInReward: Double = 0
+    /// How the KL-in-reward coefficient moves from step to step (verl `kl_ctrl.type`; `KLController`).
+    public var klControl: KLControl = .fixed
+    /// The adaptive controller's target KL and horizon (verl `kl_ctrl.target_kl`, `kl_ctrl.horizon`).
+    public var klTarget: Double = 0.1
+    public var klHorizon: Int = 10000
     /// How several reward functions' columns become one advantage (TRL `multi_objective_aggregation`).
     public var multiObjectiveAggregation: MultiObjectiveAggregation = .sumThenNormalize
     /// One weight per reward column (TRL `reward_weights`); nil = all 1.
@@ -95,6 +100,9 @@ public struct GRPOConfig: Sendable, Equatable {
     public var temperature: Double = 1
     /// μ: policy updates per generated batch (TRL `num_iterations`, verl `ppo_epochs`).
     public var iterations: Int = 1
+    /// Mini-batches per epoch: each of the μ epochs takes one optimizer step per mini-batch, the batch's rows cut in
+    /// this many contiguous slices in order (verl `ppo_mini_batch_size` = rows / mini_batches, `shuffle` off).
+    public var miniBatches: Int = 1
     /// Drop truncated completions (no EOS) from the loss (TRL `mask_truncated_completions`).
     public var maskTruncated: Bool = false
     /// DAPO dynamic sampling: drop groups whose rewards are all equal and generate more (verl `filter_groups`).

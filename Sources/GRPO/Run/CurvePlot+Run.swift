@@ -13,7 +13,8 @@ extension CurvePlot {
     /// overlaid in one panel (with a note when they are the same curve, as under an accuracy-only recipe), the
     /// reward's spread within groups, entropy, KL (with a note when β = 0 turns it off), filtered groups and
     /// response length; with a watched reward model (`grpo train --rm`), its scores on correct and wrong rollouts
-    /// and its accuracy on each step's fresh pairs.
+    /// and its accuracy on each step's fresh pairs; for a run with a critic (PPO) also the value loss with its clip fraction, the explained
+    /// variance, and the mean values against the mean returns (verl's `critic/…` names).
     public static func trainingRun(_ lines: [JSONObject], beta: Double, title: String) -> CurvePlot {
         func points(_ key: String) -> [(x: Double, y: Double)] { CurvePlot.points(lines, key) }
         let reward = points(MetricKeys.rewardMean), accuracy = points(MetricKeys.accuracy)
@@ -42,6 +43,24 @@ extension CurvePlot {
                 Series(
                     title: "rm/fresh_accuracy", points: points("rm/fresh_accuracy"),
                     note: "pairwise accuracy on the step's verifier-labelled pairs, before any update on them"))
+        }
+        if !points(MetricKeys.vfLoss).isEmpty {
+            series += [
+                Series(
+                    title: "critic: value loss and clip fraction",
+                    curves: [
+                        (MetricKeys.vfLoss, points(MetricKeys.vfLoss)),
+                        (MetricKeys.vfClipFraction, points(MetricKeys.vfClipFraction)),
+                    ]),
+                Series(title: MetricKeys.vfExplainedVariance, points: points(MetricKeys.vfExplainedVariance)),
+                Series(
+                    title: "critic: values and returns (means)",
+                    curves: [
+                        (MetricKeys.valuesMean, points(MetricKeys.valuesMean)),
+                        (MetricKeys.returnsMean, points(MetricKeys.returnsMean)),
+                        (MetricKeys.advantagesMean, points(MetricKeys.advantagesMean)),
+                    ]),
+            ]
         }
         return CurvePlot(title: title, series: series)
     }

@@ -18,6 +18,8 @@ public struct TrainingStep {
     public var maxTokens: Int
     /// The prompts drawn from, uniformly with the caller's `taskRNG`.
     public var tasks: [TaskItem]
+    /// PPO's critic warmup: in steps 1…`criticWarmup` only the critic learns (the policy is not updated).
+    public var criticWarmup = 0
     public var reward: any Reward
     public var codec: any PromptCodec
 
@@ -43,9 +45,9 @@ public struct TrainingStep {
         public var batch: [ScoredGroup]
         /// The advantages of `batch`'s rollouts.
         public var advantages: AdvantageEstimate
-        /// One loss report per update iteration.
+        /// One loss report per policy optimizer step (μ epochs × mini-batches; none during the critic warmup).
         public var losses: [PolicyLoss.Result]
-        /// The critic's value loss per update iteration (empty without a critic).
+        /// The critic's value loss per optimizer step (μ epochs × mini-batches; empty without a critic).
         public var valueLosses: [ValueLoss]
         /// The `metrics.jsonl` line (`MetricKeys`).
         public var metrics: JSONObject
@@ -66,12 +68,27 @@ public struct TrainingStep {
         return try await run(&policy, critic: &none, reference: reference, taskRNG: &taskRNG, step: step)
     }
 
-    /// Runs step number `step` with a critic: its values at rollout time are the `old_values` of the estimator
-    /// (`gae`) and of the value clip, and after the policy's μ updates it takes μ steps on the clipped value loss
-    /// against the estimator's returns (verl `update_critic`, `ppo_epochs`).
+    /// Runs step number `step` with a critic and the fixed KL-in-reward coefficient `kl_in_reward` (a caller with
+    /// an adaptive `kl_ctrl` keeps its `KLController` across steps with the overload that takes it).
     public func run<P: Policy, C: Critic>(
         _ policy: inout P, critic: inout C?, reference: (any TokenScorer)?, taskRNG: inout SeededRandom, step: Int
     ) async throws -> Report {
+        var controller = KLController(config: config)
+        return try await run(
+            &policy, critic: &critic, reference: reference, taskRNG: &taskRNG, klController: &controller, step: step)
+    }
+
+    /// Runs step number `step` with a critic: its values at rollout time are the `old_values` of the estimator
+    /// (`gae`) and of the value clip, and after the policy's updates it takes μ epochs of mini-batch steps on the
+    /// clipped value loss against the estimator's returns (verl `update_critic`, `ppo_epochs`). During the
+    /// `criticWarmup` steps only the critic learns. The KL penalty in the reward uses `klController.value`, which is
+    /// then moved by the batch's KL (verl `apply_kl_penalty`).
+    public func run<P: Policy, C: Critic>(
+        _ policy: inout P, critic: inout C?, reference: (any TokenScorer)?, taskRNG: inout SeededRandom,
+        klController: inout KLController, step: Int
+    ) async throws -> Report {
+        var config = self.config
+        config.klInReward = klController.value
         var times = PhaseTimes()
         var generated: [ScoredGroup] = []
         let temperature = config.temperature
@@ -95,8 +112,9 @@ public struct TrainingStep {
         let batch = outcome.groups
         let rollouts = batch.flatMap(\.rollouts)
 
-        // 3–4. Advantages, then μ policy updates (with the frozen reference's log-probs when asked for).
-        let (advantages, iterations, valueLosses) = try times.measure(\.update) {
+        // 3–4. Advantages, then μ policy updates (with the frozen reference's log-probs when asked for), then the
+        // critic's.
+        let (advantages, iterations, oldValues, valueLosses) = try times.measure(\.update) {
             let needsReference = config.beta != 0 || config.klInReward > 0
             let ref =
                 needsReference
@@ -108,39 +126,62 @@ public struct TrainingStep {
             let update = try PolicyUpdate.run(
                 &policy, rollouts: rollouts, rewards: batch.flatMap(\.rewards),
                 groups: try Groups(count: rollouts.count, size: groupSize), reference: ref, values: oldValues,
-                config: config, measureEntropy: true)
-            return (update.advantages, update.iterations, try oldValues.map { old in
+                config: config, measureEntropy: true, updatePolicy: step > criticWarmup)
+            let valueLosses = try oldValues.map { old in
                 try Self.updateCritic(&critic, rollouts, old: old, advantages: update.advantages, config: config)
-            } ?? [])
+            }
+            return (update.advantages, update.iterations, oldValues, valueLosses ?? [])
         }
+        let klCoefficient = klController.value
+        if let penalty = advantages.klPenalty { klController.update(currentKL: penalty, rows: rollouts.count) }
 
         // 5. Metrics.
         let losses = iterations.map(\.loss)
         let optimizer = policy.optimizerMetrics
-        let line = StepMetrics.line(
+        var line = StepMetrics.line(
             step: step, generated: generated, outcome: outcome, losses: losses, times: times,
             lr: optimizer.learningRate, gradNorm: optimizer.gradNorm)
+        if let penalty = advantages.klPenalty {
+            line[MetricKeys.rewardKLPenalty] = .double(penalty)
+            line[MetricKeys.rewardKLPenaltyCoefficient] = .double(klCoefficient)
+        }
+        if let oldValues {
+            let metrics = CriticMetrics(
+                values: oldValues, advantages: advantages, mask: Self.criticMask(rollouts, advantages, config),
+                valueLosses: valueLosses)
+            for (key, value) in metrics.entries { line[key] = .double(value) }
+        }
         return Report(
             batch: batch, advantages: advantages, losses: losses, valueLosses: valueLosses, metrics: line, times: times)
     }
 
-    /// μ critic steps on `ValueLoss` against the estimator's returns, the loss mask as the policy's.
-    static func updateCritic<C: Critic>(
-        _ critic: inout C?, _ rollouts: [Rollout], old: [[Double]], advantages: AdvantageEstimate, config: GRPOConfig
-    ) throws -> [ValueLoss] {
-        guard var c = critic else { return [] }
-        let mask = rollouts.indices.map { i in
+    /// The critic's loss mask, the policy's: the valid tokens of the rows in the loss.
+    static func criticMask(_ rollouts: [Rollout], _ advantages: AdvantageEstimate, _ config: GRPOConfig) -> [[Double]] {
+        rollouts.indices.map { i in
             rollouts[i].tokens.map { _ in
                 advantages.included[i] && !(config.maskTruncated && rollouts[i].truncated) ? 1.0 : 0.0
             }
         }
+    }
+
+    /// μ epochs of critic steps on `ValueLoss` against the estimator's returns, one per mini-batch (the policy's
+    /// slices; the loss aggregated over the mini-batch, verl PR #6957).
+    static func updateCritic<C: Critic>(
+        _ critic: inout C?, _ rollouts: [Rollout], old: [[Double]], advantages: AdvantageEstimate, config: GRPOConfig
+    ) throws -> [ValueLoss] {
+        guard var c = critic else { return [] }
+        let mask = criticMask(rollouts, advantages, config)
+        let slices = try PolicyUpdate.miniBatches(rows: rollouts.count, count: config.miniBatches)
         var losses: [ValueLoss] = []
         for _ in 0..<config.iterations {
-            try c.update(rollouts) { values in
-                let loss = try ValueLoss(
-                    values: values, oldValues: old, returns: advantages.returns, mask: mask, config: config)
-                losses.append(loss)
-                return loss.gradValues
+            for s in slices {
+                let (oldPart, returnsPart, maskPart) = (Array(old[s]), Array(advantages.returns[s]), Array(mask[s]))
+                try c.update(Array(rollouts[s])) { values in
+                    let loss = try ValueLoss(
+                        values: values, oldValues: oldPart, returns: returnsPart, mask: maskPart, config: config)
+                    losses.append(loss)
+                    return loss.gradValues
+                }
             }
         }
         critic = c

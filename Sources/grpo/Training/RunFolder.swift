@@ -3,7 +3,7 @@ import GRPO
 import RewardKit
 
 /// A training run's folder: `config.json`, `metrics.jsonl`, `rollouts.jsonl`, `checkpoint/` (HF safetensors,
-/// config.json, optimizer.safetensors, trainer_state.json) and `curves.svg`.
+/// config.json, optimizer.safetensors, trainer_state.json, and for PPO `critic/`) and `curves.svg`.
 struct RunFolder {
     let url: URL
 
@@ -17,6 +17,8 @@ struct RunFolder {
     var rolloutsURL: URL { url.appendingPathComponent("rollouts.jsonl") }
     var plotURL: URL { url.appendingPathComponent("curves.svg") }
     var stateURL: URL { checkpoint.appendingPathComponent("trainer_state.json") }
+    /// PPO's critic: the value model and its optimizer state.
+    var critic: URL { checkpoint.appendingPathComponent("critic") }
 
     func writeConfig(_ json: JSON) throws {
         try Data((json.jsonText + "\n").utf8).write(to: url.appendingPathComponent("config.json"), options: .atomic)

@@ -11,11 +11,16 @@ import TinyLM
 struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a policy with GRPO: sample G per prompt, score with a recipe, update; log to a run folder.",
+        abstract: """
+            Train a policy with GRPO (or PPO with a critic): sample G per prompt, score with a recipe, update; log to \
+            a run folder.
+            """,
         discussion: """
             The run folder holds config.json (every setting), metrics.jsonl (one line per step: \
             \(MetricKeys.all.joined(separator: ", "))), rollouts.jsonl, checkpoint/ (model.safetensors, config.json, \
-            optimizer.safetensors, trainer_state.json) and curves.svg. --resume continues exactly from checkpoint/.
+            optimizer.safetensors, trainer_state.json; with --algorithm ppo also critic/: the value model and its \
+            optimizer.safetensors) and curves.svg. --resume continues exactly from checkpoint/. PPO adds \
+            \(MetricKeys.critic.joined(separator: ", ")) to metrics.jsonl.
             """)
 
     @OptionGroup var model: ModelOptions
@@ -23,6 +28,7 @@ struct TrainCommand: AsyncParsableCommand {
     @OptionGroup var optimizer: OptimizerOptions
     @OptionGroup var algorithm: AlgorithmOptions
     @OptionGroup var rmOnline: RMOnlineOptions
+    @OptionGroup var critic: CriticOptions
 
     @Option(help: "Run folder to create (or continue with --resume).")
     var out: String
@@ -70,12 +76,15 @@ struct TrainCommand: AsyncParsableCommand {
 
     /// Every setting of the run, as written to config.json and compared on --resume.
     func settings(_ grpo: GRPOConfig, recipe: String) -> JSON {
-        [
+        let base: JSON = [
             "model": model.json, "tasks": taskOptions.json, "optimizer": optimizer.json, "grpo": .object(grpo.json),
             "steps": .int(Int64(steps)), "prompts_per_step": .int(Int64(promptsPerStep)),
             "group_size": .int(Int64(groupSize)), "max_tokens": .int(Int64(maxTokens)),
             "temperature": .double(temperature), "recipe": .string(recipe), "save_every": .int(Int64(saveEvery)),
         ]
+        guard algorithm.isPPO, var o = base.objectValue else { return base }
+        o["critic"] = critic.json(lr: critic.criticLR ?? optimizer.lr)
+        return .object(o)
     }
 
     func run() async throws {
@@ -85,11 +94,17 @@ struct TrainCommand: AsyncParsableCommand {
         let tasks = try taskOptions.load()
         let folder = try RunFolder(out)
         let settings = rmOnline.extend(settings(grpo, recipe: recipeName))
-        var state = TrainerState(step: 0, taskRNG: SeededRandom(seed: optimizer.seed ^ 0x5EED))
+        var state = TrainerState(
+            step: 0, taskRNG: SeededRandom(seed: optimizer.seed ^ 0x5EED), klController: KLController(config: grpo))
+        let criticOptionsGiven = critic.criticModel != nil || critic.criticLR != nil || critic.criticWarmup != 0
+        guard algorithm.isPPO || !criticOptionsGiven else {
+            throw ValidationError("--critic-model, --critic-lr and --critic-warmup need --algorithm ppo")
+        }
 
         // The policy: the starting model, or the run's checkpoint when resuming.
         var (lm, tokenizer) = try model.load()
         let reference = grpo.beta != 0 || grpo.klInReward > 0 ? try lm.clone() : nil
+        var valueModel = try algorithm.isPPO && !resume ? critic.startingModel(policy: lm, tokenizer: tokenizer) : nil
         if resume {
             let saved = try JSONLinesFile.read(folder.url.appendingPathComponent("config.json").path).first
             guard saved?.jsonText == settings.jsonText else {
@@ -97,6 +112,7 @@ struct TrainCommand: AsyncParsableCommand {
             }
             lm = try Checkpoint.load(from: folder.checkpoint)
             state = try TrainerState.load(folder.stateURL)
+            if algorithm.isPPO { valueModel = try ValueModel.load(from: folder.critic, tokenizer: tokenizer, seed: 0) }
         } else {
             guard !FileManager.default.fileExists(atPath: folder.metricsURL.path) else {
                 throw ValidationError("\(out) already holds a run; pass --resume or choose another --out")
@@ -108,6 +124,12 @@ struct TrainCommand: AsyncParsableCommand {
             model: lm, eos: codec.eos, seed: optimizer.seed, schedule: try optimizer.schedule(steps: steps),
             weightDecay: optimizer.weightDecay, maxGradNorm: optimizer.maxGradNorm)
         if resume { try policy.loadOptimizer(from: folder.checkpoint) }
+        var criticModel = try valueModel.map {
+            TinyLMCritic(
+                model: $0, schedule: try critic.schedule(optimizer, steps: steps), weightDecay: optimizer.weightDecay,
+                maxGradNorm: optimizer.maxGradNorm)
+        }
+        if resume { try criticModel?.loadOptimizer(from: folder.critic) }
         let referencePolicy = reference.map {
             TinyLMPolicy(model: $0, eos: codec.eos, seed: 0, schedule: policy.schedule, weightDecay: 0, maxGradNorm: 0)
         }
@@ -115,14 +137,18 @@ struct TrainCommand: AsyncParsableCommand {
         var history = try folder.metrics(through: state.step)
         let last = min(steps, state.step + (stopAfter ?? steps))
         let bar = ProgressBar(total: steps, linesOffTerminal: true)
-        let step = try TrainingStep(
+        var klController = state.klController ?? KLController(config: grpo)
+        var step = try TrainingStep(
             config: grpo, promptsPerStep: promptsPerStep, groupSize: groupSize, maxTokens: maxTokens, tasks: tasks,
             reward: reward, codec: codec)
+        step.criticWarmup = critic.criticWarmup
 
         while state.step < last {
             let report = try await step.run(
-                &policy, reference: referencePolicy, taskRNG: &state.taskRNG, step: state.step + 1)
+                &policy, critic: &criticModel, reference: referencePolicy, taskRNG: &state.taskRNG,
+                klController: &klController, step: state.step + 1)
             state.step += 1
+            state.klController = klController
             var line = report.metrics
             // Online reward-model monitoring (and updates every K steps) on the groups trained on.
             for (key, value) in try monitor?.observe(step: state.step, groups: report.batch) ?? [] { line[key] = value }
@@ -134,6 +160,7 @@ struct TrainCommand: AsyncParsableCommand {
             try folder.plot(history, title: "grpo train \(out)")
             if state.step % saveEvery == 0 || state.step == last {
                 try policy.save(to: folder.checkpoint)
+                try criticModel?.save(to: folder.critic)
                 try monitor?.save(to: folder.checkpoint)
                 try state.save(folder.stateURL)
             }
@@ -143,10 +170,13 @@ struct TrainCommand: AsyncParsableCommand {
     }
 }
 
-/// The trainer's own state beyond the policy's: the step and the batch-order generator.
+/// The trainer's own state beyond the policy's: the step, the batch-order generator and the KL-in-reward
+/// coefficient (which an adaptive controller moves).
 struct TrainerState: Codable {
     var step: Int
     var taskRNG: SeededRandom
+    /// nil in the state files of runs begun before the controller existed: the config's fixed coefficient.
+    var klController: KLController?
 
     static func load(_ url: URL) throws -> TrainerState {
         guard let data = try? Data(contentsOf: url) else { throw GRPOError("cannot read \(url.path) to resume") }

@@ -1,7 +1,10 @@
 import ArgumentParser
+import Foundation
 import GRPO
 import RewardKit
+import RewardModels
 import Tensor
+import TinyLM
 
 /// Optimizer options shared by `grpo sft` and `grpo train`.
 struct OptimizerOptions: ParsableArguments {
@@ -93,8 +96,11 @@ struct AlgorithmOptions: ParsableArguments {
     @Flag(name: .customLong("mask-truncated"), help: "Leave completions cut at --max-tokens out of the loss.")
     var maskTruncated = false
 
+    @Option(help: "grpo (critic-free, the default) or ppo (a critic with GAE; see --critic-lr, --critic-warmup).")
+    var algorithm: String = "grpo"
+
     @Option(name: .customLong("advantage-estimator"),
-            help: ArgumentHelp("verl adv_estimator: grpo, rloo, reinforce_plus_plus or reinforce_plus_plus_baseline. " + presetDefaults { $0.advantageEstimator.rawValue }))
+            help: ArgumentHelp("verl adv_estimator: grpo, rloo, reinforce_plus_plus, reinforce_plus_plus_baseline (gae: ppo). " + presetDefaults { $0.advantageEstimator.rawValue }))
     var advantageEstimator: String?
 
     @Option(name: .customLong("policy-loss"), help: "verl policy_loss.loss_mode: vanilla, gspo, cispo, kl_cov or clip_cov.")
@@ -107,8 +113,29 @@ struct AlgorithmOptions: ParsableArguments {
     @Option(name: .customLong("kl-in-reward"), help: ArgumentHelp("Coefficient of the KL penalty in the reward (verl; ≥ 0). " + presetDefaults { $0.klInReward }))
     var klInReward: Double?
 
-    @Option(help: ArgumentHelp("γ, discount of REINFORCE++ (0-1). " + presetDefaults { $0.gamma }))
+    @Option(help: ArgumentHelp("γ, discount of GAE and REINFORCE++ (0-1). " + presetDefaults { $0.gamma }))
     var gamma: Double?
+
+    @Option(help: "λ of GAE (0-1; --algorithm ppo).")
+    var lam: Double?
+
+    @Option(name: .customLong("value-clip"), help: "verl cliprange_value: value clipped to old ± c in its loss (> 0).")
+    var valueClip: Double?
+
+    @Option(name: .customLong("kl-ctrl"), help: "Coefficient of --kl-in-reward: fixed or adaptive (verl kl_ctrl).")
+    var klCtrl: String?
+
+    @Option(name: .customLong("kl-target"), help: "Target KL of the adaptive controller (> 0).")
+    var klTarget: Double?
+
+    @Option(name: .customLong("kl-horizon"), help: "Horizon of the adaptive controller (≥ 1).")
+    var klHorizon: Int?
+
+    @Option(name: .customLong("mini-batches"),
+            help: "Mini-batches per epoch, one optimizer step each for policy and critic (1-1024).")
+    var miniBatches: Int?
+
+    var isPPO: Bool { algorithm == "ppo" }
 
     /// The validated config, with the sampling temperature of the run.
     func config(temperature: Double) throws -> GRPOConfig {
@@ -138,18 +165,82 @@ struct AlgorithmOptions: ParsableArguments {
         }
         if let onExhaustion { o.append(("on_exhaustion", .string(onExhaustion))) }
         if maskTruncated { o.append(("mask_truncated", true)) }
+        guard ["grpo", "ppo"].contains(algorithm) else {
+            throw ValidationError("--algorithm must be grpo or ppo, got \(algorithm)")
+        }
         if let advantageEstimator {
-            guard advantageEstimator != "gae" else {
-                throw ValidationError("--advantage-estimator gae needs a critic, which grpo train does not have yet")
+            guard advantageEstimator != "gae" || isPPO else {
+                throw ValidationError("--advantage-estimator gae needs a critic: use --algorithm ppo")
             }
-            o.append(("advantage_estimator", .string(advantageEstimator)))
+            guard advantageEstimator == "gae" || !isPPO else {
+                throw ValidationError("--algorithm ppo estimates advantages with gae, not \(advantageEstimator)")
+            }
+        }
+        if isPPO || advantageEstimator != nil {
+            o.append(("advantage_estimator", .string(isPPO ? "gae" : advantageEstimator!)))
         }
         if let lossType { o.append(("loss_type", .string(lossType))) }
         if let policyLoss { o.append(("policy_loss", .string(policyLoss))) }
         if let klInReward { o.append(("kl_in_reward", .double(klInReward))) }
         if let gamma { o.append(("gamma", .double(gamma))) }
+        if let lam { o.append(("lam", .double(lam))) }
+        if let valueClip { o.append(("value_clip", .double(valueClip))) }
+        if let klCtrl { o.append(("kl_ctrl", .string(klCtrl))) }
+        if let klTarget { o.append(("kl_target", .double(klTarget))) }
+        if let klHorizon { o.append(("kl_horizon", .int(Int64(klHorizon)))) }
+        if let miniBatches {
+            guard (1...1024).contains(miniBatches) else {
+                throw ValidationError("--mini-batches must be in 1...1024, got \(miniBatches)")
+            }
+            o.append(("mini_batches", .int(Int64(miniBatches))))
+        }
         let c = try GRPOConfig(json: JSONObject(o), path: "options")
         try c.validate()
         return c
+    }
+}
+
+/// PPO's critic (`--algorithm ppo`): where it starts, its learning rate and its warmup.
+struct CriticOptions: ParsableArguments {
+    @Option(name: .customLong("critic-model"),
+            help: "Critic's start: a value, reward or language model checkpoint (default: the policy's).")
+    var criticModel: String?
+
+    @Option(name: .customLong("critic-lr"), help: "Peak learning rate of the critic's AdamW (in (0, 1]; default --lr).")
+    var criticLR: Float?
+
+    @Option(name: .customLong("critic-warmup"), help: "First steps in which only the critic learns (0-100000).")
+    var criticWarmup: Int = 0
+
+    func validate() throws {
+        if let criticLR, !(criticLR > 0 && criticLR <= 1) {
+            throw ValidationError("--critic-lr must be in (0, 1], got \(criticLR)")
+        }
+        guard (0...100_000).contains(criticWarmup) else {
+            throw ValidationError("--critic-warmup must be in 0...100000, got \(criticWarmup)")
+        }
+    }
+
+    /// The critic a new run starts from: `--critic-model`, or the policy's weights with a new value head.
+    func startingModel(policy: LlamaModel, tokenizer: any Tokenizer) throws -> ValueModel {
+        if let criticModel {
+            return try ValueModel.load(from: URL(fileURLWithPath: criticModel), tokenizer: tokenizer, seed: 0xC417)
+        }
+        return try ValueModel(languageModel: policy, tokenizer: tokenizer, seed: 0xC417)
+    }
+
+    /// The policy's schedule shape (warmup, decay) at the critic's peak learning rate.
+    func schedule(_ optimizer: OptimizerOptions, steps: Int) throws -> LRSchedule {
+        var o = optimizer
+        o.lr = criticLR ?? optimizer.lr
+        return try o.schedule(steps: steps)
+    }
+
+    /// The settings of the critic for config.json (with the learning rate it resolved to).
+    func json(lr: Float) -> JSON {
+        [
+            "model": criticModel.map(JSON.string) ?? .null, "lr": .double(Double(lr)),
+            "warmup": .int(Int64(criticWarmup)),
+        ]
     }
 }
