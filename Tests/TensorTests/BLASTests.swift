@@ -20,7 +20,7 @@ struct BLASTests {
             }
         } + innerHeavy
 
-    /// An inner dimension far larger than the output (weight gradients), which `gemm` splits along k.
+    /// An inner dimension far larger than the output (the shape of weight gradients).
     static let innerHeavy: [Case] = [false, true].flatMap { ta in
         [false, true].map { tb in Case(m: 24, n: 40, k: 2101, transA: ta, transB: tb) }
     }

@@ -162,6 +162,11 @@ def main():
             rows.setdefault(f"arbiter{i} train", []).append(tr)
             rows.setdefault(f"arbiter{i} gen", []).append(ge)
         loads.append(load_average())
+        print(f"round {len(loads)}: training tokens/s PyTorch {rows['torch train'][-1]:.0f}"
+              + "".join(f", {b} {rows[f'arbiter{i} train'][-1]:.0f}" for i, b in enumerate(a.grpo))
+              + f"; generation PyTorch {rows['torch gen'][-1]:.0f}"
+              + "".join(f", {b} {rows[f'arbiter{i} gen'][-1]:.0f}" for i, b in enumerate(a.grpo))
+              + f"; load {loads[-1]:.1f}", flush=True)
     med = {k: statistics.median(v) for k, v in rows.items() if v}
     print(f"{'tokens/s (median of ' + str(a.steps) + ')':<34}{'PyTorch':>10}"
           + "".join(f"{'Arbiter' + (str(i) if len(a.grpo) > 1 else ''):>10}{'ratio':>8}" for i in range(len(a.grpo))))

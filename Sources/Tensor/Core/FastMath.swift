@@ -68,7 +68,8 @@ enum FastMath {
         var lanes = V(repeating: -.infinity)
         var i = 0
         while i + 8 <= n {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(src + i).loadUnaligned(as: V.self))
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            lanes.replace(with: v, where: v .> lanes)
             i += 8
         }
         var m = lanes.max()
