@@ -11,12 +11,18 @@ struct BLASTests {
         var testDescription: String { "\(m)×\(n)×\(k) tA=\(transA) tB=\(transB)" }
     }
 
-    static let cases: [Case] = [1, 3, 130].flatMap { m in
-        [1, 5, 140].flatMap { n in
-            [false, true].flatMap { ta in
-                [false, true].map { tb in Case(m: m, n: n, k: m == 130 ? 40 : 7, transA: ta, transB: tb) }
+    static let cases: [Case] =
+        [1, 3, 130].flatMap { m in
+            [1, 5, 140].flatMap { n in
+                [false, true].flatMap { ta in
+                    [false, true].map { tb in Case(m: m, n: n, k: m == 130 ? 40 : 7, transA: ta, transB: tb) }
+                }
             }
-        }
+        } + innerHeavy
+
+    /// An inner dimension far larger than the output (the shape of weight gradients).
+    static let innerHeavy: [Case] = [false, true].flatMap { ta in
+        [false, true].map { tb in Case(m: 24, n: 40, k: 2101, transA: ta, transB: tb) }
     }
 
     @Test(arguments: cases)

@@ -75,6 +75,18 @@ let gradCases: [GradCase] = [
     GradCase(id: "log softmax", shapes: [[3, 6]]) { $0[0].logSoftmax() },
     GradCase(id: "gather log probs", shapes: [[4, 7]]) { Tensor.gatherLogProbs($0[0], targets: [0, 6, 3, 3]) },
     GradCase(id: "entropy", shapes: [[2, 2, 7]]) { $0[0].entropy() },
+    // An input read by two ops: the first backward writes its gradient buffer, the second adds into it.
+    GradCase(id: "add same tensor", shapes: [[3, 4]]) { $0[0] + $0[0] },
+    GradCase(id: "linear input used twice", shapes: [[4, 5], [3, 5], [3, 5]]) {
+        Tensor.linear($0[0], $0[1]) * Tensor.linear($0[0], $0[2])
+    },
+    GradCase(id: "rmsnorm with residual", shapes: [[3, 8], [8]]) {
+        $0[0] + Tensor.rmsNorm($0[0], weight: $0[1], eps: 1e-5)
+    },
+    GradCase(id: "rope input used twice", shapes: [[2, 8]]) {
+        Tensor.rope($0[0], positions: [3, 4], heads: 2, headDim: 4, theta: 10_000) * $0[0].square()
+    },
+    GradCase(id: "swiglu of one tensor", shapes: [[3, 5]]) { Tensor.swiglu(gate: $0[0], up: $0[0]) },
 ]
 
 @Suite("Finite-difference gradients of every op")
@@ -85,5 +97,24 @@ struct OpGradientTests {
         let err = GradCheck.maxRelativeError(inputs, eps: c.eps, c.f)
         print("gradcheck \(c.id): max relative error \(err)")
         #expect(err < c.tolerance, "\(c.id): relative error \(err)")
+    }
+
+    /// Inputs of the sizes at which ops split their work across the cores (residual add, RMSNorm, SwiGLU) and
+    /// RoPE over many rows, checked on a sample of elements.
+    @Test func largeInputsTakeTheParallelPaths() {
+        let cases: [(String, [[Int]], ([Tensor]) -> Tensor)] = [
+            ("add", [[512, 260], [512, 260]], { $0[0] + $0[1] }),
+            ("rmsnorm", [[520, 128], [128]], { Tensor.rmsNorm($0[0], weight: $0[1], eps: 1e-5) }),
+            (
+                "rope", [[4100, 16]],
+                { Tensor.rope($0[0], positions: (0..<4100).map { Int32($0 % 97) }, heads: 4, headDim: 4, theta: 100) }
+            ),
+            ("swiglu", [[40, 1000], [40, 1000]], { Tensor.swiglu(gate: $0[0], up: $0[1]) }),
+        ]
+        for (id, shapes, f) in cases {
+            let inputs = GradCheck.inputs(shapes, seed: 11, positive: false)
+            let err = GradCheck.maxRelativeError(inputs, maxElements: 6, f)
+            #expect(err < 1e-3, "\(id): relative error \(err)")
+        }
     }
 }

@@ -12,7 +12,10 @@ Same options and defaults as `grpo bench engine` (a Llama of `--hidden`, `--laye
 
 With `--grpo PATH` it alternates its rounds with `PATH bench engine --steps 1` on the same options (one
 PyTorch round, one Arbiter round, …), so that a change in machine load hits both sides, and prints the medians
-of both and the ratio Arbiter / PyTorch. Needs torch and transformers (not part of the test suite).
+of both and the ratio Arbiter / PyTorch (the median of the per-round ratios), each round's ratio with the load
+average (/proc/loadavg, 1 minute) read after it. `--grpo` may be given several times (e.g. a binary before and
+after a change): each round then runs PyTorch and every binary in turn. Needs torch and transformers (not part
+of the test suite).
 """
 import argparse
 import math
@@ -38,7 +41,8 @@ def parse():
     p.add_argument("--gen-tokens", type=int, default=64)
     p.add_argument("--prompt-len", type=int, default=16)
     p.add_argument("--threads", type=int, default=os.cpu_count(), help="torch threads (default: all cores)")
-    p.add_argument("--grpo", help="path of the grpo binary to alternate with")
+    p.add_argument("--grpo", action="append", default=[],
+                   help="path of a grpo binary to alternate with (repeatable)")
     a = p.parse_args()
     for name in ("hidden", "layers", "heads", "kv_heads", "intermediate", "seq_len", "batch", "steps",
                  "gen_batch", "gen_tokens", "prompt_len", "threads"):
@@ -109,9 +113,9 @@ class Torch:
         return train, produced / (time.perf_counter() - t)
 
 
-def arbiter_round(a):
+def arbiter_round(a, binary):
     """One `grpo bench engine --steps 1` run: (training tokens/s, generation batch tokens/s, kernel line)."""
-    cmd = [a.grpo, "bench", "engine", "--steps", "1", "--hidden", str(a.hidden), "--layers", str(a.layers),
+    cmd = [binary, "bench", "engine", "--steps", "1", "--hidden", str(a.hidden), "--layers", str(a.layers),
            "--heads", str(a.heads), "--kv-heads", str(a.kv_heads), "--intermediate", str(a.intermediate),
            "--seq-len", str(a.seq_len), "--batch", str(a.batch), "--gen-batch", str(a.gen_batch),
            "--gen-tokens", str(a.gen_tokens), "--prompt-len", str(a.prompt_len)]
@@ -127,6 +131,15 @@ def arbiter_round(a):
     return value("training throughput"), value(f"generation batch {a.gen_batch} "), kernel.group(1) if kernel else "?"
 
 
+def load_average():
+    """The 1-minute load average, or nan where /proc/loadavg is missing."""
+    try:
+        with open("/proc/loadavg") as f:
+            return float(f.read().split()[0])
+    except OSError:
+        return float("nan")
+
+
 def main():
     a = parse()
     try:
@@ -137,26 +150,37 @@ def main():
     print(f"torch {torch.__version__}, {a.threads} threads; model d={a.hidden} layers={a.layers} "
           f"heads={a.heads}/{a.kv_heads} ff={a.intermediate}; training {a.batch}x{a.seq_len}, "
           f"generation {a.gen_batch}x({a.prompt_len}+{a.gen_tokens})")
-    rows = {"torch train": [], "torch gen": [], "arbiter train": [], "arbiter gen": []}
+    rows = {"torch train": [], "torch gen": []}
+    loads = []
     kernel = None
     for _ in range(a.steps):
         tr, ge = side.round()
         rows["torch train"].append(tr)
         rows["torch gen"].append(ge)
-        if a.grpo:
-            tr, ge, kernel = arbiter_round(a)
-            rows["arbiter train"].append(tr)
-            rows["arbiter gen"].append(ge)
+        for i, binary in enumerate(a.grpo):
+            tr, ge, kernel = arbiter_round(a, binary)
+            rows.setdefault(f"arbiter{i} train", []).append(tr)
+            rows.setdefault(f"arbiter{i} gen", []).append(ge)
+        loads.append(load_average())
+        print(f"round {len(loads)}: training tokens/s PyTorch {rows['torch train'][-1]:.0f}"
+              + "".join(f", {b} {rows[f'arbiter{i} train'][-1]:.0f}" for i, b in enumerate(a.grpo))
+              + f"; generation PyTorch {rows['torch gen'][-1]:.0f}"
+              + "".join(f", {b} {rows[f'arbiter{i} gen'][-1]:.0f}" for i, b in enumerate(a.grpo))
+              + f"; load {loads[-1]:.1f}", flush=True)
     med = {k: statistics.median(v) for k, v in rows.items() if v}
-    print(f"{'tokens/s (median of ' + str(a.steps) + ')':<34}{'PyTorch':>10}" + (f"{'Arbiter':>10}{'ratio':>8}"
-                                                                               if a.grpo else ""))
+    print(f"{'tokens/s (median of ' + str(a.steps) + ')':<34}{'PyTorch':>10}"
+          + "".join(f"{'Arbiter' + (str(i) if len(a.grpo) > 1 else ''):>10}{'ratio':>8}" for i in range(len(a.grpo))))
     for label, key in (("training", "train"), (f"generation batch {a.gen_batch}", "gen")):
         line = f"{label:<34}{med['torch ' + key]:>10.0f}"
-        if a.grpo:
-            pairs = [x / y for x, y in zip(rows["arbiter " + key], rows["torch " + key])]
-            line += f"{med['arbiter ' + key]:>10.0f}{statistics.median(pairs):>7.2f}x"
-            line += "  (pairs: " + ", ".join(f"{p:.2f}" for p in pairs) + ")"
+        for i in range(len(a.grpo)):
+            pairs = [x / y for x, y in zip(rows[f"arbiter{i} " + key], rows["torch " + key])]
+            line += f"{med[f'arbiter{i} ' + key]:>10.0f}{statistics.median(pairs):>7.2f}x"
         print(line)
+        for i, binary in enumerate(a.grpo):
+            pairs = [x / y for x, y in zip(rows[f"arbiter{i} " + key], rows["torch " + key])]
+            print(f"  {binary} / PyTorch per round (load): "
+                  + ", ".join(f"{p:.2f} ({l:.1f})" for p, l in zip(pairs, loads)))
+    print("load average after each round: " + ", ".join(f"{l:.1f}" for l in loads))
     if kernel:
         print(f"Arbiter's BLAS kernel: {kernel}")
     if not math.isfinite(sum(med.values())):

@@ -29,6 +29,14 @@ struct EngineBenchCommand: ParsableCommand {
         Int = 64
     @Option(name: .customLong("gen-tokens"), help: "Tokens generated per sequence.") var genTokens: Int = 64
     @Option(name: .customLong("prompt-len"), help: "Prompt tokens per sequence for generation.") var promptLen: Int = 16
+    @Option(
+        help: """
+            Run only one workload, --steps times after a warm-up, and print its median (for a profiler such as \
+            `perf record`): training, or generation (the --gen-batch batch).
+            """)
+    var only: Workload?
+
+    enum Workload: String, ExpressibleByArgument, CaseIterable { case training, generation }
 
     func validate() throws {
         for (name, v) in [
@@ -56,6 +64,10 @@ struct EngineBenchCommand: ParsableCommand {
                 + "params=\(config.parameterCount); cores=\(Parallel.workers); load average before: \(Self.loadAverage())"
         )
 
+        if let only {
+            try runOnly(only, config)
+            return
+        }
         // Measurements alternate round by round, so a change in machine load hits both sides of each ratio.
         let gemm = SgemmProbe(n: 2048)
         let train = try TrainingProbe(config, batch: batch, seqLen: seqLen)
@@ -117,6 +129,36 @@ struct EngineBenchCommand: ParsableCommand {
 }
 
 extension EngineBenchCommand {
+    /// `--only`: one workload, warmed up once, then timed `steps` times.
+    func runOnly(_ workload: Workload, _ config: LlamaConfig) throws {
+        var rates: [Double] = []
+        var cpu: [Double] = []
+        switch workload {
+        case .training:
+            let train = try TrainingProbe(config, batch: batch, seqLen: seqLen)
+            try train.step()
+            for _ in 0..<steps {
+                let t = try timed { try train.step() }
+                rates.append(Double(batch * seqLen) / t.wall)
+                cpu.append(t.cpu * 1000)
+            }
+        case .generation:
+            let many = try GenerationProbe(config, batch: genBatch, promptLen: promptLen, tokens: genTokens)
+            _ = try many.run()
+            for _ in 0..<steps {
+                var produced = 0
+                let t = try timed { produced = try many.run() }
+                rates.append(Double(produced) / t.wall)
+                cpu.append(t.cpu * 1000)
+            }
+        }
+        print(
+            "\(workload.rawValue) only: median \(String(format: "%.0f", median(rates))) tokens/s, "
+                + "\(String(format: "%.0f", median(cpu))) CPU-ms per run, over \(steps) runs "
+                + "(\(rates.map { String(format: "%.0f", $0) }.joined(separator: ", ")) tokens/s); "
+                + "load average after: \(Self.loadAverage())")
+    }
+
     /// The first field of /proc/loadavg (other processes competing for the cores), or "?".
     static func loadAverage() -> String {
         (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(String.init)
