@@ -178,7 +178,7 @@ import Testing
     /// The four estimators of the comparison run in the trainer: rloo and REINFORCE++ through
     /// --advantage-estimator; critic options without --algorithm ppo, and gae without it, are refused by name.
     @Test(arguments: ["rloo", "reinforce_plus_plus", "reinforce_plus_plus_baseline"])
-    func criticFreeEstimatorsRunInTheTrainer(estimator: String) throws {
+    func criticFreeEstimatorsRunInTheTrainer(estimator: String) async throws {
         let dir = try Self.scratch("est-\(estimator)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let grpo = try Binary("grpo")
