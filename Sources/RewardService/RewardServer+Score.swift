@@ -80,7 +80,6 @@ extension RewardServer {
         }
         try executor.validate(request)
         let response = await executor.run(request)
-        metrics.recordSandbox(verdict: response.verdict)
         return JSONResponse.make(response.json)
     }
 }
@@ -94,7 +93,6 @@ extension RewardServer {
         }
         try executor.validate(request.program)
         let response = try await executor.runTests(request)
-        for r in response.results { metrics.recordSandbox(verdict: r.verdict.rawValue) }
         return JSONResponse.make(response.json)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Sandbox
 
 /// Counters and a latency histogram, written as Prometheus text (exposition format 0.0.4) by `/metrics`.
 ///
@@ -11,7 +12,6 @@ public final class ServiceMetrics: @unchecked Sendable {
     private var requests: [String: Int] = [:]  // "route|status"
     private var latencyCounts: [String: [Int]] = [:]  // route → per-bucket counts (non-cumulative) + overflow
     private var latencySums: [String: Double] = [:]
-    private var sandboxRuns: [String: Int] = [:]
     private var rejections = 0
     private var cancellations = 0
     private var samplesScored = 0
@@ -35,12 +35,6 @@ public final class ServiceMetrics: @unchecked Sendable {
     func inFlight(_ delta: Int) {
         lock.lock()
         inFlight += delta
-        lock.unlock()
-    }
-
-    func recordSandbox(verdict: String) {
-        lock.lock()
-        sandboxRuns[verdict, default: 0] += 1
         lock.unlock()
     }
 
@@ -88,8 +82,10 @@ public final class ServiceMetrics: @unchecked Sendable {
             s += "arbiter_request_seconds_sum{route=\"\(route)\"} \(latencySums[route] ?? 0)\n"
             s += "arbiter_request_seconds_count{route=\"\(route)\"} \(cumulative)\n"
         }
-        s += "# HELP arbiter_sandbox_runs_total Sandboxed program runs, by verdict.\n# TYPE arbiter_sandbox_runs_total counter\n"
-        for (v, n) in sandboxRuns.sorted(by: { $0.key < $1.key }) { s += "arbiter_sandbox_runs_total{verdict=\"\(v)\"} \(n)\n" }
+        s += "# HELP arbiter_sandbox_runs_total Sandboxed program runs, by verdict, whichever route started them "
+        s += "(/run_code, /v1/run_tests, the code recipes of /v1/score, compile steps).\n"
+        s += "# TYPE arbiter_sandbox_runs_total counter\n"
+        for (v, n) in SandboxRuns.snapshot.sorted(by: { $0.key < $1.key }) { s += "arbiter_sandbox_runs_total{verdict=\"\(v)\"} \(n)\n" }
         s += "# HELP arbiter_samples_scored_total Samples scored by /v1/score and /get_reward.\n# TYPE arbiter_samples_scored_total counter\n"
         s += "arbiter_samples_scored_total \(samplesScored)\n"
         s += "# HELP arbiter_queue_depth Requests waiting for a slot.\n# TYPE arbiter_queue_depth gauge\narbiter_queue_depth \(depth)\n"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// The pieces of `reward bench serve` around the load itself: client threads, the request plan, the server
 /// process, and its memory and CPU.
@@ -27,17 +28,12 @@ enum ClientThreads {
     }
 }
 
-/// A value behind a lock, shared between threads.
-final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
+/// A value behind a `Mutex`, shared between threads (a class, so escaping closures can hold it).
+final class Locked<Value: Sendable>: Sendable {
+    private let value: Mutex<Value>
+    init(_ value: Value) { self.value = Mutex(value) }
 
-    func update<R>(_ body: (inout Value) -> R) -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return body(&value)
-    }
+    func update<R: Sendable>(_ body: (inout sending Value) -> R) -> R { value.withLock { body(&$0) } }
 }
 
 /// Hands out request numbers and kinds until the count or the deadline is reached (from any thread).

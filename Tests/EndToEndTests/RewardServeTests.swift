@@ -22,6 +22,7 @@ final class RunningServer: @unchecked Sendable {
         for _ in 0..<400 {
             if let t = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(t.trimmingCharacters(in: .whitespacesAndNewlines)) {
                 port = p
+                try? FileManager.default.removeItem(atPath: portFile)
                 return
             }
             guard process.isRunning else { throw BinaryError("reward serve exited with \(process.terminationStatus)") }
@@ -70,6 +71,17 @@ final class RunningServer: @unchecked Sendable {
         #expect(run.objectValue?["run_result"]?.objectValue?["stdout"] == "cba\n")
         let (_, metrics) = try await server.get("/metrics")
         #expect(metrics.contains(#"arbiter_sandbox_runs_total{verdict="runtime_error"} 1"#))
+        #expect(!metrics.contains(#"arbiter_sandbox_runs_total{verdict="ok"}"#))
+        // Code graded through /v1/score's code recipe runs boxes too, and they are counted like /run_code's.
+        let (codeScoreStatus, codeScore) = try await server.post(
+            "/v1/score",
+            #"{"recipe":"code","samples":[{"completion":"```python\nimport sys\nprint(sum(map(int, sys.stdin.read().split())))\n```","tests":{"kind":"stdio","cases":[{"stdin":"2 3\n","stdout":"5\n"},{"stdin":"4 4\n","stdout":"8\n"}]}}]}"#
+        )
+        #expect(codeScoreStatus == 200)
+        #expect(codeScore.objectValue?["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 1, "\(codeScore)")
+        let (_, after) = try await server.get("/metrics")
+        let okRuns = after.split(separator: "\n").first { $0.hasPrefix(#"arbiter_sandbox_runs_total{verdict="ok"} "#) }
+        #expect(okRuns.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(after)")
         #expect(server.stop() == 0)
     }
 
