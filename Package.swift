@@ -49,14 +49,16 @@ let package = Package(
             dependencies: [
                 "RewardKit", "CodeRewards", "Sandbox", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             ]
         ),
         .executableTarget(
             name: "reward",
             dependencies: [
-                "MathVerify", "RewardKit", "CodeRewards", "RewardModels", "Sandbox", "RewardService", "arbiter-box-init",
+                "MathVerify", "RewardKit", "CodeRewards", "RewardModels", "Sandbox", "RewardService",
+                "arbiter-box-init",
                 "arbiter-python-zygote", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]
@@ -104,7 +106,10 @@ let package = Package(
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "RewardKit"]),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["RewardKit", "GRPO", "RewardModels", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init", "arbiter-python-zygote"]
+            dependencies: [
+                "RewardKit", "GRPO", "RewardModels", "Tensor", "TinyLM", "reward", "grpo", "arbiter-box-init",
+                "arbiter-python-zygote",
+            ]
         ),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "RewardModelsTests", dependencies: ["RewardModels", "RewardKit", "Tensor", "TinyLM"]),

@@ -52,8 +52,10 @@ public struct CaseResult: Sendable {
     /// Why it failed (the checker's words, the first differing expectation), nil when accepted.
     public var message: String?
 
-    public init(verdict: CaseVerdict, run: Verdict, time: Double, cpuTime: Double, memoryBytes: UInt64,
-                stdoutHead: String, stderrTail: String, message: String?) {
+    public init(
+        verdict: CaseVerdict, run: Verdict, time: Double, cpuTime: Double, memoryBytes: UInt64,
+        stdoutHead: String, stderrTail: String, message: String?
+    ) {
         self.verdict = verdict
         self.run = run
         self.time = time

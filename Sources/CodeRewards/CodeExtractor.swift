@@ -1,3 +1,5 @@
+import Foundation
+
 /// Finds the program in a completion: the last fenced block (```lang … ```) whose info string names the language
 /// (or one of its aliases), else the last fenced block without an info string, else (when `wholeTextFallback`)
 /// the whole completion. Blocks of other languages are never taken.
@@ -102,5 +104,3 @@ public struct CodeExtractor: Sendable, Hashable {
         return blocks
     }
 }
-
-import Foundation

@@ -21,8 +21,10 @@ public struct CodeGrader: Sendable {
     /// Candidate boxes with the driver already running, for assert tests.
     let warm: WarmCandidates
 
-    public init(profiles: Profiles, sandbox: Sandbox = Sandbox(), extractor: CodeExtractor = CodeExtractor(),
-                defaultLanguage: String = "python", floatTolerance: Double = 0, wallTimeMs: UInt64? = nil) {
+    public init(
+        profiles: Profiles, sandbox: Sandbox = Sandbox(), extractor: CodeExtractor = CodeExtractor(),
+        defaultLanguage: String = "python", floatTolerance: Double = 0, wallTimeMs: UInt64? = nil
+    ) {
         self.profiles = profiles
         self.sandbox = sandbox
         self.extractor = extractor
@@ -32,8 +34,9 @@ public struct CodeGrader: Sendable {
         let python = (try? profiles.profile(for: "python")) ?? Profile(name: "python", language: "python")
         self.graders = GraderPool(sandbox: sandbox, profile: python)
         // Two per core: a candidate's interpreter takes longer to start than a job to grade, so one per core runs dry.
-        self.warm = WarmCandidates(sandbox: sandbox, profile: python,
-                                   depth: 2 * ProcessInfo.processInfo.activeProcessorCount)
+        self.warm = WarmCandidates(
+            sandbox: sandbox, profile: python,
+            depth: 2 * ProcessInfo.processInfo.activeProcessorCount)
     }
 
     /// The grade of a sample. Throws `CodeRewardsError` or `SandboxError` when the sample cannot be graded.
@@ -43,23 +46,29 @@ public struct CodeGrader: Sendable {
         let language = sample.language ?? defaultLanguage
         let profile: Profile
         do { profile = try profiles.profile(for: language) } catch {
-            throw CodeRewardsError("language: no sandbox profile for \"\(language.prefix(40))\" (have: "
-                + profiles.all.map(\.language).joined(separator: ", ") + ")")
+            throw CodeRewardsError(
+                "language: no sandbox profile for \"\(language.prefix(40))\" (have: "
+                    + profiles.all.map(\.language).joined(separator: ", ") + ")")
         }
-        guard let extracted = extractor.extract(from: sample.completionText,
-                                                names: [profile.language] + profile.aliases)
+        guard
+            let extracted = extractor.extract(
+                from: sample.completionText,
+                names: [profile.language] + profile.aliases)
         else {
-            return Grade(passed: 0, total: tests.caseCount ?? 1, verdict: .wrongAnswer,
-                         reason: "no \(profile.language) code found in the completion")
+            return Grade(
+                passed: 0, total: tests.caseCount ?? 1, verdict: .wrongAnswer,
+                reason: "no \(profile.language) code found in the completion")
         }
-        return try await grade(code: extracted.code, fenced: extracted.fenced, tests: tests, profile: profile,
-                               options: options)
+        return try await grade(
+            code: extracted.code, fenced: extracted.fenced, tests: tests, profile: profile,
+            options: options)
     }
 
     /// The grade of `code` (already extracted) against `tests`.
-    public func grade(code: String, fenced: Bool = true, tests: CodeTests, profile: Profile,
-                      options: CodeTestOptions = CodeTestOptions()) async throws -> Grade
-    {
+    public func grade(
+        code: String, fenced: Bool = true, tests: CodeTests, profile: Profile,
+        options: CodeTestOptions = CodeTestOptions()
+    ) async throws -> Grade {
         var limits = profile.limits
         if let wallTimeMs { limits.wallTimeMs = wallTimeMs }
         if let s = options.timeLimitS {

@@ -5,22 +5,28 @@ import Sandbox
 /// Reward for code samples: 1 when every test passes (`allPass`), or the fraction of tests passed. A sample that
 /// cannot be graded (no tests, sandbox failure) gets `Score.failure`, never a zero that looks like a wrong answer.
 public struct CodeReward: Reward {
-    public enum Mode: String, Sendable { case allPass = "all", fraction }
+    public enum Mode: String, Sendable {
+        case allPass = "all"
+        case fraction
+    }
 
     public var grader: CodeGrader
     public var mode: Mode
     /// Samples graded at once (each uses one or two boxes).
     public var workers: Int
 
-    public init(grader: CodeGrader, mode: Mode = .allPass,
-                workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        grader: CodeGrader, mode: Mode = .allPass,
+        workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.grader = grader
         self.mode = mode
         self.workers = max(1, workers)
     }
 
     public func score(_ batch: [Sample]) async -> [Score] {
-        let grader = self.grader, mode = self.mode
+        let grader = self.grader
+        let mode = self.mode
         return await withTaskGroup(of: (Int, Score).self) { group in
             var results = [Score?](repeating: nil, count: batch.count)
             var next = 0
@@ -44,8 +50,9 @@ public struct CodeReward: Reward {
             let value = mode == .allPass ? (grade.allPassed ? 1 : 0) : grade.fraction
             var reason = "\(grade.verdict): \(grade.passed)/\(grade.total) passed"
             if let why = grade.reason { reason += "; \(why)" }
-            return Score(value, components: ["passed": Double(grade.passed), "total": Double(grade.total)],
-                         reason: reason)
+            return Score(
+                value, components: ["passed": Double(grade.passed), "total": Double(grade.total)],
+                reason: reason)
         } catch {
             return .failure("\(error)")
         }

@@ -51,7 +51,8 @@ public enum CodeTests: Sendable, Hashable {
         }
         let f = sample.fields
         if let test = f["test"]?.stringValue, let entry = f["entry_point"]?.stringValue {
-            self = .asserts(code: test, entryPoint: entry, setup: nil, prompt: f["prompt"]?.stringValue ?? sample.prompt)
+            self = .asserts(
+                code: test, entryPoint: entry, setup: nil, prompt: f["prompt"]?.stringValue ?? sample.prompt)
             return
         }
         if let list = f["test_list"]?.arrayValue {
@@ -63,10 +64,12 @@ public enum CodeTests: Sendable, Hashable {
             }
             let imports = (f["test_imports"]?.arrayValue ?? []).compactMap(\.stringValue)
             let setup = f["test_setup_code"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
-            self = .asserts(code: (imports + asserts).joined(separator: "\n"), entryPoint: nil, setup: setup, prompt: nil)
+            self = .asserts(
+                code: (imports + asserts).joined(separator: "\n"), entryPoint: nil, setup: setup, prompt: nil)
             return
         }
-        throw CodeRewardsError("the sample has no tests: expected `tests`, HumanEval's `test`+`entry_point` or MBPP's `test_list`")
+        throw CodeRewardsError(
+            "the sample has no tests: expected `tests`, HumanEval's `test`+`entry_point` or MBPP's `test_list`")
     }
 
     /// Parses the `tests` object.
@@ -78,7 +81,8 @@ public enum CodeTests: Sendable, Hashable {
         }
         func string(_ key: String) throws -> String {
             guard let s = o[key]?.stringValue else {
-                throw CodeRewardsError("tests.\(key): expected a string, got \(o[key]?.jsonText.prefix(80) ?? "nothing")")
+                throw CodeRewardsError(
+                    "tests.\(key): expected a string, got \(o[key]?.jsonText.prefix(80) ?? "nothing")")
             }
             return s
         }
@@ -96,25 +100,31 @@ public enum CodeTests: Sendable, Hashable {
         case "unittest": self = .unittest(code: try string("code"))
         case "pytest": self = .pytest(code: try string("code"))
         case "assert":
-            self = .asserts(code: try string("code"), entryPoint: o["entry_point"]?.stringValue,
-                            setup: o["setup"]?.stringValue, prompt: o["prompt"]?.stringValue)
+            self = .asserts(
+                code: try string("code"), entryPoint: o["entry_point"]?.stringValue,
+                setup: o["setup"]?.stringValue, prompt: o["prompt"]?.stringValue)
         case "call":
             let fn = try string("fn")
-            self = .call(function: fn, cases: try cases().enumerated().map { i, c in
-                guard let input = c["input"]?.arrayValue else {
-                    throw CodeRewardsError("tests.cases[\(i)].input: expected a list of arguments")
-                }
-                guard let output = c["output"] else { throw CodeRewardsError("tests.cases[\(i)].output: missing") }
-                return CallCase(input: input, output: output)
-            })
+            self = .call(
+                function: fn,
+                cases: try cases().enumerated().map { i, c in
+                    guard let input = c["input"]?.arrayValue else {
+                        throw CodeRewardsError("tests.cases[\(i)].input: expected a list of arguments")
+                    }
+                    guard let output = c["output"] else { throw CodeRewardsError("tests.cases[\(i)].output: missing") }
+                    return CallCase(input: input, output: output)
+                })
         case "stdio":
-            let checker = try o["checker"].flatMap { $0.isNull ? nil : try OutputChecker(json: $0, field: "tests.checker") }
-            self = .stdio(cases: try cases().enumerated().map { i, c in
-                guard let stdout = c["stdout"]?.stringValue else {
-                    throw CodeRewardsError("tests.cases[\(i)].stdout: expected a string")
-                }
-                return StdioCase(stdin: c["stdin"]?.stringValue ?? "", stdout: stdout)
-            }, checker: checker)
+            let checker = try o["checker"].flatMap {
+                $0.isNull ? nil : try OutputChecker(json: $0, field: "tests.checker")
+            }
+            self = .stdio(
+                cases: try cases().enumerated().map { i, c in
+                    guard let stdout = c["stdout"]?.stringValue else {
+                        throw CodeRewardsError("tests.cases[\(i)].stdout: expected a string")
+                    }
+                    return StdioCase(stdin: c["stdin"]?.stringValue ?? "", stdout: stdout)
+                }, checker: checker)
         default:
             throw CodeRewardsError(
                 "tests.kind: expected assert, unittest, pytest, call or stdio, got \"\(kind.prefix(40))\"")

@@ -10,7 +10,8 @@ final class DriverCode: @unchecked Sendable {
     static let shared = DriverCode()
     static let compiledName = "driver.bin"
     static let bootstrap = Array("import marshal\nexec(marshal.loads(open(\"driver.bin\", \"rb\").read()))\n".utf8)
-    static let compileScript = Array("""
+    static let compileScript = Array(
+        """
         import marshal, sys
         sys.stdout.buffer.write(marshal.dumps(compile(open("driver.py", "rb").read(), "driver.py", "exec")))
 

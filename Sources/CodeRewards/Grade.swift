@@ -22,8 +22,10 @@ public struct Grade: Sendable, Hashable {
         public var verdict: CaseVerdict?
         /// For `call` cases: wall-clock seconds of the call, as the grader measured it.
         public var time: Double?
-        public init(name: String, passed: Bool, message: String? = nil, verdict: CaseVerdict? = nil,
-                    time: Double? = nil) {
+        public init(
+            name: String, passed: Bool, message: String? = nil, verdict: CaseVerdict? = nil,
+            time: Double? = nil
+        ) {
             self.name = name
             self.passed = passed
             self.message = message

@@ -14,7 +14,7 @@ enum PlainData {
         case .array(let items): return .array(items.map(encode))
         case .object(let o):
             if o.count == 1, let (key, inner) = o.entries.first.map({ ($0.key, $0.value) }), key.hasPrefix("__"),
-               key.hasSuffix("__")
+                key.hasSuffix("__")
             {
                 return key == "__float__" ? value : .object(JSONObject([(key, encode(inner))]))
             }

@@ -14,9 +14,10 @@ struct PythonHarness: Sendable {
     /// Every Python kind but stdio: a pooled grader runs the tests (`spec`, see grader.py) against proxies of the
     /// candidate's functions and answers with a report line; the candidate's box gets only the solution (and
     /// MBPP's setup code).
-    func gradeInGrader(solution: String, spec: [(String, JSON)], setup: String?, pool: GraderPool,
-                       warm: WarmCandidates) async throws -> Grade
-    {
+    func gradeInGrader(
+        solution: String, spec: [(String, JSON)], setup: String?, pool: GraderPool,
+        warm: WarmCandidates
+    ) async throws -> Grade {
         let body = Array(JSON.object(JSONObject(spec)).jsonText.utf8)
         let count = UInt32(body.count)
         let job = [UInt8(count >> 24), UInt8(count >> 16 & 0xff), UInt8(count >> 8 & 0xff), UInt8(count & 0xff)] + body
@@ -58,11 +59,12 @@ struct PythonHarness: Sendable {
                 return nil
             }
             let verdict = ok ? .accepted : o["outcome"]?.stringValue.flatMap(CaseVerdict.init(rawValue:))
-            return Grade.TestResult(name: name, passed: ok, message: o["message"]?.stringValue, verdict: verdict,
-                                    time: o["time"]?.doubleValue)
+            return Grade.TestResult(
+                name: name, passed: ok, message: o["message"]?.stringValue, verdict: verdict,
+                time: o["time"]?.doubleValue)
         }
         if let parsed, parsed["grader_error"]?.boolValue != true, let passed = parsed["passed"]?.intValue,
-           let total = parsed["total"]?.intValue, total > 0, passed == total
+            let total = parsed["total"]?.intValue, total > 0, passed == total
         {
             // Every test passed, so how the candidate ends cannot change the grade (`Grade.verdict`): it is killed
             // now instead of waited for, which keeps its interpreter's shutdown off the job's path and its CPU.
@@ -92,23 +94,34 @@ struct PythonHarness: Sendable {
             throw CodeRewardsError("the tests could not run: \(report["failure"]?.stringValue ?? "")")
         }
         let all = total > 0 && passed == total
-        return Grade(passed: passed, total: total, verdict: Grade.verdict(allPassed: all, program: ran.verdict),
-                     reason: report["failure"]?.stringValue, results: results)
+        return Grade(
+            passed: passed, total: total, verdict: Grade.verdict(allPassed: all, program: ran.verdict),
+            reason: report["failure"]?.stringValue, results: results)
     }
 
     /// Calls: the grader sends each case's inputs and compares the answer with the expected value by Python's
     /// `==` (or within `options`' atol/rtol, or the recipe-wide `tolerance`).
-    func gradeCalls(solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double,
-                    options: CodeTestOptions, pool: GraderPool, warm: WarmCandidates) async throws -> Grade
-    {
+    func gradeCalls(
+        solution: String, function: String, cases: [CodeTests.CallCase], tolerance: Double,
+        options: CodeTestOptions, pool: GraderPool, warm: WarmCandidates
+    ) async throws -> Grade {
         var spec: [(String, JSON)] = [("kind", "call"), ("fn", .string(function))]
-        spec.append(("cases", .array(cases.map { c in
-            .object(JSONObject([("input", .array(c.input.map(PlainData.encode))),
-                                ("output", PlainData.encode(c.output))]))
-        })))
+        spec.append(
+            (
+                "cases",
+                .array(
+                    cases.map { c in
+                        .object(
+                            JSONObject([
+                                ("input", .array(c.input.map(PlainData.encode))),
+                                ("output", PlainData.encode(c.output)),
+                            ]))
+                    })
+            ))
         if tolerance > 0 { spec.append(("tolerance", .double(tolerance))) }
-        return try await gradeInGrader(solution: solution, spec: spec + options.specFields, setup: nil, pool: pool,
-                                       warm: warm)
+        return try await gradeInGrader(
+            solution: solution, spec: spec + options.specFields, setup: nil, pool: pool,
+            warm: warm)
     }
 }
 

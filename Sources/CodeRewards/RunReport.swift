@@ -5,18 +5,25 @@ import Sandbox
 public enum RunReport {
     /// Runs `source` in `profile` (compile first when the profile compiles) and describes the outcome.
     /// A sandbox failure is reported as `{"verdict": "sandbox_error", "error": …}`, never as a program verdict.
-    public static func run(source: String, profile: Profile, stdin: [UInt8]?, limits: Limits,
-                           sandbox: Sandbox) async -> JSON {
+    public static func run(
+        source: String, profile: Profile, stdin: [UInt8]?, limits: Limits,
+        sandbox: Sandbox
+    ) async -> JSON {
         do {
             let result = try await sandbox.run(source: source, profile: profile, stdin: stdin, limits: limits)
-            var fields: [(String, JSON)] = [("language", .string(profile.language)),
-                                            ("verdict", .string(result.verdict.name))]
+            var fields: [(String, JSON)] = [
+                ("language", .string(profile.language)),
+                ("verdict", .string(result.verdict.name)),
+            ]
             if let compile = result.compile { fields.append(("compile", json(compile))) }
             if let run = result.run { fields.append(("run", json(run))) }
             return .object(JSONObject(fields))
         } catch {
-            return .object(JSONObject([("language", .string(profile.language)), ("verdict", "sandbox_error"),
-                                       ("error", .string("\(error)"))]))
+            return .object(
+                JSONObject([
+                    ("language", .string(profile.language)), ("verdict", "sandbox_error"),
+                    ("error", .string("\(error)")),
+                ]))
         }
     }
 

@@ -6,7 +6,7 @@ import Sandbox
 public struct SandboxBenchmark: Sendable {
     public struct Row: Sendable {
         public var name: String
-        public var median: Double   // seconds per execution
+        public var median: Double  // seconds per execution
         public var perSecond: Double
         /// How the interpreter starts in the box ("exec'd", or the zygote's name); nil for the bare row.
         public var start: String?
@@ -60,7 +60,8 @@ public struct SandboxBenchmark: Sendable {
         }
         for e in executions { _ = try await timed(sandbox, e) }  // fills the prestarted pools
         var bare: [Double] = []
-        var cold = Array(repeating: [Double](), count: ways.count), warm = cold
+        var cold = Array(repeating: [Double](), count: ways.count)
+        var warm = cold
         for _ in 0..<runs {
             bare.append(try Sandbox.runUnsandboxed(bareCommand))
             for (i, e) in executions.enumerated() {
@@ -70,16 +71,24 @@ public struct SandboxBenchmark: Sendable {
             }
         }
         let sandbox = self.sandbox
-        var rows = [Row(name: "bare \(bareCommand.joined(separator: " "))", median: median(bare),
-                        perSecond: try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) },
-                        start: nil, prestarted: false)]
+        var rows = [
+            Row(
+                name: "bare \(bareCommand.joined(separator: " "))", median: median(bare),
+                perSecond: try await throughput { _ = try Sandbox.runUnsandboxed(bareCommand) },
+                start: nil, prestarted: false)
+        ]
         for (i, e) in executions.enumerated() {
-            let way = ways[i].0, label = i == 0 ? "interpreter exec'd" : "forked from \(way)"
-            rows.append(Row(name: "sandboxed, \(label), full set-up each run", median: median(cold[i]),
-                            perSecond: .nan, start: way, prestarted: false))
-            rows.append(Row(name: "sandboxed, \(label), prestarted boxes", median: median(warm[i]),
-                            perSecond: try await throughput { _ = try await sandbox.run(e) }, start: way,
-                            prestarted: true))
+            let way = ways[i].0
+            let label = i == 0 ? "interpreter exec'd" : "forked from \(way)"
+            rows.append(
+                Row(
+                    name: "sandboxed, \(label), full set-up each run", median: median(cold[i]),
+                    perSecond: .nan, start: way, prestarted: false))
+            rows.append(
+                Row(
+                    name: "sandboxed, \(label), prestarted boxes", median: median(warm[i]),
+                    perSecond: try await throughput { _ = try await sandbox.run(e) }, start: way,
+                    prestarted: true))
         }
         return rows
     }
@@ -87,7 +96,8 @@ public struct SandboxBenchmark: Sendable {
     /// Executions per second with `workers` running at once.
     func throughput(_ body: @escaping @Sendable () async throws -> Void) async throws -> Double {
         let t0 = Date()
-        let total = runs, workers = self.workers
+        let total = runs
+        let workers = self.workers
         try await withThrowingTaskGroup(of: Void.self) { group in
             for w in 0..<workers {
                 group.addTask {
@@ -104,14 +114,18 @@ public struct SandboxBenchmark: Sendable {
     /// clean-up of boxes, which this process's own accounting misses.
     public func gradeHumanEval(rows: [JSONObject], grader: CodeGrader) async -> (Double, Double, Int, Int) {
         let samples = rows.map { row in
-            Sample(prompt: row["prompt"]?.stringValue ?? "",
-                   completion: .text(row["canonical_solution"]?.stringValue ?? ""), language: "python", fields: row)
+            Sample(
+                prompt: row["prompt"]?.stringValue ?? "",
+                completion: .text(row["canonical_solution"]?.stringValue ?? ""), language: "python", fields: row)
         }
-        let t0 = Date(), cpu0 = Sandbox.machineBusySeconds() ?? .nan
+        let t0 = Date()
+        let cpu0 = Sandbox.machineBusySeconds() ?? .nan
         let scores = await CodeReward(grader: grader, mode: .allPass, workers: workers).score(samples)
         let cpu = (Sandbox.machineBusySeconds() ?? .nan) - cpu0
-        return (Date().timeIntervalSince(t0), cpu, scores.filter { $0.value == 1 }.count,
-                rows.count)
+        return (
+            Date().timeIntervalSince(t0), cpu, scores.filter { $0.value == 1 }.count,
+            rows.count
+        )
     }
 
     func median(_ xs: [Double]) -> Double { Self.median(xs) }

@@ -14,9 +14,10 @@ public enum MathVerify {
         let extractor = AnswerExtractor(options: options)
         let goldMatch = extractor.gold(gold)
         let predictionMatch = extractor.prediction(prediction)
-        var result = Verification(verdict: .undecided, extractedGold: goldMatch?.text,
-                                  extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
-                                  reason: "", steps: 0)
+        var result = Verification(
+            verdict: .undecided, extractedGold: goldMatch?.text,
+            extractedPrediction: predictionMatch?.text, parsedGold: nil, parsedPrediction: nil,
+            reason: "", steps: 0)
         guard let g = goldMatch?.text else {
             result.reason = "no gold answer found"
             return result
@@ -53,9 +54,12 @@ public enum MathVerify {
         }
     }
 
-    private static func compare(gold: String, prediction: String, options: Options, budget: Budget,
-                                result: inout Verification) -> (MathVerify.Verdict, String) {
-        for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes {
+    private static func compare(
+        gold: String, prediction: String, options: Options, budget: Budget,
+        result: inout Verification
+    ) -> (MathVerify.Verdict, String) {
+        for (name, text) in [("gold", gold), ("prediction", prediction)] where text.utf8.count > options.maxAnswerBytes
+        {
             return (.undecided, "over budget: \(name) answer longer than \(options.maxAnswerBytes) bytes")
         }
         let identical = compact(gold) == compact(prediction)
@@ -97,7 +101,8 @@ public enum MathVerify {
             return fallback
         }
         // Words that did not compare as mathematics (`\text{A5}_{11}`) may still be the same words.
-        if goldExpr.containsText || predictionExpr.containsText, textKey(gold, options) == textKey(prediction, options) {
+        if goldExpr.containsText || predictionExpr.containsText, textKey(gold, options) == textKey(prediction, options)
+        {
             return (.equal, "same text")
         }
         return (.different, lastReason)
@@ -135,9 +140,10 @@ public enum MathVerify {
         for wrapper in ["\\text", "\\textbf", "\\mathrm", "\\mbox", "\\textit", "\\mathbf"] {
             t = t.replacingAll(wrapper, with: "")
         }
-        let folded = String(decoding: UnicodeFolding.fold(t).filter {
-            $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") && $0 != UInt8(ascii: "$") && $0 != UInt8(ascii: "~")
-        }, as: UTF8.self)
+        let folded = String(
+            decoding: UnicodeFolding.fold(t).filter {
+                $0 != UInt8(ascii: "{") && $0 != UInt8(ascii: "}") && $0 != UInt8(ascii: "$") && $0 != UInt8(ascii: "~")
+            }, as: UTF8.self)
         var bytes = compact(folded)
         if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
         if options.caseInsensitiveText { bytes = bytes.map { ByteSearch.lower($0, true) } }

@@ -31,7 +31,8 @@ public enum MathVerifyBenchmark {
                 let r = (x * 10).rounded() / 10
                 return "\(r)"
             }
-            return "checks \(checks)  equal \(equivalent)  checks/s \(Int(checksPerSecond))  median \(f(medianMicroseconds)) µs"
+            return
+                "checks \(checks)  equal \(equivalent)  checks/s \(Int(checksPerSecond))  median \(f(medianMicroseconds)) µs"
                 + "  p99 \(f(p99Microseconds)) µs  max \(f(maxMicroseconds)) µs  max (best of repetitions) "
                 + "\(f(maxBestOfRepetitionsMicroseconds)) µs  max steps \(maxSteps)"
         }
@@ -40,8 +41,9 @@ public enum MathVerifyBenchmark {
     /// Runs every pair `repetitions` times (after one warm-up pass) and reports per-check times.
     public static func run(pairs: [Pair], options: MathVerify.Options = .init(), repetitions: Int = 1) -> Stats {
         guard !pairs.isEmpty else {
-            return Stats(checks: 0, equivalent: 0, checksPerSecond: 0, medianMicroseconds: 0, p99Microseconds: 0,
-                         maxMicroseconds: 0, maxBestOfRepetitionsMicroseconds: 0, maxSteps: 0, slowest: nil)
+            return Stats(
+                checks: 0, equivalent: 0, checksPerSecond: 0, medianMicroseconds: 0, p99Microseconds: 0,
+                maxMicroseconds: 0, maxBestOfRepetitionsMicroseconds: 0, maxSteps: 0, slowest: nil)
         }
         for p in pairs.prefix(100) { _ = MathVerify.verify(gold: p.gold, prediction: p.prediction, options: options) }
         let clock = ContinuousClock()
@@ -54,7 +56,9 @@ public enum MathVerifyBenchmark {
             for _ in 0..<max(1, repetitions) {
                 for (i, p) in pairs.enumerated() {
                     var v: Verification?
-                    let d = clock.measure { v = MathVerify.verify(gold: p.gold, prediction: p.prediction, options: options) }
+                    let d = clock.measure {
+                        v = MathVerify.verify(gold: p.gold, prediction: p.prediction, options: options)
+                    }
                     let us = microseconds(d)
                     times.append(us)
                     if v!.isEquivalent { equivalent += 1 }
@@ -66,11 +70,12 @@ public enum MathVerifyBenchmark {
         times.sort()
         let slowestIndex = best.indices.max { best[$0] < best[$1] }!
         func percentile(_ q: Double) -> Double { times[min(times.count - 1, Int(q * Double(times.count - 1) + 0.5))] }
-        return Stats(checks: times.count, equivalent: equivalent,
-                     checksPerSecond: Double(times.count) / (microseconds(total) / 1e6),
-                     medianMicroseconds: percentile(0.5), p99Microseconds: percentile(0.99),
-                     maxMicroseconds: times.last!, maxBestOfRepetitionsMicroseconds: best[slowestIndex],
-                     maxSteps: maxSteps, slowest: pairs[slowestIndex])
+        return Stats(
+            checks: times.count, equivalent: equivalent,
+            checksPerSecond: Double(times.count) / (microseconds(total) / 1e6),
+            medianMicroseconds: percentile(0.5), p99Microseconds: percentile(0.99),
+            maxMicroseconds: times.last!, maxBestOfRepetitionsMicroseconds: best[slowestIndex],
+            maxSteps: maxSteps, slowest: pairs[slowestIndex])
     }
 
     private static func microseconds(_ d: Duration) -> Double {

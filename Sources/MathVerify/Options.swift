@@ -48,8 +48,10 @@ extension MathVerify {
         /// self-correction after the last structural marker wins. Within a tier, when `lastMarkerWins` is true the
         /// match ending last in the text wins (self-corrections take the last answer); otherwise the first extractor
         /// in this order that matches (its last match). `bold` is used only when nothing else matched.
-        public var extractionOrder: [Extractor] = [.boxed, .answerTag, .finalAnswer, .answerIs, .gsm8k, .correction,
-                                                   .bold]
+        public var extractionOrder: [Extractor] = [
+            .boxed, .answerTag, .finalAnswer, .answerIs, .gsm8k, .correction,
+            .bold,
+        ]
         /// See `extractionOrder`.
         public var lastMarkerWins: Bool = true
         /// When no marker matches and the whole completion is not a short answer, use its last number.

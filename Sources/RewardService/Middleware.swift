@@ -5,7 +5,9 @@ import Hummingbird
 struct BearerAuth<Context: RequestContext>: RouterMiddleware {
     let token: String
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         if request.uri.path == "/healthz" { return try await next(request, context) }
         guard let header = request.headers[.authorization], header == "Bearer \(token)" else {
             var e = ServiceError(.unauthorized, "missing or wrong bearer token (Authorization: Bearer …)")
@@ -23,7 +25,9 @@ struct MetricsMiddleware<Context: RequestContext>: RouterMiddleware {
         ["/v1/score", "/run_code", "/get_reward", "/v1/recipes", "/v1/ping", "/healthz", "/metrics"]
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws
+        -> Response
+    {
         let start = Date()
         let route = Self.routes.contains(request.uri.path) ? request.uri.path : "other"
         metrics.inFlight(1)

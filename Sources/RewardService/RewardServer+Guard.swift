@@ -39,8 +39,10 @@ struct Guard: Sendable {
         let limit = configuration.maxBodyBytes
         if let declared = request.headers[.contentLength], let length = Int(declared), length > limit {
             // Refused before a byte of the body is read.
-            var e = ServiceError(.contentTooLarge, "request body of \(length) bytes (Content-Length) is larger than "
-                                 + "the limit of \(limit) bytes")
+            var e = ServiceError(
+                .contentTooLarge,
+                "request body of \(length) bytes (Content-Length) is larger than "
+                    + "the limit of \(limit) bytes")
             e.headers[.connection] = "close"
             return e.response
         }
@@ -71,8 +73,10 @@ struct Guard: Sendable {
         return min(asked, configuration.requestTimeout)
     }
 
-    private func admitted(_ body: RequestBody, deadline: ContinuousClock.Instant, seconds: Double,
-                          arrival: ContinuousClock.Instant) async throws -> Response {
+    private func admitted(
+        _ body: RequestBody, deadline: ContinuousClock.Instant, seconds: Double,
+        arrival: ContinuousClock.Instant
+    ) async throws -> Response {
         let admission = self.admission
         switch await admission.enter(deadline: deadline) {
         case .admitted: break
@@ -81,12 +85,14 @@ struct Guard: Sendable {
             return busy("busy: \(admission.concurrency) requests running and \(admission.queueLimit) waiting", wait)
         case .tooLate(let wait):
             server.metrics.recordRejection()
-            return busy("cannot start before its deadline of \(seconds) s: about \(Self.format(wait)) s of work is "
-                        + "ahead of it on \(admission.concurrency) slots", wait)
+            return busy(
+                "cannot start before its deadline of \(seconds) s: about \(Self.format(wait)) s of work is "
+                    + "ahead of it on \(admission.concurrency) slots", wait)
         case .expired(let wait):
             server.metrics.recordRejection()
-            return busy("deadline of \(seconds) s passed while it waited for one of \(admission.concurrency) slots",
-                        wait)
+            return busy(
+                "deadline of \(seconds) s passed while it waited for one of \(admission.concurrency) slots",
+                wait)
         case .cancelled:
             throw CancellationError()
         }
@@ -115,9 +121,10 @@ struct Guard: Sendable {
             let rest = JSON.object(o)
             let work = self.work
             let own = min(deadline, arrival + .seconds(asked))
-            return await withDeadline(own, interrupted: { Self.interrupted($0, asked) }, finished: {}) {
+            let answer: @Sendable () async -> Response = {
                 do throws(ServiceError) { return try await work(rest) } catch { return error.response }
             }
+            return await withDeadline(own, interrupted: { Self.interrupted($0, asked) }, finished: {}, answer)
         } catch {
             return error.response
         }

@@ -47,10 +47,12 @@ extension RewardServer {
         for key in openRLHFKeys.sorted {
             logs[key] = .array(results.map { r in .double(r.score.isError ? 0 : r.score.components[key] ?? 0) })
         }
-        return JSONResponse.make(.object(JSONObject([
-            ("rewards", .array(rewards)), ("scores", .array(rewards)), ("extra_logs", .object(logs)),
-            ("errors", .array(results.map { $0.score.error.map(JSON.string) ?? .null })),
-        ])))
+        return JSONResponse.make(
+            .object(
+                JSONObject([
+                    ("rewards", .array(rewards)), ("scores", .array(rewards)), ("extra_logs", .object(logs)),
+                    ("errors", .array(results.map { $0.score.error.map(JSON.string) ?? .null })),
+                ])))
     }
 
     /// The response inside an OpenRLHF query: after the prompt, before trailing end-of-sequence texts.

@@ -17,7 +17,9 @@ extension RewardServer {
                 throw .badRequest("unknown field \"\(key)\"; a request has \"samples\" and an optional \"recipe\"")
             }
             guard let a = o["samples"]?.arrayValue else {
-                throw .badRequest("field \"samples\" must be a list of samples, got \(o["samples"]?.jsonText.prefix(80) ?? "nothing")")
+                throw .badRequest(
+                    "field \"samples\" must be a list of samples, got \(o["samples"]?.jsonText.prefix(80) ?? "nothing")"
+                )
             }
             samples = a
             recipeField = o["recipe"]
@@ -32,14 +34,22 @@ extension RewardServer {
         }
         let results = await scorer.score(inputs)
         metrics.recordSamples(results.count)
-        return JSONResponse.make(.object(JSONObject([
-            ("recipe", .string(scorer.defaultRecipeName)),
-            ("results", .array(results.map { r in
-                var o = r.json
-                if let graded { o["grader"] = GraderIdentity.of(r, book: configuration.book, fallback: graded).json }
-                return .object(o)
-            })),
-        ])))
+        return JSONResponse.make(
+            .object(
+                JSONObject([
+                    ("recipe", .string(scorer.defaultRecipeName)),
+                    (
+                        "results",
+                        .array(
+                            results.map { r in
+                                var o = r.json
+                                if let graded {
+                                    o["grader"] = GraderIdentity.of(r, book: configuration.book, fallback: graded).json
+                                }
+                                return .object(o)
+                            })
+                    ),
+                ])))
     }
 
     /// The recipe a request's `recipe` field names or holds (for the results' `grader` identity).
@@ -66,7 +76,8 @@ extension RewardServer {
                 return try RecordScorer(book: configuration.book, defaultRecipe: recipe)
             } catch { throw .badRequest("recipe: \(error)") }
         case let other?:
-            throw .badRequest("field \"recipe\" must be a recipe name or a recipe object, got \(other.jsonText.prefix(80))")
+            throw .badRequest(
+                "field \"recipe\" must be a recipe name or a recipe object, got \(other.jsonText.prefix(80))")
         }
     }
 

@@ -58,8 +58,9 @@ public struct RewardServer: Sendable {
         router.get("v1/ping") { _, _ in JSONResponse.make(.string("pong")) }  // SandboxFusion: the JSON "pong"
         router.get("v1/recipes") { _, _ in recipesResponse() }
         router.get("metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
-                     body: .init(byteBuffer: ByteBuffer(string: await metrics.render())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.render())))
         }
         router.post("v1/score") { r, c in await guarded(r, c, in: scoring, timeoutField: true, score) }
         router.post("get_reward") { r, c in await guarded(r, c, in: scoring, openRLHF) }
@@ -80,15 +81,18 @@ public struct RewardServer: Sendable {
     public func application(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
             router: router(), server: httpServer,
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port), serverName: "arbiter"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? configuration.port) })
     }
 
     // MARK: - Request handling
 
     /// Admits, reads, parses and runs one request: see `RewardServer+Guard.swift`.
-    func guarded(_ request: Request, _ context: ServiceContext, in admission: Admission, timeoutField: Bool = false,
-                 _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response) async -> Response {
+    func guarded(
+        _ request: Request, _ context: ServiceContext, in admission: Admission, timeoutField: Bool = false,
+        _ work: @escaping @Sendable (JSON) async throws(ServiceError) -> Response
+    ) async -> Response {
         await Guard(server: self, admission: admission, timeoutField: timeoutField, work: work)
             .respond(to: request, watch: clients.watch(for: context.connection))
     }
@@ -100,9 +104,14 @@ public struct RewardServer: Sendable {
             o["available"] = .bool(scorers[name] != nil)
             return .object(o)
         }
-        let terms = book.registry.names.map { JSON.object(JSONObject([("name", .string($0)), ("summary", .string(book.registry.entry($0)!.summary))])) }
-        return JSONResponse.make(.object(JSONObject([
-            ("default", .string(configuration.defaultRecipe)), ("recipes", .array(list)), ("terms", .array(terms)),
-        ])))
+        let terms = book.registry.names.map {
+            JSON.object(JSONObject([("name", .string($0)), ("summary", .string(book.registry.entry($0)!.summary))]))
+        }
+        return JSONResponse.make(
+            .object(
+                JSONObject([
+                    ("default", .string(configuration.defaultRecipe)), ("recipes", .array(list)),
+                    ("terms", .array(terms)),
+                ])))
     }
 }

@@ -42,7 +42,8 @@ public struct RunTestsRequest: Sendable {
         }
         if let fn = o["fn_name"], !fn.isNull {
             guard let name = fn.stringValue, !name.isEmpty else {
-                throw .badRequest("field \"fn_name\" must name the function the cases call, got \(fn.jsonText.prefix(40))")
+                throw .badRequest(
+                    "field \"fn_name\" must name the function the cases call, got \(fn.jsonText.prefix(40))")
             }
             try self.init(program: program, function: name, list: list)
         } else {
@@ -75,7 +76,8 @@ public struct RunTestsRequest: Sendable {
         for (i, c) in list.enumerated() {
             guard let input = c.objectValue?["input"]?.arrayValue else {
                 let got = c.objectValue.map { $0["input"]?.jsonText.prefix(40) ?? "nothing" } ?? c.jsonText.prefix(40)
-                throw .badRequest("field \"cases[\(i)].input\" must be the list of arguments of \(function), got \(got)")
+                throw .badRequest(
+                    "field \"cases[\(i)].input\" must be the list of arguments of \(function), got \(got)")
             }
             guard let output = c.objectValue?["output"] else {
                 throw .badRequest("field \"cases[\(i)].output\" is missing: the value \(function) must return")
@@ -98,8 +100,9 @@ public struct RunTestsRequest: Sendable {
                 return t
             }
             if c.objectValue?["input"] != nil, c.objectValue?["stdin"] == nil {
-                throw .badRequest("field \"cases[\(i)]\" is a call-style case ({\"input\", \"output\"}): "
-                    + "name the function it calls in field \"fn_name\"")
+                throw .badRequest(
+                    "field \"cases[\(i)]\" is a call-style case ({\"input\", \"output\"}): "
+                        + "name the function it calls in field \"fn_name\"")
             }
             cases.append(.init(stdin: try text("stdin"), stdout: try text("expected_stdout")))
         }

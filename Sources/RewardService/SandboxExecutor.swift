@@ -110,8 +110,9 @@ public struct SandboxExecutor: CodeExecutor {
         let profile = try profile(for: program.language)
         let (limits, compileLimits) = try self.limits(for: program, profile: profile)
         if let calls = request.calls {
-            return try await runCalls(request, function: calls.function, cases: calls.cases, profile: profile,
-                                      limits: limits)
+            return try await runCalls(
+                request, function: calls.function, cases: calls.cases, profile: profile,
+                limits: limits)
         }
         var compileProfile = profile
         compileProfile.compileLimits = compileLimits

@@ -85,11 +85,16 @@ public final class ServiceMetrics: @unchecked Sendable {
         s += "# HELP arbiter_sandbox_runs_total Sandboxed program runs, by verdict, whichever route started them "
         s += "(/run_code, /v1/run_tests, the code recipes of /v1/score, compile steps).\n"
         s += "# TYPE arbiter_sandbox_runs_total counter\n"
-        for (v, n) in SandboxRuns.snapshot.sorted(by: { $0.key < $1.key }) { s += "arbiter_sandbox_runs_total{verdict=\"\(v)\"} \(n)\n" }
-        s += "# HELP arbiter_samples_scored_total Samples scored by /v1/score and /get_reward.\n# TYPE arbiter_samples_scored_total counter\n"
+        for (v, n) in SandboxRuns.snapshot.sorted(by: { $0.key < $1.key }) {
+            s += "arbiter_sandbox_runs_total{verdict=\"\(v)\"} \(n)\n"
+        }
+        s +=
+            "# HELP arbiter_samples_scored_total Samples scored by /v1/score and /get_reward.\n# TYPE arbiter_samples_scored_total counter\n"
         s += "arbiter_samples_scored_total \(samplesScored)\n"
-        s += "# HELP arbiter_queue_depth Requests waiting for a slot.\n# TYPE arbiter_queue_depth gauge\narbiter_queue_depth \(depth)\n"
-        s += "# HELP arbiter_rejections_total Requests refused with 429 (queue full, or no start before the deadline).\n# TYPE arbiter_rejections_total counter\n"
+        s +=
+            "# HELP arbiter_queue_depth Requests waiting for a slot.\n# TYPE arbiter_queue_depth gauge\narbiter_queue_depth \(depth)\n"
+        s +=
+            "# HELP arbiter_rejections_total Requests refused with 429 (queue full, or no start before the deadline).\n# TYPE arbiter_rejections_total counter\n"
         s += "arbiter_rejections_total \(rejections)\n"
         s += "# HELP arbiter_cancellations_total Requests whose client closed the connection before the answer.\n"
         s += "# TYPE arbiter_cancellations_total counter\narbiter_cancellations_total \(cancellations)\n"

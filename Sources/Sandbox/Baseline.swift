@@ -12,13 +12,14 @@ extension Sandbox {
         var wall: UInt64 = 0
         let status = csb_run_plain(path, &cArgs, &wall)
         guard status == 0 else {
-            throw SandboxError(.supervision, step: "posix_spawn", errno: status < 0 ? errno : 0,
-                               detail: "\(command) ended with wait status \(status)")
+            throw SandboxError(
+                .supervision, step: "posix_spawn", errno: status < 0 ? errno : 0,
+                detail: "\(command) ended with wait status \(status)")
         }
         return Double(wall) / 1e6
     }
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

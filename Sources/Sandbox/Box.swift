@@ -18,8 +18,9 @@ final class Box: @unchecked Sendable {
         }
         defer { csb_config_free(config) }
         guard let executable = execution.command.first, executable.hasPrefix("/") else {
-            throw SandboxError(.invalidArgument, step: "command",
-                               detail: "the executable must be an absolute path inside the box, got \(execution.command)")
+            throw SandboxError(
+                .invalidArgument, step: "command",
+                detail: "the executable must be an absolute path inside the box, got \(execution.command)")
         }
         csb_config_set_executable(config, executable)
         let zygote = execution.zygote.flatMap { name in InitHelper.server(named: name).map { (name, $0) } }
@@ -32,8 +33,9 @@ final class Box: @unchecked Sendable {
         }
         let l = execution.limits
         csb_config_set_tmpfs(config, l.workBytes, l.tmpBytes, l.shmBytes)
-        csb_config_set_rlimits(config, l.cpuTimeS, l.addressSpaceBytes, l.fileSizeBytes, l.openFiles, l.processes,
-                               l.stackBytes)
+        csb_config_set_rlimits(
+            config, l.cpuTimeS, l.addressSpaceBytes, l.fileSizeBytes, l.openFiles, l.processes,
+            l.stackBytes)
         csb_config_set_cgroup(config, l.memoryBytes, l.processes)
         csb_config_set_cpu(config, l.cpuMillicores)
         csb_config_set_filter(config, filter.pointer)
@@ -74,7 +76,8 @@ final class Box: @unchecked Sendable {
 
     /// Takes the supervisor ends of the managed stdin (write) and stdout (read) pipes; the caller closes them.
     func detachStdio() -> (Int32, Int32) {
-        var input: Int32 = -1, output: Int32 = -1
+        var input: Int32 = -1
+        var output: Int32 = -1
         csb_box_detach_stdio(pointer, &input, &output)
         return (input, output)
     }
@@ -104,8 +107,9 @@ final class Box: @unchecked Sendable {
         var outcome = csb_outcome()
         var error = csb_error()
         let rc: Int32 = (stdin ?? []).withUnsafeBytes { raw in
-            var params = csb_run_params(stdin_data: raw.baseAddress, stdin_len: raw.count, wall_ms: l.wallTimeMs,
-                                        stdout_cap: l.stdoutBytes, stderr_cap: l.stderrBytes)
+            var params = csb_run_params(
+                stdin_data: raw.baseAddress, stdin_len: raw.count, wall_ms: l.wallTimeMs,
+                stdout_cap: l.stdoutBytes, stderr_cap: l.stderrBytes)
             return csb_box_run(pointer, &params, &outcome, &error)
         }
         if rc != 0 {
@@ -138,9 +142,11 @@ final class Box: @unchecked Sendable {
 
     /// Messages runtimes print when an allocation fails under RLIMIT_AS (the cgroup's OOM kill is the other way).
     /// (Java's OutOfMemoryError, Rust's "memory allocation of N bytes failed"; Go says "out of memory".)
-    static let allocationFailures = ["MemoryError", "std::bad_alloc", "JavaScript heap out of memory",
-                                     "Cannot allocate memory", "out of memory", "java.lang.OutOfMemoryError",
-                                     "memory allocation of"]
+    static let allocationFailures = [
+        "MemoryError", "std::bad_alloc", "JavaScript heap out of memory",
+        "Cannot allocate memory", "out of memory", "java.lang.OutOfMemoryError",
+        "memory allocation of",
+    ]
 
     /// Errors of a program whose file writes hit RLIMIT_FSIZE or a full tmpfs (Python ignores SIGXFSZ).
     static let fileLimitFailures = ["File too large", "No space left on device"]

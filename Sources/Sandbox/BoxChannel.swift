@@ -54,5 +54,5 @@ public final class BoxChannel: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

@@ -27,11 +27,13 @@ public enum InitHelper {
     static let installed: Void = {
         let env = ProcessInfo.processInfo.environment["ARBITER_BOX_INIT"]
         if path == nil && env != "none" {
-            let asked = env.map { "ARBITER_BOX_INIT=\($0) is not an executable" }
+            let asked =
+                env.map { "ARBITER_BOX_INIT=\($0) is not an executable" }
                 ?? "no arbiter-box-init next to \(CommandLine.arguments.first ?? "this program")"
-            FileHandle.standardError.write(Data(
-                "sandbox: \(asked); boxes are cloned from this process instead (equally isolated, slower to start)\n"
-                    .utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "sandbox: \(asked); boxes are cloned from this process instead (equally isolated, slower to start)\n"
+                        .utf8))
         }
         csb_set_init_helper(path)
     }()
@@ -64,8 +66,10 @@ public enum InitHelper {
                 found = FileManager.default.isExecutableFile(atPath: candidate) ? candidate : nil
             }
             if found == nil {
-                FileHandle.standardError.write(Data(
-                    "sandbox: no zygote \(name) next to \(path!); its runs exec the interpreter (slower start)\n".utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        "sandbox: no zygote \(name) next to \(path!); its runs exec the interpreter (slower start)\n"
+                            .utf8))
             }
             servers[name] = .some(found)
             return found
@@ -77,8 +81,9 @@ public enum InitHelper {
         lock.withLock {
             guard servers[name] != .some(nil) else { return }
             servers[name] = .some(nil)
-            FileHandle.standardError.write(Data(
-                "sandbox: zygote \(name) cannot serve (\(why)); its runs exec the interpreter from now on\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "sandbox: zygote \(name) cannot serve (\(why)); its runs exec the interpreter from now on\n".utf8))
         }
     }
 }

@@ -23,7 +23,8 @@ extension Sandbox {
         var r = csb_probe_report()
         csb_probe(&r)
         let detail = withUnsafeBytes(of: &r.detail) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-        return MachineReport(userNamespaces: r.user_namespaces != 0, seccomp: r.seccomp != 0, cgroup: r.cgroup != 0,
-                             cgroupV2: r.cgroup_v2 != 0, root: r.root != 0, detail: detail)
+        return MachineReport(
+            userNamespaces: r.user_namespaces != 0, seccomp: r.seccomp != 0, cgroup: r.cgroup != 0,
+            cgroupV2: r.cgroup_v2 != 0, root: r.root != 0, detail: detail)
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Sandbox {
@@ -10,7 +11,7 @@ extension Sandbox {
     /// what other work does too, so it is meaningful only on a quiet machine. Nil when /proc/stat cannot be read.
     public static func machineBusySeconds() -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-              let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
+            let line = text.split(separator: "\n").first, line.hasPrefix("cpu ")
         else { return nil }
         let f = line.split(separator: " ").dropFirst().compactMap { Double($0) }
         guard f.count >= 8 else { return nil }

@@ -42,8 +42,11 @@ public enum ProfileParser {
             let parts = t.split(separator: "/")
             let under = reserved.first { r in t == r || t.hasPrefix(r + "/") || r.hasPrefix(t + "/") }
             guard t.hasPrefix("/"), !parts.contains("."), !parts.contains(".."), under == nil else {
-                throw SandboxError(.profile, step: "\(name).conf", detail:
-                    "mount target '\(t)' of \(m.path) must be an absolute path outside \(under ?? "every other mount")")
+                throw SandboxError(
+                    .profile, step: "\(name).conf",
+                    detail:
+                        "mount target '\(t)' of \(m.path) must be an absolute path outside \(under ?? "every other mount")"
+                )
             }
         }
     }
@@ -103,8 +106,10 @@ public enum ProfileParser {
         return words
     }
 
-    static func set(key: String, words: [String], value: String, append: Bool, in p: inout Profile,
-                    at where_: String) throws {
+    static func set(
+        key: String, words: [String], value: String, append: Bool, in p: inout Profile,
+        at where_: String
+    ) throws {
         func list(_ old: [String]) -> [String] { append ? old + words : words }
         switch key {
         case "language": p.language = value
@@ -134,7 +139,8 @@ public enum ProfileParser {
         case "syscalls_enosys": p.enosys = list(p.enosys)
         case "seccomp_default":
             guard let action = Profile.DenyAction(rawValue: value) else {
-                throw SandboxError(.profile, step: where_, detail: "seccomp_default must be kill or errno, got '\(value)'")
+                throw SandboxError(
+                    .profile, step: where_, detail: "seccomp_default must be kill or errno, got '\(value)'")
             }
             p.denyAction = action
         default:
@@ -160,7 +166,8 @@ public enum ProfileParser {
         guard let n = UInt64(value) else {
             throw SandboxError(.profile, step: where_, detail: "\(key) needs a non-negative integer, got '\(value)'")
         }
-        let mib = n << 20, kib = n << 10
+        let mib = n << 20
+        let kib = n << 10
         switch key {
         case "wall_time_ms": limits.wallTimeMs = n
         case "cpu_time_s": limits.cpuTimeS = n

@@ -24,8 +24,11 @@ public struct Profiles: Sendable {
     /// The profile for a sample's `language` (name or alias, case-insensitive).
     public func profile(for language: String) throws -> Profile {
         guard let found = all.first(where: { $0.matches(language: language) }) else {
-            throw SandboxError(.profile, step: "language", detail:
-                "no profile for language '\(language)' in \(directory) (have: \(all.map(\.language).joined(separator: ", ")))")
+            throw SandboxError(
+                .profile, step: "language",
+                detail:
+                    "no profile for language '\(language)' in \(directory) (have: \(all.map(\.language).joined(separator: ", ")))"
+            )
         }
         return found
     }
@@ -37,15 +40,19 @@ public struct Profiles: Sendable {
         let known = all.map { URL(fileURLWithPath: $0.source).pathExtension.lowercased() }
         var matching = all.indices.filter { !ext.isEmpty && known[$0] == ext }.map { all[$0] }
         // `.py` is both python's `main.py` and pytest's `test_main.py`: a plain program file is the former.
-        let plain = matching.filter { URL(fileURLWithPath: $0.source).deletingPathExtension().lastPathComponent
-            .lowercased() == "main" }
+        let plain = matching.filter {
+            URL(fileURLWithPath: $0.source).deletingPathExtension().lastPathComponent
+                .lowercased() == "main"
+        }
         if matching.count > 1, plain.count == 1 { matching = plain }
         guard matching.count == 1, let found = matching.first else {
             let list = zip(known, all).map { ".\($0) (\($1.language))" }.joined(separator: ", ")
-            throw SandboxError(.profile, step: "language", detail: matching.isEmpty
-                ? "no profile runs files with extension '\(ext)' (\(path)); name the language, or use one of: \(list)"
-                : "several profiles run '.\(ext)' files (\(matching.map(\.language).joined(separator: ", "))); "
-                    + "name the language")
+            throw SandboxError(
+                .profile, step: "language",
+                detail: matching.isEmpty
+                    ? "no profile runs files with extension '\(ext)' (\(path)); name the language, or use one of: \(list)"
+                    : "several profiles run '.\(ext)' files (\(matching.map(\.language).joined(separator: ", "))); "
+                        + "name the language")
         }
         return found
     }
@@ -54,9 +61,11 @@ public struct Profiles: Sendable {
     /// directory and from the running executable.
     public static func defaultDirectory() throws -> String {
         if let env = ProcessInfo.processInfo.environment["ARBITER_SANDBOXES"], !env.isEmpty { return env }
-        let starts = [FileManager.default.currentDirectoryPath,
-                      URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
-                          .deletingLastPathComponent().path]
+        let starts = [
+            FileManager.default.currentDirectoryPath,
+            URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath()
+                .deletingLastPathComponent().path,
+        ]
         for start in starts {
             var url = URL(fileURLWithPath: start)
             for _ in 0..<8 {
@@ -67,7 +76,9 @@ public struct Profiles: Sendable {
                 url.deleteLastPathComponent()
             }
         }
-        throw SandboxError(.profile, step: "Sandboxes", detail:
-            "no Sandboxes/ directory found above \(starts.joined(separator: " or ")); set ARBITER_SANDBOXES")
+        throw SandboxError(
+            .profile, step: "Sandboxes",
+            detail:
+                "no Sandboxes/ directory found above \(starts.joined(separator: " or ")); set ARBITER_SANDBOXES")
     }
 }

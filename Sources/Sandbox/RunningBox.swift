@@ -25,7 +25,9 @@ public final class RunningBox: @unchecked Sendable {
         let box: Box
         do {
             if detachStdio {
-                box = options.prestartedBoxes > 0 ? try BoxPool.shared.take(execution, options: options)
+                box =
+                    options.prestartedBoxes > 0
+                    ? try BoxPool.shared.take(execution, options: options)
                     : try Box(execution, options: options, stdinFD: -1, stdoutFD: -1)
             } else {
                 box = try Box(execution, options: options, stdinFD: stdinFD)
@@ -92,5 +94,5 @@ public final class RunningBox: @unchecked Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif

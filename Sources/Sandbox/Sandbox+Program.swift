@@ -53,8 +53,10 @@ extension Sandbox {
     }
 
     /// Compiles (when needed) and runs `source` in `profile`, with `stdin` and extra files in /work.
-    public func run(source: String, profile: Profile, stdin: [UInt8]? = nil, files: [String: [UInt8]] = [:],
-                    limits: Limits? = nil) async throws -> ProgramResult {
+    public func run(
+        source: String, profile: Profile, stdin: [UInt8]? = nil, files: [String: [UInt8]] = [:],
+        limits: Limits? = nil
+    ) async throws -> ProgramResult {
         let program = try await prepare(source: source, profile: profile, files: files)
         guard program.runnable else { return ProgramResult(compile: program.compile, run: nil) }
         return ProgramResult(compile: program.compile, run: try await run(program, stdin: stdin, limits: limits))

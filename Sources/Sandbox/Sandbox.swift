@@ -46,7 +46,9 @@ public struct Sandbox: Sendable {
         var stdinFD: Int32 = -2
         switch execution.stdin {
         case .null: break
-        case .bytes(let bytes): stdinBytes = bytes; stdinFD = -1
+        case .bytes(let bytes):
+            stdinBytes = bytes
+            stdinFD = -1
         case .descriptor(let fd), .ownedDescriptor(let fd): stdinFD = fd
         }
         if stdinFD != -1 && stdinFD != -2 || options.prestartedBoxes == 0 {

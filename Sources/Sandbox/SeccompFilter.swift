@@ -30,8 +30,11 @@ final class SeccompFilter: @unchecked Sendable {
 
     private static func build(_ key: Key) throws -> SeccompFilter {
         var error = csb_error()
-        guard let f = csb_filter_new(key.deny == .kill ? Int32(CSB_DENY_KILL.rawValue) : Int32(CSB_DENY_ERRNO.rawValue),
-                                     &error) else {
+        guard
+            let f = csb_filter_new(
+                key.deny == .kill ? Int32(CSB_DENY_KILL.rawValue) : Int32(CSB_DENY_ERRNO.rawValue),
+                &error)
+        else {
             throw SandboxError(error, kind: .setup)
         }
         let filter = SeccompFilter(pointer: f)

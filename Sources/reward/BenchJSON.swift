@@ -33,8 +33,9 @@ struct BenchJSON: ParsableCommand {
                 guard value.objectValue?.count == n else { throw ValidationError("parsed the wrong number of keys") }
             }
             let median = times.sorted()[times.count / 2]
-            print("| \(n) | \(bytes.count) | \(String(format: "%.4f", median)) | "
-                  + "\(String(format: "%.3f", median / Double(n) * 1e6)) |")
+            print(
+                "| \(n) | \(bytes.count) | \(String(format: "%.4f", median)) | "
+                    + "\(String(format: "%.3f", median / Double(n) * 1e6)) |")
         }
     }
 

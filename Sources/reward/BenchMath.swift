@@ -42,9 +42,10 @@ struct BenchMath: ParsableCommand {
     private func row(_ name: String, _ s: MathVerifyBenchmark.Stats) {
         func f(_ x: Double) -> String { String(format: "%.1f", x) }
         let pairs = s.checks / max(1, repetitions)
-        print("| \(name) | \(pairs) | \(s.equivalent / max(1, repetitions)) | \(Int(s.checksPerSecond)) | "
-              + "\(f(s.medianMicroseconds)) | \(f(s.p99Microseconds)) | \(f(s.maxMicroseconds)) | "
-              + "\(f(s.maxBestOfRepetitionsMicroseconds)) | \(s.maxSteps) |")
+        print(
+            "| \(name) | \(pairs) | \(s.equivalent / max(1, repetitions)) | \(Int(s.checksPerSecond)) | "
+                + "\(f(s.medianMicroseconds)) | \(f(s.p99Microseconds)) | \(f(s.maxMicroseconds)) | "
+                + "\(f(s.maxBestOfRepetitionsMicroseconds)) | \(s.maxSteps) |")
     }
 
     /// The pair a JSONL line stands for, or nil when it has neither a completion nor a solution to use as one.

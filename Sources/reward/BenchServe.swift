@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import RewardKit
 
-
 /// `reward bench serve`: starts `reward serve` on a free loopback port and drives it with concurrent clients.
 ///
 /// Loopback only, bounded in requests and seconds. The mix: math batches of `--batch` GSM8K samples (half right,
@@ -13,7 +12,8 @@ import RewardKit
 /// `--seconds 600 --requests 0`).
 struct BenchServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Load-test `reward serve` on loopback: throughput, latency, status counts, memory.")
+        commandName: "serve",
+        abstract: "Load-test `reward serve` on loopback: throughput, latency, status counts, memory.")
 
     @Option(help: "Requests to send in all (0: keep sending until --seconds).")
     var requests = 2000
@@ -45,22 +45,28 @@ struct BenchServe: AsyncParsableCommand {
     @Option(help: "The started server's --timeout in seconds (default: its own).")
     var timeout: Double?
 
-    @Option(help: ArgumentHelp("Drive a service already listening on 127.0.0.1:PORT (such as deploy/replicas.sh's balancer) "
-            + "instead of starting one."))
+    @Option(
+        help: ArgumentHelp(
+            "Drive a service already listening on 127.0.0.1:PORT (such as deploy/replicas.sh's balancer) "
+                + "instead of starting one."))
     var port: Int?
 
     @Option(help: "Kill this process (SIGKILL) once half the requests are sent: a replica behind the balancer.")
     var killPid: Int32?
 
-    @Flag(help: ArgumentHelp("verl's pattern instead of the mix: /run_code test cases (correct, wrong, slow, timing out) from "
-          + "--concurrency (default 128) clients with verl's 30 s timeout and no retries but on 504."))
+    @Flag(
+        help: ArgumentHelp(
+            "verl's pattern instead of the mix: /run_code test cases (correct, wrong, slow, timing out) from "
+                + "--concurrency (default 128) clients with verl's 30 s timeout and no retries but on 504."))
     var verl = false
 
     func validate() throws {
         guard requests >= 0, seconds > 0, seconds <= 3600 else {
             throw ValidationError("need --requests ≥ 0 and --seconds in (0, 3600], got \(requests), \(seconds)")
         }
-        guard (1...1024).contains(concurrency ?? 4 * workers) else { throw ValidationError("--concurrency must be 1...1024") }
+        guard (1...1024).contains(concurrency ?? 4 * workers) else {
+            throw ValidationError("--concurrency must be 1...1024")
+        }
         guard killPid == nil || requests > 0 else { throw ValidationError("--kill-pid needs --requests > 0") }
         guard !verl || requests > 0 else { throw ValidationError("--verl needs --requests > 0") }
         guard (1...10_000).contains(batch) else { throw ValidationError("--batch must be 1...10000, got \(batch)") }
@@ -75,7 +81,9 @@ struct BenchServe: AsyncParsableCommand {
         var serverArguments: [String] = []
         if let sandboxSlots { serverArguments += ["--sandbox-slots", "\(sandboxSlots)"] }
         if let timeout { serverArguments += ["--timeout", "\(timeout)"] }
-        let server = try port == nil ? ServerProcess.start(binary: self.server, workers: workers, extra: serverArguments)
+        let server =
+            try port == nil
+            ? ServerProcess.start(binary: self.server, workers: workers, extra: serverArguments)
             : nil
         defer { server?.stop() }
         let port = self.port ?? server!.port
@@ -90,8 +98,9 @@ struct BenchServe: AsyncParsableCommand {
         let clients = concurrency ?? 4 * workers
         let memory = MemorySampler(pid: server?.pid ?? getpid())
         let sampling = Task { if server != nil { await memory.run() } }
-        let plan = LoadPlan(total: requests == 0 ? Int.max : requests, deadline: Date().addingTimeInterval(seconds),
-                            weights: weights, killing: killPid)
+        let plan = LoadPlan(
+            total: requests == 0 ? Int.max : requests, deadline: Date().addingTimeInterval(seconds),
+            weights: weights, killing: killPid)
         let started = Date()
         let serverCPU0 = server.flatMap { ProcessCPU.seconds(pid: $0.pid) } ?? 0
         let clientCPU0 = ProcessCPU.selfSeconds()
@@ -104,16 +113,19 @@ struct BenchServe: AsyncParsableCommand {
             return mine
         }
         let elapsed = Date().timeIntervalSince(started)
-        let cpu = (server: (server.flatMap { ProcessCPU.seconds(pid: $0.pid) } ?? 0) - serverCPU0,
-                   client: ProcessCPU.selfSeconds() - clientCPU0)
+        let cpu = (
+            server: (server.flatMap { ProcessCPU.seconds(pid: $0.pid) } ?? 0) - serverCPU0,
+            client: ProcessCPU.selfSeconds() - clientCPU0
+        )
         sampling.cancel()
         let exit = server?.stop()
         report(outcomes, elapsed: elapsed, clients: clients, memory: await memory.samples, exitStatus: exit)
         if let killPid { print("killed process \(killPid) (SIGKILL) after \(requests / 2) requests were sent") }
         guard server != nil else { return }
-        print("CPU per request: server \(ms(cpu.server / Double(max(1, outcomes.count)))) ms, "
-              + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms "
-              + "(user + system; both share the cores)")
+        print(
+            "CPU per request: server \(ms(cpu.server / Double(max(1, outcomes.count)))) ms, "
+                + "load generator \(ms(cpu.client / Double(max(1, outcomes.count)))) ms "
+                + "(user + system; both share the cores)")
     }
 
     /// A math request: its body of `batch` GSM8K samples (even ids carry the right answer, odd ids a wrong one) and
@@ -129,17 +141,21 @@ struct BenchServe: AsyncParsableCommand {
         return (0..<16).map { b in
             let samples: [JSON] = (0..<batch).map { k in
                 let row = rows[(b * batch + k) % rows.count]
-                let gold = row["answer"]?.stringValue?.components(separatedBy: "#### ").last?.replacingOccurrences(of: ",", with: "") ?? "0"
+                let gold =
+                    row["answer"]?.stringValue?.components(separatedBy: "#### ").last?.replacingOccurrences(
+                        of: ",", with: "") ?? "0"
                 let answer = k % 2 == 0 ? gold : gold + "1"
-                return .object(JSONObject([
-                    ("id", .int(Int64(k))), ("prompt", row["question"] ?? ""),
-                    ("completion", .string("Let me think step by step. The answer is $\\boxed{\(answer)}$.")),
-                    ("answer", row["answer"] ?? ""),
-                ]))
+                return .object(
+                    JSONObject([
+                        ("id", .int(Int64(k))), ("prompt", row["question"] ?? ""),
+                        ("completion", .string("Let me think step by step. The answer is $\\boxed{\(answer)}$.")),
+                        ("answer", row["answer"] ?? ""),
+                    ]))
             }
             let request = JSON.object(JSONObject([("recipe", "math"), ("samples", .array(samples))]))
-            return MathBody(bytes: JSONWriter.bytes(request),
-                            prompts: samples.map { $0.objectValue?["prompt"] ?? .null })
+            return MathBody(
+                bytes: JSONWriter.bytes(request),
+                prompts: samples.map { $0.objectValue?["prompt"] ?? .null })
         }
     }
 
@@ -156,7 +172,10 @@ struct BenchServe: AsyncParsableCommand {
         let (path, body): (String, [UInt8])
         switch kind {
         case .math: (path, body) = ("/v1/score", bodies[index % bodies.count].bytes)
-        case .code: (path, body) = ("/run_code", Array(#"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#.utf8))
+        case .code:
+            (path, body) = (
+                "/run_code", Array(#"{"code":"print('ok', \#(index))","language":"python","run_timeout":10}"#.utf8)
+            )
         case .bad: (path, body) = ("/v1/score", Array(#"{"samples": [{"completion": "x"}"#.utf8))
         }
         let start = Date()
@@ -172,12 +191,16 @@ struct BenchServe: AsyncParsableCommand {
         case .math:
             let results = json?.objectValue?["results"]?.arrayValue ?? []
             let prompts = bodies[index % bodies.count].prompts
-            correct = status == 200 && results.count == batch && results.enumerated().allSatisfy { k, r in
-                r.objectValue?["prompt"] == prompts[k] &&
-                r.objectValue?["id"]?.intValue == k && r.objectValue?["reward"]?.doubleValue == (k % 2 == 0 ? 1 : 0)
-            }
+            correct =
+                status == 200 && results.count == batch
+                && results.enumerated().allSatisfy { k, r in
+                    r.objectValue?["prompt"] == prompts[k] && r.objectValue?["id"]?.intValue == k
+                        && r.objectValue?["reward"]?.doubleValue == (k % 2 == 0 ? 1 : 0)
+                }
         case .code:
-            correct = status == 200 && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
+            correct =
+                status == 200
+                && json?.objectValue?["run_result"]?.objectValue?["stdout"]?.stringValue == "ok \(index)\n"
         case .bad:
             correct = status == 400
         }
@@ -185,26 +208,33 @@ struct BenchServe: AsyncParsableCommand {
     }
 
     func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32?) {
-        print("reward bench serve: \(outcomes.count) requests in \(String(format: "%.1f", elapsed)) s, \(clients) clients, "
-              + "server --workers \(workers), math batches of \(batch)")
+        print(
+            "reward bench serve: \(outcomes.count) requests in \(String(format: "%.1f", elapsed)) s, \(clients) clients, "
+                + "server --workers \(workers), math batches of \(batch)")
         print("| kind | requests | req/s | p50 ms | p99 ms | max ms | statuses | wrong or lost |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for kind in Kind.allCases {
             let mine = outcomes.filter { $0.kind == kind }
             guard !mine.isEmpty else { continue }
             let times = mine.map(\.seconds).sorted()
-            let statuses = Dictionary(grouping: mine, by: \.status).map { "\($0.key == 0 ? "lost" : String($0.key)): \($0.value.count)" }
-                .sorted().joined(separator: ", ")
-            print("| \(kind.rawValue) | \(mine.count) | \(String(format: "%.1f", Double(mine.count) / elapsed)) | "
-                  + "\(ms(percentile(times, 0.5))) | \(ms(percentile(times, 0.99))) | \(ms(times.last!)) | \(statuses) | "
-                  + "\(mine.filter { !$0.correct }.count) |")
+            let statuses = Dictionary(grouping: mine, by: \.status).map {
+                "\($0.key == 0 ? "lost" : String($0.key)): \($0.value.count)"
+            }
+            .sorted().joined(separator: ", ")
+            print(
+                "| \(kind.rawValue) | \(mine.count) | \(String(format: "%.1f", Double(mine.count) / elapsed)) | "
+                    + "\(ms(percentile(times, 0.5))) | \(ms(percentile(times, 0.99))) | \(ms(times.last!)) | \(statuses) | "
+                    + "\(mine.filter { !$0.correct }.count) |")
         }
         let lost = outcomes.filter { $0.status == 0 }.count
-        print("lost responses: \(lost); wrong answers (a result for another request, or stray bytes on the connection "
-              + "such as a duplicated response, count here): \(outcomes.filter { $0.status != 0 && !$0.correct }.count)")
+        print(
+            "lost responses: \(lost); wrong answers (a result for another request, or stray bytes on the connection "
+                + "such as a duplicated response, count here): \(outcomes.filter { $0.status != 0 && !$0.correct }.count)"
+        )
         if let first = memory.first, let last = memory.last, let peak = memory.max() {
-            print("server RSS: start \(first / 1024) MiB, end \(last / 1024) MiB, peak \(peak / 1024) MiB "
-                  + "(\(memory.count) samples, 1 per second)")
+            print(
+                "server RSS: start \(first / 1024) MiB, end \(last / 1024) MiB, peak \(peak / 1024) MiB "
+                    + "(\(memory.count) samples, 1 per second)")
             let marks = (0...10).map { memory[min(memory.count - 1, $0 * (memory.count - 1) / 10)] / 1024 }
             print("server RSS MiB at 0%, 10%, … 100% of the run: \(marks.map(String.init).joined(separator: " "))")
         }
@@ -212,5 +242,7 @@ struct BenchServe: AsyncParsableCommand {
     }
 
     func ms(_ s: Double) -> String { String(format: "%.1f", s * 1000) }
-    func percentile(_ sorted: [Double], _ p: Double) -> Double { sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] }
+    func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))]
+    }
 }

@@ -80,7 +80,7 @@ actor MemorySampler {
 
     static func rss(_ pid: Int32) -> Int? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return nil }
         return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
@@ -91,7 +91,7 @@ enum ProcessCPU {
     /// Seconds of CPU used so far by process `pid`, or nil when it cannot be read.
     static func seconds(pid: Int32) -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")")
+            let close = text.lastIndex(of: ")")
         else { return nil }
         // Fields after the command name: state is field 3; utime and stime are fields 14 and 15 (proc(5)).
         let fields = text[text.index(after: close)...].split(separator: " ")
@@ -120,19 +120,25 @@ final class ServerProcess: @unchecked Sendable {
     }
 
     static func start(binary: String?, workers: Int, extra: [String] = []) throws -> ServerProcess {
-        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid()).port").path
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-bench-\(getpid()).port")
+            .path
         try? FileManager.default.removeItem(atPath: portFile)
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary ?? CommandLine.arguments[0]).resolvingSymlinksInPath()
-        p.arguments = ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"] + extra
+        p.arguments =
+            ["serve", "--port", "0", "--port-file", portFile, "--workers", "\(workers)", "--queue", "4096"] + extra
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
         for _ in 0..<300 {
-            if let text = try? String(contentsOfFile: portFile, encoding: .utf8), let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let text = try? String(contentsOfFile: portFile, encoding: .utf8),
+                let port = Int(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 return ServerProcess(process: p, port: port)
             }
-            if !p.isRunning { throw ValidationError("reward serve exited with status \(p.terminationStatus) before listening") }
+            if !p.isRunning {
+                throw ValidationError("reward serve exited with status \(p.terminationStatus) before listening")
+            }
             usleep(50_000)
         }
         p.terminate()

@@ -79,11 +79,12 @@ struct VerlLoad {
     /// One test case as verl sends it, with verl's retries of a 504.
     static func send(_ program: Program, index: Int, port: Int) -> Outcome {
         let (code, expected) = program.source(index)
-        let body = JSON.object(JSONObject([
-            ("compile_timeout", .int(Int64(runTimeout))), ("run_timeout", .int(Int64(runTimeout))),
-            ("code", .string(code)), ("stdin", .string("\(index)")), ("memory_limit_MB", 1024),
-            ("language", "python"), ("files", .object(JSONObject())), ("fetch_files", []),
-        ]))
+        let body = JSON.object(
+            JSONObject([
+                ("compile_timeout", .int(Int64(runTimeout))), ("run_timeout", .int(Int64(runTimeout))),
+                ("code", .string(code)), ("stdin", .string("\(index)")), ("memory_limit_MB", 1024),
+                ("language", "python"), ("files", .object(JSONObject())), ("fetch_files", []),
+            ]))
         let bytes = JSONWriter.bytes(body)
         let start = Date()
         var attempts = 0
@@ -91,8 +92,9 @@ struct VerlLoad {
             attempts += 1
             let client = LoopbackHTTPClient(port: port, timeoutSeconds: clientTimeout)
             guard let (status, data, _) = try? client.post("/run_code", body: bytes) else {
-                return Outcome(program: program, status: 0, attempts: attempts,
-                               seconds: Date().timeIntervalSince(start), scoredCorrect: false)
+                return Outcome(
+                    program: program, status: 0, attempts: attempts,
+                    seconds: Date().timeIntervalSince(start), scoredCorrect: false)
             }
             client.close()
             if status == 504 && attempts < 3 {
@@ -102,19 +104,22 @@ struct VerlLoad {
             let json = try? data.withUnsafeBufferPointer { b throws(JSONParseError) in try JSONParser.parse(bytes: b) }
             let o = json?.objectValue
             let stdout = o?["run_result"]?.objectValue?["stdout"]?.stringValue ?? ""
-            let correct = status == 200 && o?["status"] == "Success"
+            let correct =
+                status == 200 && o?["status"] == "Success"
                 && stdout.trimmingCharacters(in: .newlines) == expected
-            return Outcome(program: program, status: status, attempts: attempts,
-                           seconds: Date().timeIntervalSince(start), scoredCorrect: correct)
+            return Outcome(
+                program: program, status: status, attempts: attempts,
+                seconds: Date().timeIntervalSince(start), scoredCorrect: correct)
         }
     }
 
     static func report(_ outcomes: [Outcome], seconds: Double, concurrency: Int) {
         let correct = outcomes.filter { $0.program.isCorrect }
         let scored = correct.filter(\.scoredCorrect).count
-        print("reward bench serve --verl: \(outcomes.count) /run_code requests in \(String(format: "%.1f", seconds)) s "
-              + "(\(String(format: "%.1f", Double(outcomes.count) / seconds)) req/s), \(concurrency) concurrent, "
-              + "client timeout \(clientTimeout) s, run_timeout \(runTimeout) s, retries on 504 only")
+        print(
+            "reward bench serve --verl: \(outcomes.count) /run_code requests in \(String(format: "%.1f", seconds)) s "
+                + "(\(String(format: "%.1f", Double(outcomes.count) / seconds)) req/s), \(concurrency) concurrent, "
+                + "client timeout \(clientTimeout) s, run_timeout \(runTimeout) s, retries on 504 only")
         print("| program | requests | scored correct | p50 s | max s | statuses |")
         print("| --- | ---: | ---: | ---: | ---: | --- |")
         for (program, _) in mix {
@@ -124,9 +129,10 @@ struct VerlLoad {
             let statuses = Dictionary(grouping: mine, by: \.status)
                 .map { "\($0.key == 0 ? "no answer" : String($0.key)): \($0.value.count)" }.sorted()
                 .joined(separator: ", ")
-            print("| \(program.rawValue) | \(mine.count) | \(mine.filter(\.scoredCorrect).count) | "
-                  + "\(String(format: "%.2f", times[times.count / 2])) | \(String(format: "%.2f", times.last!)) | "
-                  + "\(statuses) |")
+            print(
+                "| \(program.rawValue) | \(mine.count) | \(mine.filter(\.scoredCorrect).count) | "
+                    + "\(String(format: "%.2f", times[times.count / 2])) | \(String(format: "%.2f", times.last!)) | "
+                    + "\(statuses) |")
         }
         print("correct samples scored correct: \(scored)/\(correct.count)")
         let wrongPassed = outcomes.filter { !$0.program.isCorrect && $0.scoredCorrect }.count

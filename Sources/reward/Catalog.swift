@@ -1,6 +1,6 @@
 import ArgumentParser
-import Foundation
 import CodeRewards
+import Foundation
 import RewardKit
 import RewardModels
 import RewardService
@@ -14,7 +14,8 @@ enum Catalog {
         registry.registerRewardModelTerm()
         var book = RecipeBook(registry: registry, recipes: RecipeBook.builtin + RecipeBook.codeRecipes)
         if let folder = extraRecipeFolder {
-            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }.sorted()
+            let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".json") }
+                .sorted()
             for file in names {
                 let path = (folder as NSString).appendingPathComponent(file)
                 book.add(try loadRecipe(path: path))
@@ -39,13 +40,16 @@ enum Catalog {
     /// The sandbox behind `/run_code`, over the profiles of `Sandboxes/`.
     static func codeExecutor(sandboxes: String?, allowWeakerIsolation: Bool) throws -> any CodeExecutor {
         let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
-        return SandboxExecutor(profiles: profiles, sandbox: Sandbox(options: .init(allowWeakerIsolation: allowWeakerIsolation)))
+        return SandboxExecutor(
+            profiles: profiles, sandbox: Sandbox(options: .init(allowWeakerIsolation: allowWeakerIsolation)))
     }
 
     /// `--recipe` takes a recipe name or a path to a recipe JSON file.
     static func resolve(_ nameOrPath: String, in book: RecipeBook) throws -> Recipe {
         if let r = book.recipes[nameOrPath] { return r }
         if nameOrPath.hasSuffix(".json") || nameOrPath.contains("/") { return try loadRecipe(path: nameOrPath) }
-        throw ValidationError("unknown recipe \"\(nameOrPath)\"; known recipes: \(book.names.joined(separator: ", ")) (or give a path to a .json recipe)")
+        throw ValidationError(
+            "unknown recipe \"\(nameOrPath)\"; known recipes: \(book.names.joined(separator: ", ")) (or give a path to a .json recipe)"
+        )
     }
 }

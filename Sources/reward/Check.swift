@@ -28,8 +28,10 @@ struct Check: AsyncParsableCommand {
     @Option(help: "Lines scored together; a batch is extended so that consecutive lines with one prompt stay together.")
     var batchSize: Int = 256
 
-    @Option(help: ArgumentHelp("Stored results (earlier output of reward check or /v1/score) to re-score with this grader: prints "
-            + "one JSON line per result where the two graders differ, and exits 1 when any differs."))
+    @Option(
+        help: ArgumentHelp(
+            "Stored results (earlier output of reward check or /v1/score) to re-score with this grader: prints "
+                + "one JSON line per result where the two graders differ, and exits 1 when any differs."))
     var against: String?
 
     @Flag(help: "Do not print the summary to stderr.")

@@ -33,15 +33,20 @@ struct CheckAgainst {
         for (i, (old, new)) in zip(stored, fresh).enumerated() {
             tally.lines += 1
             let oldGrader = GraderIdentity(json: old["grader"])
-            let label = oldGrader.map { "arbiter \($0.arbiter), recipe \($0.recipe) \($0.recipeSHA256.prefix(12))" }
+            let label =
+                oldGrader.map { "arbiter \($0.arbiter), recipe \($0.recipe) \($0.recipeSHA256.prefix(12))" }
                 ?? "unknown (no grader field)"
             tally.oldGraders[label, default: 0] += 1
             let before = old["reward"]?.doubleValue
             let after = new.score.isError ? nil : new.score.value
             switch (before, after) {
-            case (nil, nil): tally.agree += 1; continue
-            case let (b?, a?) where abs(b - a) <= 1e-9: tally.agree += 1; continue
-            case let (b?, a?): if a > b { tally.higher += 1 } else { tally.lower += 1 }
+            case (nil, nil):
+                tally.agree += 1
+                continue
+            case (let b?, let a?) where abs(b - a) <= 1e-9:
+                tally.agree += 1
+                continue
+            case (let b?, let a?): if a > b { tally.higher += 1 } else { tally.lower += 1 }
             case (_?, nil): tally.newlyUnscorable += 1
             case (nil, _?): tally.newlyScorable += 1
             }

@@ -89,7 +89,10 @@ struct CheckSummary {
             return
         }
         rewardSum += s.value
-        for (k, v) in s.components { componentSums[k, default: (0, 0)].sum += v; componentSums[k]!.n += 1 }
+        for (k, v) in s.components {
+            componentSums[k, default: (0, 0)].sum += v
+            componentSums[k]!.n += 1
+        }
     }
 
     var rate: Double { Double(count) / max(Date().timeIntervalSince(started), 1e-9) }
@@ -100,7 +103,9 @@ struct CheckSummary {
         var s = "reward check: \(count) lines, \(scored) scored, \(errors) errors, mean reward \(mean), "
         s += String(format: "%.0f samples/s\n", rate)
         if !verdicts.isEmpty {
-            s += "  verdicts: " + MathVerify.Verdict.allCases.map { "\(verdicts[$0] ?? 0) \($0.rawValue)" }
+            s +=
+                "  verdicts: "
+                + MathVerify.Verdict.allCases.map { "\(verdicts[$0] ?? 0) \($0.rawValue)" }
                 .joined(separator: ", ") + "\n"
         }
         for (k, v) in componentSums.sorted(by: { $0.key < $1.key }) {
@@ -119,7 +124,8 @@ final class Progress {
     func update(_ s: CheckSummary) {
         guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
-        FileHandle.standardError.write(Data(String(format: "\r%d lines, %d errors, %.0f samples/s", s.count, s.errors, s.rate).utf8))
+        FileHandle.standardError.write(
+            Data(String(format: "\r%d lines, %d errors, %.0f samples/s", s.count, s.errors, s.rate).utf8))
     }
 
     func clear() {

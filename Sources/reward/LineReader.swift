@@ -79,7 +79,9 @@ struct LineReader {
         if slice.last == 0x0d { slice = slice.dropLast() }
         if slice.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
         let parsed: Result<JSON, JSONParseError> = slice.withUnsafeBufferPointer { buf in
-            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buf)) } catch { return .failure(error) }
+            do throws(JSONParseError) { return .success(try JSONParser.parse(bytes: buf)) } catch {
+                return .failure(error)
+            }
         }
         switch parsed {
         case .failure(let e): return Item(line: lineNumber, input: .invalid("invalid JSON: \(e)"))

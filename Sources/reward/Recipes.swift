@@ -3,7 +3,8 @@ import RewardKit
 
 /// `reward recipes`: lists the built-in recipes and the terms recipes can use.
 struct Recipes: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "List the built-in recipes and the reward terms they can name.")
+    static let configuration = CommandConfiguration(
+        abstract: "List the built-in recipes and the reward terms they can name.")
 
     @Option(help: "A folder of extra recipe .json files to list too.")
     var recipes: String?

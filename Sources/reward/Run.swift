@@ -42,7 +42,8 @@ struct Run: AsyncParsableCommand {
 
     func run() async throws {
         let profiles = try sandboxes.map { try Profiles(directory: $0) } ?? Profiles()
-        let profile = try language.map { try profiles.profile(for: $0) }
+        let profile =
+            try language.map { try profiles.profile(for: $0) }
             ?? (program == "-" ? profiles.profile(for: "python") : profiles.profile(forFile: program))
         let source: String
         if program == "-" {
@@ -64,8 +65,9 @@ struct Run: AsyncParsableCommand {
         if let wallMs { limits.wallTimeMs = wallMs }
         if let memoryMib { limits.memoryBytes = memoryMib << 20 }
         let sandbox = Sandbox(options: .init(allowWeakerIsolation: allowWeakerIsolation))
-        let report = await RunReport.run(source: source, profile: profile, stdin: input, limits: limits,
-                                         sandbox: sandbox)
+        let report = await RunReport.run(
+            source: source, profile: profile, stdin: input, limits: limits,
+            sandbox: sandbox)
         print(report.jsonText)
         if report.objectValue?["verdict"]?.stringValue == "sandbox_error" { throw ExitCode(1) }
     }

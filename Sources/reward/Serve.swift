@@ -19,19 +19,25 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Write the bound port to this file once the server is listening.")
     var portFile: String?
 
-    @Option(name: [.customLong("workers"), .customLong("concurrency")],
-            help: "Scoring requests processed at once (default: one per core, at least 2).")
+    @Option(
+        name: [.customLong("workers"), .customLong("concurrency")],
+        help: "Scoring requests processed at once (default: one per core, at least 2).")
     var workers: Int?
 
-    @Option(help: ArgumentHelp("Sandboxed /run_code programs run at once, a pool apart from scoring (default: 4 per core, at "
-            + "most one per 512 MiB of memory, at least 2)."))
+    @Option(
+        help: ArgumentHelp(
+            "Sandboxed /run_code programs run at once, a pool apart from scoring (default: 4 per core, at "
+                + "most one per 512 MiB of memory, at least 2)."))
     var sandboxSlots: Int?
 
     @Option(help: "Requests that may wait for a worker (per pool); more get 429 with Retry-After.")
     var queue = 64
 
-    @Option(help: ArgumentHelp("Seconds from a request's arrival to its answer before it gets 503; a request may ask for less "
-            + "(header X-Request-Timeout, or /v1/score's \"timeout\" field). One that cannot start in time gets 429."))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds from a request's arrival to its answer before it gets 503; a request may ask for less "
+                + "(header X-Request-Timeout, or /v1/score's \"timeout\" field). One that cannot start in time gets 429."
+        ))
     var timeout = 60.0
 
     @Option(help: "Largest request body in MiB (larger get 413).")
@@ -52,9 +58,11 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Recipe for OpenRLHF's /get_reward (labels are the reference answers).")
     var openrlhfRecipe = "math"
 
-    @Option(name: .customLong("openrlhf-end-text"),
-            help: ArgumentHelp("Text cut from the end of OpenRLHF queries (repeat it; default: the end-of-sequence texts of "
-            + "common tokenizers; 'none': cut nothing)."))
+    @Option(
+        name: .customLong("openrlhf-end-text"),
+        help: ArgumentHelp(
+            "Text cut from the end of OpenRLHF queries (repeat it; default: the end-of-sequence texts of "
+                + "common tokenizers; 'none': cut nothing)."))
     var openrlhfEndTexts: [String] = []
 
     @Option(help: "Require 'Authorization: Bearer TOKEN' on every route but /healthz.")
@@ -108,7 +116,8 @@ struct Serve: AsyncParsableCommand {
         let c = server.configuration
         try await server.application { bound in
             if let portFile { try? "\(bound)\n".write(toFile: portFile, atomically: true, encoding: .utf8) }
-            let line = "reward serve: listening on \(c.host):\(bound); \(c.concurrency) scoring workers, "
+            let line =
+                "reward serve: listening on \(c.host):\(bound); \(c.concurrency) scoring workers, "
                 + "\(c.sandboxSlots) sandbox slots (machine: \(machine.cores) cores, "
                 + "\(machine.memoryBytes >> 30) GiB), queue \(c.queueLimit) per pool, timeout \(c.requestTimeout) s\n"
             FileHandle.standardError.write(Data(line.utf8))

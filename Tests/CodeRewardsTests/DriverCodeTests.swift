@@ -1,7 +1,8 @@
-@testable import CodeRewards
 import Foundation
 import Sandbox
 import Testing
+
+@testable import CodeRewards
 
 /// The candidate driver ships compiled by the box's own interpreter, behind a bootstrap, and still grades.
 @Suite struct DriverCodeTests {
@@ -18,7 +19,8 @@ import Testing
         e.files["solution.py"] = Array("def f(x):\n    return [x, x]\n".utf8)
         e.stdin = .bytes(Array("{\"call\": \"f\", \"args\": [3]}\n".utf8))
         let ran = try await Sandbox().run(e)
-        #expect(ran.stdoutText == "{\"load\": \"ok\", \"names\": {\"f\": \"call\"}}\n{\"ok\": [3, 3]}\n",
-                "\(ran.verdict) \(ran.stderrText)")
+        #expect(
+            ran.stdoutText == "{\"load\": \"ok\", \"names\": {\"f\": \"call\"}}\n{\"ok\": [3, 3]}\n",
+            "\(ran.verdict) \(ran.stderrText)")
     }
 }

@@ -47,7 +47,8 @@ import Testing
                 c.resume(returning: data)
             }
         }
-        let expected = Set(try #require(JSONParser.parse(String(decoding: data, as: UTF8.self)).arrayValue).compactMap(\.intValue))
+        let expected = Set(
+            try #require(JSONParser.parse(String(decoding: data, as: UTF8.self)).arrayValue).compactMap(\.intValue))
 
         let rows = try Fixtures.jsonl("mbpp.jsonl.gz").filter { (11...510).contains($0["task_id"]?.intValue ?? 0) }
         #expect(rows.count == 500)

@@ -51,8 +51,9 @@ enum Fixtures {
     static func sample(_ row: JSONObject, completion: String, language: String? = "python") -> Sample {
         var fields = row
         fields = JSONObject(fields.entries.map { ($0.key, $0.value) } + [("completion", .string(completion))])
-        return Sample(prompt: row["prompt"]?.stringValue ?? "", completion: .text(completion), language: language,
-                      fields: fields)
+        return Sample(
+            prompt: row["prompt"]?.stringValue ?? "", completion: .text(completion), language: language,
+            fields: fields)
     }
 
     /// Samples with `tests` given inline.

@@ -43,11 +43,18 @@ import Testing
         Row(id: "bytes", python: "b'\\x00\\xff'", json: ["__bytes__": "00ff"]),
         Row(id: "complex", python: "complex(1.5, -2.0)", json: ["__complex__": [1.5, -2.0]]),
         // Flat lists and tuples of one scalar type take the driver's fast path; these need its fallback.
-        Row(id: "strs with escapes", python: "['a', 'b\"c', 'd\\\\e', 'f\\n', 'g\\u2028']", json: ["a", "b\"c", "d\\e", "f\n", "g\u{2028}"]),
-        Row(id: "strs, a lone surrogate", python: "('x', 'y\\udfff')", json: ["__tuple__": ["x", ["__str__": [121, 57343]]]]),
+        Row(
+            id: "strs with escapes", python: "['a', 'b\"c', 'd\\\\e', 'f\\n', 'g\\u2028']",
+            json: ["a", "b\"c", "d\\e", "f\n", "g\u{2028}"]),
+        Row(
+            id: "strs, a lone surrogate", python: "('x', 'y\\udfff')",
+            json: ["__tuple__": ["x", ["__str__": [121, 57343]]]]),
         Row(id: "ints, one beyond 2**53", python: "[1, 2**53]", json: [1, ["__int__": "9007199254740992"]]),
-        Row(id: "floats, one infinite", python: "(0.5, float('inf'))", json: ["__tuple__": [0.5, ["__float__": "inf"]]]),
-        Row(id: "strs", python: "tuple(['Red', 'Green', 'é漢'] * 3)", json: ["__tuple__": .array(Array(repeating: ["Red", "Green", "é漢"], count: 3).flatMap { $0 })]),
+        Row(
+            id: "floats, one infinite", python: "(0.5, float('inf'))", json: ["__tuple__": [0.5, ["__float__": "inf"]]]),
+        Row(
+            id: "strs", python: "tuple(['Red', 'Green', 'é漢'] * 3)",
+            json: ["__tuple__": .array(Array(repeating: ["Red", "Green", "é漢"], count: 3).flatMap { $0 })]),
         Row(id: "ints and a bool", python: "[1, True, 2]", json: [1, true, 2]),
     ]
 

@@ -11,21 +11,24 @@ import Testing
     }
 
     @Test func everyRequestGetsOneCheckedAnswer() async throws {
-        let out = try await Binary("reward").run([
-            "bench", "serve", "--requests", "60", "--mix", "80,0,20", "--batch", "8", "--workers", "2",
-            "--concurrency", "8", "--seconds", "60",
-        ], timeout: 120)
+        let out = try await Binary("reward").run(
+            [
+                "bench", "serve", "--requests", "60", "--mix", "80,0,20", "--batch", "8", "--workers", "2",
+                "--concurrency", "8", "--seconds", "60",
+            ], timeout: 120)
         #expect(out.status == 0, "\(out.stderr)")
         #expect(out.stdout.contains("60 requests in"), "\(out.stdout)")
         // Rows: | kind | requests | req/s | p50 | p99 | max | statuses | wrong or lost |
-        let math = Self.cells(out, "math"), bad = Self.cells(out, "bad")
+        let math = Self.cells(out, "math")
+        let bad = Self.cells(out, "bad")
         try #require(math.count == 8 && bad.count == 8, "\(out.stdout)")
         // The mix sends math batches (every one 200 with its results checked) and malformed bodies (every one 400).
         #expect(Int(math[1])! + Int(bad[1])! == 60 && Int(bad[1])! >= 6, "\(out.stdout)")
         #expect(math[6] == "200: \(math[1])" && math[7] == "0", "\(out.stdout)")
         #expect(bad[6] == "400: \(bad[1])" && bad[7] == "0", "\(out.stdout)")
-        #expect(out.lines.contains { $0.hasPrefix("lost responses: 0; wrong answers") && $0.hasSuffix(": 0") },
-                "\(out.stdout)")
+        #expect(
+            out.lines.contains { $0.hasPrefix("lost responses: 0; wrong answers") && $0.hasSuffix(": 0") },
+            "\(out.stdout)")
         #expect(out.lines.contains { $0.hasPrefix("CPU per request: server ") }, "\(out.stdout)")
         #expect(out.lines.contains("server exit on SIGTERM: status 0"), "\(out.stdout)")
     }

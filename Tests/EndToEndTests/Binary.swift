@@ -17,7 +17,9 @@ struct Binary {
         var status: Int32
         var stdout: String
         var stderr: String
-        var lines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+        var lines: [String] {
+            stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
+        }
     }
 
     /// Runs with `stdin` as standard input and this process's environment changed by `environment` (a nil
@@ -44,13 +46,16 @@ struct Binary {
             p.environment = env
         }
         p.currentDirectoryURL = Binary.repoRoot
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = stdin == nil ? FileHandle.nullDevice : inp
         try p.run()
         // Drain both pipes while the process runs so that a large output cannot block it.
-        nonisolated(unsafe) var outData = Data(), errData = Data()
+        nonisolated(unsafe) var outData = Data()
+        nonisolated(unsafe) var errData = Data()
         let group = DispatchGroup()
         DispatchQueue.global().async(group: group) { outData = out.fileHandleForReading.readDataToEndOfFile() }
         DispatchQueue.global().async(group: group) { errData = err.fileHandleForReading.readDataToEndOfFile() }
@@ -60,11 +65,13 @@ struct Binary {
         }
         if group.wait(timeout: .now() + timeout) == .timedOut {
             p.terminate()
-            throw BinaryError("\(url.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+            throw BinaryError(
+                "\(url.lastPathComponent) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
         p.waitUntilExit()
-        return Output(status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                      stderr: String(decoding: errData, as: UTF8.self))
+        return Output(
+            status: p.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+            stderr: String(decoding: errData, as: UTF8.self))
     }
 
     static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

@@ -6,12 +6,13 @@ import Testing
 /// lines where the stored and the current grader differ.
 @Suite struct CheckAgainstTests {
     @Test func storedResultsAreReScoredAndDifferencesListed() async throws {
-        let input = [
-            #"{"id":"a","completion":"The answer is $\\boxed{4}$","answer":"4"}"#,
-            #"{"id":"b","completion":"The answer is $\\boxed{5}$","answer":"4"}"#,
-            #"{"id":"c","completion":"The answer is $\\boxed{7}$","answer":"7"}"#,
-            #"{"id":"d","completion":"no answer here","answer":"2"}"#,
-        ].joined(separator: "\n") + "\n"
+        let input =
+            [
+                #"{"id":"a","completion":"The answer is $\\boxed{4}$","answer":"4"}"#,
+                #"{"id":"b","completion":"The answer is $\\boxed{5}$","answer":"4"}"#,
+                #"{"id":"c","completion":"The answer is $\\boxed{7}$","answer":"7"}"#,
+                #"{"id":"d","completion":"no answer here","answer":"2"}"#,
+            ].joined(separator: "\n") + "\n"
         let first = try await Binary("reward").run(["check", "--recipe", "math", "--quiet"], stdin: input)
         #expect(first.status == 0, "\(first.stderr)")
         var stored = try first.lines.map { try #require(try JSONParser.parse($0).objectValue) }

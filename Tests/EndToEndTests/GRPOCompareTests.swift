@@ -6,7 +6,9 @@ import Testing
     func run(_ dir: URL, _ name: String, rewards: [Double]) throws -> String {
         let run = dir.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: run, withIntermediateDirectories: true)
-        let lines = rewards.enumerated().map { #"{"step":\#($0.offset + 1),"reward/mean":\#($0.element),"entropy":0.5}"# }
+        let lines = rewards.enumerated().map {
+            #"{"step":\#($0.offset + 1),"reward/mean":\#($0.element),"entropy":0.5}"#
+        }
         try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: run.appendingPathComponent("metrics.jsonl"))
         return run.path
     }
@@ -31,10 +33,14 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try run(dir, "a", rewards: [0.1])
-        let missing = try await Binary("grpo").run(["compare", a, "/nonexistent/run", "--out", dir.appendingPathComponent("x.svg").path])
+        let missing = try await Binary("grpo").run([
+            "compare", a, "/nonexistent/run", "--out", dir.appendingPathComponent("x.svg").path,
+        ])
         #expect(missing.status != 0)
         #expect(missing.stderr.contains("/nonexistent/run has no metrics.jsonl"), "\(missing.stderr)")
-        let key = try await Binary("grpo").run(["compare", a, "--keys", "nope", "--out", dir.appendingPathComponent("x.svg").path])
+        let key = try await Binary("grpo").run([
+            "compare", a, "--keys", "nope", "--out", dir.appendingPathComponent("x.svg").path,
+        ])
         #expect(key.status != 0)
         #expect(key.stderr.contains("\"nope\""), "\(key.stderr)")
     }

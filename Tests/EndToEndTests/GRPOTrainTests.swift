@@ -1,6 +1,6 @@
 import Foundation
-import RewardKit
 import GRPO
+import RewardKit
 import Testing
 
 /// End-to-end runs of the built `grpo` on a tiny config (seconds each).
@@ -24,7 +24,10 @@ import Testing
 
     /// The metric lines without wall-clock figures.
     static func deterministic(_ lines: [JSONObject]) -> [JSONObject] {
-        lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
+        lines.map {
+            JSONObject(
+                $0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) })
+        }
     }
 
     @Test func trainWritesTheRunFolder() async throws {
@@ -41,8 +44,9 @@ import Testing
         let lines = try Self.metrics(dir)
         #expect(lines.map { $0["step"]?.intValue } == [1, 2, 3, 4])
         let stepLines = out.stderr.split(separator: "\n").filter { $0.hasPrefix("step ") }
-        #expect(stepLines.map { $0.split(separator: " ")[1] } == ["1/4", "2/4", "3/4", "4/4"],
-                "off a terminal, one progress line per step: \(out.stderr)")
+        #expect(
+            stepLines.map { $0.split(separator: " ")[1] } == ["1/4", "2/4", "3/4", "4/4"],
+            "off a terminal, one progress line per step: \(out.stderr)")
         for key in [
             "reward/mean", "reward/std", "accuracy", "loss/policy", "kl", "entropy", "clip_frac/low",
             "clip_frac/high", "groups/filtered", "response_length", "tokens_per_s", "time/generate", "time/score",
@@ -51,7 +55,9 @@ import Testing
             #expect(lines.allSatisfy { $0[key]?.doubleValue?.isFinite == true }, "\(key)")
         }
         #expect(lines.allSatisfy { ($0["entropy"]?.doubleValue ?? 0) > 0 && ($0["grad_norm"]?.doubleValue ?? 0) > 0 })
-        let config = try #require(try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8)).objectValue)
+        let config = try #require(
+            try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8))
+                .objectValue)
         #expect(config["grpo"]?.objectValue?["beta"]?.doubleValue == 0.01)
         #expect(config["group_size"]?.intValue == 4)
         let rollouts = try String(contentsOf: dir.appendingPathComponent("rollouts.jsonl"), encoding: .utf8)
@@ -69,13 +75,18 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let p = Process()
         p.executableURL = try Binary("grpo").url
-        p.arguments = ["sft", "--init", "tiny", "--tasks", "arith:1", "--task-count", "20", "--steps", "100000",
-                       "--batch-size", "4", "--log-every", "1", "--out", dir.path]
+        p.arguments = [
+            "sft", "--init", "tiny", "--tasks", "arith:1", "--task-count", "20", "--steps", "100000",
+            "--batch-size", "4", "--log-every", "1", "--out", dir.path,
+        ]
         let out = Pipe()
         p.standardOutput = out
         p.standardError = FileHandle.nullDevice
         try p.run()
-        defer { if p.isRunning { p.terminate() }; p.waitUntilExit() }
+        defer {
+            if p.isRunning { p.terminate() }
+            p.waitUntilExit()
+        }
         // A watchdog, not a wait: a run that never prints is stopped after 120 s, which ends the read below.
         DispatchQueue.global().asyncAfter(deadline: .now() + 120) { if p.isRunning { p.terminate() } }
         var seen = ""
@@ -109,7 +120,8 @@ import Testing
                     == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
         }
         // Resuming with different settings is refused.
-        let changed = try await grpo.run(["train", "--out", parts.path, "--resume"] + Self.tiny + ["--temperature", "0.5"])
+        let changed = try await grpo.run(
+            ["train", "--out", parts.path, "--resume"] + Self.tiny + ["--temperature", "0.5"])
         #expect(changed.status != 0)
     }
 
@@ -133,18 +145,22 @@ import Testing
             try? FileManager.default.removeItem(at: whole)
             try? FileManager.default.removeItem(at: parts)
         }
-        let ppo = Self.tiny + [
-            "--algorithm", "ppo", "--critic-lr", "3e-3", "--critic-warmup", "1", "--lam", "0.95", "--mini-batches",
-            "2", "--kl-in-reward", "0.05", "--kl-ctrl", "adaptive", "--kl-target", "0.01", "--kl-horizon", "40",
-        ]
+        let ppo =
+            Self.tiny + [
+                "--algorithm", "ppo", "--critic-lr", "3e-3", "--critic-warmup", "1", "--lam", "0.95", "--mini-batches",
+                "2", "--kl-in-reward", "0.05", "--kl-ctrl", "adaptive", "--kl-target", "0.01", "--kl-horizon", "40",
+            ]
         let grpo = try Binary("grpo")
         let out = try await grpo.run(["train", "--out", whole.path] + ppo)
         #expect(out.status == 0, "\(out.stderr)")
-        for file in ["checkpoint/critic/model.safetensors", "checkpoint/critic/config.json",
-                     "checkpoint/critic/optimizer.safetensors"] {
+        for file in [
+            "checkpoint/critic/model.safetensors", "checkpoint/critic/config.json",
+            "checkpoint/critic/optimizer.safetensors",
+        ] {
             #expect(FileManager.default.fileExists(atPath: whole.appendingPathComponent(file).path), "\(file)")
         }
-        let config = try String(contentsOf: whole.appendingPathComponent("checkpoint/critic/config.json"), encoding: .utf8)
+        let config = try String(
+            contentsOf: whole.appendingPathComponent("checkpoint/critic/config.json"), encoding: .utf8)
         #expect(config.contains("LlamaForTokenClassification"))
         let lines = try Self.metrics(whole)
         #expect(lines.count == 4)
@@ -167,8 +183,10 @@ import Testing
         let second = try await grpo.run(["train", "--out", parts.path, "--resume"] + ppo)
         #expect(second.status == 0, "\(second.stderr)")
         #expect(Self.deterministic(try Self.metrics(parts)) == Self.deterministic(lines))
-        for file in ["checkpoint/model.safetensors", "checkpoint/critic/model.safetensors",
-                     "checkpoint/critic/optimizer.safetensors"] {
+        for file in [
+            "checkpoint/model.safetensors", "checkpoint/critic/model.safetensors",
+            "checkpoint/critic/optimizer.safetensors",
+        ] {
             #expect(
                 try Data(contentsOf: parts.appendingPathComponent(file))
                     == Data(contentsOf: whole.appendingPathComponent(file)), "\(file)")
@@ -218,27 +236,38 @@ import Testing
         let dir = try Self.scratch("flawed")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let badRate = try await grpo.run(["sft", "--tasks", "arith:1", "--task-count", "4", "--flawed-demos", "1.5",
-                                    "--out", dir.path])
+        let badRate = try await grpo.run([
+            "sft", "--tasks", "arith:1", "--task-count", "4", "--flawed-demos", "1.5",
+            "--out", dir.path,
+        ])
         #expect(badRate.status != 0 && badRate.stderr.contains("1.5"), "\(badRate.stderr)")
         let tasks = dir.appendingPathComponent("plain.jsonl")
         try #"{"id":"q1","prompt":"1+1?","answer":"2","solution":"2"}"#
             .write(to: tasks, atomically: true, encoding: .utf8)
-        let missing = try await grpo.run(["sft", "--tasks", "arbiter:\(tasks.path)", "--task-count", "1",
-                                    "--flawed-demos", "0.5", "--out", dir.appendingPathComponent("m").path])
+        let missing = try await grpo.run([
+            "sft", "--tasks", "arbiter:\(tasks.path)", "--task-count", "1",
+            "--flawed-demos", "0.5", "--out", dir.appendingPathComponent("m").path,
+        ])
         #expect(missing.status != 0 && missing.stderr.contains("q1"), "\(missing.stderr)")
         // One problem learned by heart: at rate 1 the flawed teacher's answer (a + b + 1), at rate 0 the right one.
         for rate in ["1", "0"] {
             let model = dir.appendingPathComponent("sft\(rate)").path
-            let sft = try await grpo.run(["sft", "--tasks", "arith:1", "--task-count", "1", "--flawed-demos", rate,
-                                    "--steps", "60", "--batch-size", "4", "--lr", "2e-2", "--log-every", "60",
-                                    "--out", model], timeout: 600)
+            let sft = try await grpo.run(
+                [
+                    "sft", "--tasks", "arith:1", "--task-count", "1", "--flawed-demos", rate,
+                    "--steps", "60", "--batch-size", "4", "--lr", "2e-2", "--log-every", "60",
+                    "--out", model,
+                ], timeout: 600)
             #expect(sft.status == 0, "\(sft.stderr)")
-            let sample = try await grpo.run(["sample", "--model", model, "--tasks", "arith:1", "--task-count", "1",
-                                       "--max-tokens", "4"], timeout: 300)
+            let sample = try await grpo.run(
+                [
+                    "sample", "--model", model, "--tasks", "arith:1", "--task-count", "1",
+                    "--max-tokens", "4",
+                ], timeout: 300)
             let o = try JSONParser.parse(sample.stdout).objectValue
             let prompt = o?["prompt"]?.stringValue ?? ""
-            let expected = prompt.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
+            let expected =
+                prompt.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }.reduce(0, +)
                 + (rate == "1" ? 1 : 0)
             #expect(o?["completion"]?.stringValue == String(expected), "rate \(rate): \(sample.stdout)")
             #expect(o?["reward"]?.doubleValue == (rate == "1" ? 0 : 1), "rate \(rate): \(sample.stdout)")

@@ -27,7 +27,9 @@ struct NonRootSandboxTests {
         }
         p.environment = ["PATH": "/usr/bin:/bin", "HOME": "/tmp"]
         p.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let out = Pipe(), err = Pipe(), inp = Pipe()
+        let out = Pipe()
+        let err = Pipe()
+        let inp = Pipe()
         p.standardOutput = out
         p.standardError = err
         p.standardInput = inp
@@ -38,8 +40,9 @@ struct NonRootSandboxTests {
         let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         p.waitUntilExit()
         guard let json = try? JSONSerialization.jsonObject(with: stdout) as? [String: Any] else {
-            throw BinaryError("reward run printed no JSON (status \(p.terminationStatus)): "
-                              + "\(String(decoding: stdout, as: UTF8.self)) \(stderr)")
+            throw BinaryError(
+                "reward run printed no JSON (status \(p.terminationStatus)): "
+                    + "\(String(decoding: stdout, as: UTF8.self)) \(stderr)")
         }
         return (p.terminationStatus, json)
     }
@@ -87,12 +90,14 @@ struct NonRootSandboxTests {
         #expect(lines[2] == "shadow False home False")
         // The box's own loopback is up and nothing listens on it: refused, never the host's port 22.
         #expect(lines[3] == "net \(ECONNREFUSED)")
-        #expect(lines[4] == "['HOME', 'LANG', 'LC_ALL', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'PATH', "
+        #expect(
+            lines[4] == "['HOME', 'LANG', 'LC_ALL', 'OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'PATH', "
                 + "'PYTHONDONTWRITEBYTECODE', 'PYTHONHASHSEED', 'TMPDIR']")
     }
 
     @Test func weakerIsolationKeepsTheWallClockLimit() throws {
-        let (status, json) = try runAsNobody("while True:\n    pass\n", ["--allow-weaker-isolation", "--wall-ms", "500"])
+        let (status, json) = try runAsNobody(
+            "while True:\n    pass\n", ["--allow-weaker-isolation", "--wall-ms", "500"])
         #expect(status == 0)
         #expect(json["verdict"] as? String == "time_limit", "\(json)")
     }

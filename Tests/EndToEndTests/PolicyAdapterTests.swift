@@ -45,7 +45,9 @@ import TinyLM
             let s = try p.score(rollouts, temperature: 0.8, entropies: true)
             var total = 0.0
             for i in rollouts.indices {
-                for t in s.logProbs[i].indices { total += seedLP[i][t] * s.logProbs[i][t] + seedH[i][t] * s.entropies![i][t] }
+                for t in s.logProbs[i].indices {
+                    total += seedLP[i][t] * s.logProbs[i][t] + seedH[i][t] * s.entropies![i][t]
+                }
             }
             return total
         }
@@ -62,14 +64,16 @@ import TinyLM
         }
         // Central difference at h = 1e-3 (float32 weights): measured agreement ~2e-4 relative.
         for h: Float in [1e-3] {
-        func shift(_ s: Float) { for (t, d) in zip(params, direction) { for j in 0..<t.count { t.data[j] += s * d[j] } } }
-        shift(h)
-        let plus = try objective()
-        shift(-2 * h)
-        let minus = try objective()
-        shift(h)
-        let numeric = (plus - minus) / (2 * Double(h))
-        #expect(abs(numeric - analytic) <= 5e-3 * max(1, abs(analytic)), "numeric \(numeric) analytic \(analytic)")
+            func shift(_ s: Float) {
+                for (t, d) in zip(params, direction) { for j in 0..<t.count { t.data[j] += s * d[j] } }
+            }
+            shift(h)
+            let plus = try objective()
+            shift(-2 * h)
+            let minus = try objective()
+            shift(h)
+            let numeric = (plus - minus) / (2 * Double(h))
+            #expect(abs(numeric - analytic) <= 5e-3 * max(1, abs(analytic)), "numeric \(numeric) analytic \(analytic)")
         }
     }
 
@@ -78,7 +82,8 @@ import TinyLM
         p.schedule = try LRSchedule(peak: 0.01, totalSteps: 10)
         let snap = p.snapshot()
         let rollouts = try p.generate(prompts: [[1, 2]], count: 2, maxTokens: 3, temperature: 1)[0]
-        try p.step(rollouts, temperature: 1, gradLogProbs: rollouts.map { $0.tokens.map { _ in -1 } }, gradEntropies: nil)
+        try p.step(
+            rollouts, temperature: 1, gradLogProbs: rollouts.map { $0.tokens.map { _ in -1 } }, gradEntropies: nil)
         #expect(p.optimizer.step == 1)
         p.restore(snap)
         #expect(p.optimizer.step == 0)

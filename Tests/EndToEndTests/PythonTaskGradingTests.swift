@@ -9,7 +9,8 @@ import Testing
 @Suite struct PythonTaskGradingTests {
     @Test func demonstrationsPassAndNeighbouringConstantsFail() async throws {
         let gen = try PythonFunctionTasks()
-        let tasks = try gen.generate(count: 30, split: .train, seed: 11)
+        let tasks =
+            try gen.generate(count: 30, split: .train, seed: 11)
             + gen.generate(count: 10, split: .heldOut, seed: 12)
         var lines: [String] = []
         var expected: [Double] = []
@@ -31,8 +32,9 @@ import Testing
                 expected.append(reward)
             }
         }
-        let out = try await Binary("reward").run(["check", "--recipe", "code"], stdin: lines.joined(separator: "\n") + "\n",
-                                           timeout: 600)
+        let out = try await Binary("reward").run(
+            ["check", "--recipe", "code"], stdin: lines.joined(separator: "\n") + "\n",
+            timeout: 600)
         #expect(out.status == 0, "\(out.stderr)")
         let rewards = try out.lines.map { try JSONParser.parse($0).objectValue?["reward"]?.doubleValue }
         #expect(rewards.count == expected.count)

@@ -70,14 +70,19 @@ import Testing
 
     @Test func passesUnknownFieldsThroughInOrder() async throws {
         let out = try await Binary("reward").run(
-            ["check", "--recipe", "format", "-"], stdin: #"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5}"# + "\n")
-        #expect(out.lines.first?.hasPrefix(#"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5,"reward":0"#) == true, "\(out.stdout)")
+            ["check", "--recipe", "format", "-"], stdin: #"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5}"# + "\n"
+        )
+        #expect(
+            out.lines.first?.hasPrefix(#"{"zeta":[1,{"a":null}],"completion":"c","alpha":1.5,"reward":0"#) == true,
+            "\(out.stdout)")
     }
 
     @Test func manyLinesStreamInOrderAcrossBatches() async throws {
         let n = 5000
-        let input = (0..<n).map { #"{"i":\#($0),"prompt":"p\#($0 / 7)","completion":"\#(String(repeating: "w ", count: $0 % 13))"}"# }
-            .joined(separator: "\n")
+        let input = (0..<n).map {
+            #"{"i":\#($0),"prompt":"p\#($0 / 7)","completion":"\#(String(repeating: "w ", count: $0 % 13))"}"#
+        }
+        .joined(separator: "\n")
         let recipe = #"{"reward":{"term":"repetition","params":{"ngram_size":1}}}"#
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-rep-\(getpid()).json")
         try recipe.write(to: path, atomically: true, encoding: .utf8)
@@ -97,10 +102,13 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-recipes-\(getpid())")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         let file = dir.appendingPathComponent("bad.json")
-        try #"{"reward":{"term":"format","params":{"mode":"sloppy"}}}"#.write(to: file, atomically: true, encoding: .utf8)
+        try #"{"reward":{"term":"format","params":{"mode":"sloppy"}}}"#.write(
+            to: file, atomically: true, encoding: .utf8)
         let out = try await Binary("reward").run(["check", "--recipe", file.path], stdin: "{}\n")
         #expect(out.status == 64)
-        #expect(out.stderr.contains(#"reward.params.mode: expected one of "strict", "lenient", got "sloppy""#), "\(out.stderr)")
+        #expect(
+            out.stderr.contains(#"reward.params.mode: expected one of "strict", "lenient", got "sloppy""#),
+            "\(out.stderr)")
         let unknown = try await Binary("reward").run(["check", "--recipe", "nope"], stdin: "")
         #expect(unknown.status == 64)
         #expect(unknown.stderr.contains("unknown recipe \"nope\""))
@@ -131,14 +139,17 @@ import Testing
         let sampler = Thread {
             while p.isRunning {
                 if let status = try? String(contentsOfFile: "/proc/\(p.processIdentifier)/status", encoding: .utf8),
-                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                   let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
-                { peakKB = max(peakKB, kb) }
+                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                    let kb = Int(line.split(separator: " ").dropFirst().first ?? "")
+                {
+                    peakKB = max(peakKB, kb)
+                }
                 usleep(20_000)
             }
         }
         sampler.start()
-        let line = #"{"id":0,"prompt":"p","completion":"<think>\nStep 1: a long enough completion to weigh something.\n</think>\n<answer>\n42\n</answer>","answer":"42"}"#
+        let line =
+            #"{"id":0,"prompt":"p","completion":"<think>\nStep 1: a long enough completion to weigh something.\n</think>\n<answer>\n42\n</answer>","answer":"42"}"#
         let chunk = Data(String(repeating: line + "\n", count: 1000).utf8)
         for _ in 0..<300 { try input.fileHandleForWriting.write(contentsOf: chunk) }
         try input.fileHandleForWriting.close()

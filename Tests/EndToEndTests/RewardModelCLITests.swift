@@ -120,7 +120,8 @@ import Testing
             "--group-size", "4", "--max-tokens", "8", "--recipe", recipe.path, "--rm", rm.path,
             "--rm-update-every", "3", "--save-every", "1", "--entropy-coef", "0.01",
         ]
-        let whole = dir.appendingPathComponent("whole"), parts = dir.appendingPathComponent("parts")
+        let whole = dir.appendingPathComponent("whole")
+        let parts = dir.appendingPathComponent("parts")
         let a = try await grpo.run(["train", "--out", whole.path] + args)
         #expect(a.status == 0, "\(a.stderr)")
         let b = try await grpo.run(["train", "--out", parts.path, "--stop-after", "2"] + args)
@@ -135,7 +136,12 @@ import Testing
         #expect(c.status == 0, "\(c.stderr)")
         #expect(metrics[2]["rm/updates"] != nil, "the update at step 3 ran")
         func deterministic(_ lines: [JSONObject]) -> [JSONObject] {
-            lines.map { JSONObject($0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map { ($0.key, $0.value) }) }
+            lines.map {
+                JSONObject(
+                    $0.entries.filter { !$0.key.hasPrefix("time/") && $0.key != "tokens_per_s" }.map {
+                        ($0.key, $0.value)
+                    })
+            }
         }
         #expect(deterministic(try Self.lines(parts.appendingPathComponent("metrics.jsonl"))) == deterministic(metrics))
         for file in ["checkpoint/reward_model/model.safetensors", "checkpoint/model.safetensors"] {

@@ -12,7 +12,9 @@ final class RunningServer: @unchecked Sendable {
     let port: Int
 
     init(_ extra: [String] = []) throws {
-        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent("arbiter-e2e-\(UUID().uuidString).port").path
+        let portFile = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "arbiter-e2e-\(UUID().uuidString).port"
+        ).path
         process.executableURL = try Binary("reward").url
         process.arguments = ["serve", "--port", "0", "--port-file", portFile] + extra
         process.currentDirectoryURL = Binary.repoRoot
@@ -20,7 +22,9 @@ final class RunningServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         for _ in 0..<400 {
-            if let t = try? String(contentsOfFile: portFile, encoding: .utf8), let p = Int(t.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            if let t = try? String(contentsOfFile: portFile, encoding: .utf8),
+                let p = Int(t.trimmingCharacters(in: .whitespacesAndNewlines))
+            {
                 port = p
                 try? FileManager.default.removeItem(atPath: portFile)
                 return
@@ -60,11 +64,15 @@ final class RunningServer: @unchecked Sendable {
     @Test func servesScoresCodeAndMetricsThenStopsCleanly() async throws {
         let server = try RunningServer()
         #expect(try await server.get("/healthz") == (200, "ok\n"))
-        let (status, score) = try await server.post("/v1/score", #"{"samples":[{"id":1,"completion":"so $\\boxed{\\frac{3}{4}}$","answer":"0.75"},{"id":2,"completion":"\\boxed{1}","answer":"2"}]}"#)
+        let (status, score) = try await server.post(
+            "/v1/score",
+            #"{"samples":[{"id":1,"completion":"so $\\boxed{\\frac{3}{4}}$","answer":"0.75"},{"id":2,"completion":"\\boxed{1}","answer":"2"}]}"#
+        )
         #expect(status == 200)
         let results = score.objectValue?["results"]?.arrayValue
         #expect(results?.map { $0.objectValue?["reward"]?.doubleValue } == [1, 0])
-        let (codeStatus, run) = try await server.post("/run_code", #"{"code":"import sys\nprint(input()[::-1])\nsys.exit(2)","language":"python","stdin":"abc"}"#)
+        let (codeStatus, run) = try await server.post(
+            "/run_code", #"{"code":"import sys\nprint(input()[::-1])\nsys.exit(2)","language":"python","stdin":"abc"}"#)
         #expect(codeStatus == 200)
         #expect(run.objectValue?["status"] == "Failed")
         #expect(run.objectValue?["run_result"]?.objectValue?["return_code"]?.intValue == 2)
@@ -78,7 +86,9 @@ final class RunningServer: @unchecked Sendable {
             #"{"recipe":"code","samples":[{"completion":"```python\nimport sys\nprint(sum(map(int, sys.stdin.read().split())))\n```","tests":{"kind":"stdio","cases":[{"stdin":"2 3\n","stdout":"5\n"},{"stdin":"4 4\n","stdout":"8\n"}]}}]}"#
         )
         #expect(codeScoreStatus == 200)
-        #expect(codeScore.objectValue?["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 1, "\(codeScore)")
+        #expect(
+            codeScore.objectValue?["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 1,
+            "\(codeScore)")
         let (_, after) = try await server.get("/metrics")
         let okRuns = after.split(separator: "\n").first { $0.hasPrefix(#"arbiter_sandbox_runs_total{verdict="ok"} "#) }
         #expect(okRuns.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(after)")
@@ -97,7 +107,8 @@ final class RunningServer: @unchecked Sendable {
         for _ in 0..<400 where inFlight < 2 {
             try await Task.sleep(nanoseconds: 25_000_000)
             let (_, metrics) = try await server.get("/metrics")
-            inFlight = metrics.split(separator: "\n").first { $0.hasPrefix("arbiter_requests_in_flight ") }
+            inFlight =
+                metrics.split(separator: "\n").first { $0.hasPrefix("arbiter_requests_in_flight ") }
                 .flatMap { Int($0.split(separator: " ")[1]) } ?? 0
         }
         #expect(inFlight == 2, "the slow request never reached the server")

@@ -11,7 +11,8 @@ import Testing
 
     @Test func withoutFlawsTheDrawsAreTheOldUniformIndices() throws {
         let draw = try DemonstrationDraw(tasks: Self.tasks(7))
-        var a = SeededRandom(seed: 3), b = SeededRandom(seed: 3)
+        var a = SeededRandom(seed: 3)
+        var b = SeededRandom(seed: 3)
         for _ in 0..<200 {
             let d = draw.next(&a)
             #expect(d.index == b.int(0...6))

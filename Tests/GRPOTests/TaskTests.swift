@@ -90,7 +90,9 @@ func sharedRecords(_ name: String) throws -> [JSON] {
         #expect(throws: GRPOError.self) { try ArithmeticTasks(difficulty: 0) }
         #expect(throws: GRPOError.self) { try ArithmeticTasks(difficulty: 1, heldOutPercent: 100) }
         // Difficulty 1 has 100 problems: 1000 distinct train problems cannot exist.
-        #expect(throws: GRPOError.self) { try ArithmeticTasks(difficulty: 1).generate(count: 1000, split: .train, seed: 0) }
+        #expect(throws: GRPOError.self) {
+            try ArithmeticTasks(difficulty: 1).generate(count: 1000, split: .train, seed: 0)
+        }
     }
 
     @Test func splitIsAFunctionOfTheKey() {
@@ -122,7 +124,8 @@ func sharedRecords(_ name: String) throws -> [JSON] {
     }
 
     @Test func taskJSONRoundTrips() throws {
-        let tasks = try ArithmeticTasks(difficulty: 2).generate(count: 3, split: .train, seed: 5)
+        let tasks =
+            try ArithmeticTasks(difficulty: 2).generate(count: 3, split: .train, seed: 5)
             + PythonFunctionTasks().generate(count: 3, split: .train, seed: 5)
         for t in tasks {
             #expect(try TaskItem(json: JSONParser.parse(t.json.jsonText)) == t)
@@ -152,7 +155,8 @@ func sharedRecords(_ name: String) throws -> [JSON] {
 
     @Test func plotDrawsEveryPanel() {
         let plot = CurvePlot(
-            title: "a < b", series: [
+            title: "a < b",
+            series: [
                 .init(title: "reward/mean", points: [(0, 0.1), (1, 0.5), (2, .nan), (3, 0.9)]),
                 .init(title: "entropy", points: []),
             ])
@@ -168,9 +172,13 @@ func sharedRecords(_ name: String) throws -> [JSON] {
     }
 
     @Test func plotOverlaysLabelledCurvesInDistinctColours() {
-        let plot = CurvePlot(title: "ablation", series: [
-            .init(title: "entropy", curves: [("clip 0.2/0.28", [(1, 0.5), (2, 0.4)]), ("clip 0.2/0.2", [(1, 0.5), (2, 0.3)])]),
-        ])
+        let plot = CurvePlot(
+            title: "ablation",
+            series: [
+                .init(
+                    title: "entropy",
+                    curves: [("clip 0.2/0.28", [(1, 0.5), (2, 0.4)]), ("clip 0.2/0.2", [(1, 0.5), (2, 0.3)])])
+            ])
         let svg = plot.svg
         #expect(svg.components(separatedBy: "<polyline").count == 3)
         #expect(svg.contains("stroke=\"#1f77b4\"") && svg.contains("stroke=\"#ff7f0e\""))
@@ -184,8 +192,10 @@ func sharedRecords(_ name: String) throws -> [JSON] {
     @Test func runCurvesAreReadable() {
         let lines: [JSONObject] = (1...12).map { step in
             let r = Double(step) / 12
-            return JSONObject([("step", .int(Int64(step))), ("reward/mean", .double(r)), ("accuracy", .double(r)),
-                               ("kl", .double(0)), ("entropy", .double(2 - r))])
+            return JSONObject([
+                ("step", .int(Int64(step))), ("reward/mean", .double(r)), ("accuracy", .double(r)),
+                ("kl", .double(0)), ("entropy", .double(2 - r)),
+            ])
         }
         let svg = CurvePlot.trainingRun(lines, beta: 0, title: "run").svg
         #expect(svg.contains(">reward/mean and accuracy</text>"))
@@ -241,7 +251,8 @@ func sharedRecords(_ name: String) throws -> [JSON] {
     }
 
     @Test func mathLoaderFindsTheLastBoxedAnswer() throws {
-        let t = try TaskFormat.math.task(["problem": "p", "solution": "so \\boxed{1} then \\boxed{\\frac{1}{2}}."], index: 0)
+        let t = try TaskFormat.math.task(
+            ["problem": "p", "solution": "so \\boxed{1} then \\boxed{\\frac{1}{2}}."], index: 0)
         #expect(t.answer == "\\frac{1}{2}")
     }
 }

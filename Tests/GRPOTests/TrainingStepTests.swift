@@ -123,7 +123,9 @@ import Testing
         var policy = TabularPolicy(length: 2, actions: 4, learningRate: 1, seed: 5)
         var rng = SeededRandom(seed: 1)
         let step = try Self.step(.verl.with { $0.advantageEstimator = .gae })
-        await #expect(throws: GRPOError.self) { _ = try await step.run(&policy, reference: nil, taskRNG: &rng, step: 1) }
+        await #expect(throws: GRPOError.self) {
+            _ = try await step.run(&policy, reference: nil, taskRNG: &rng, step: 1)
+        }
     }
 
     /// One value per position, trained by plain SGD on the value-loss seeds.

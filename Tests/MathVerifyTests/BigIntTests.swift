@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MathVerify
 
 @Suite("BigInt and Rational")

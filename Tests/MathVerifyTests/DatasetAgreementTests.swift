@@ -1,5 +1,5 @@
-import MathVerify
 import Foundation
+import MathVerify
 import Testing
 
 /// Real golds: every GSM8K test gold against a correct boxed completion, every MATH-500 gold against itself and
@@ -14,7 +14,8 @@ struct DatasetAgreementTests {
         for r in records {
             let gold = r["answer"] as! String
             let number = gold.split(separator: "#").last!.trimmingCharacters(in: .whitespaces)
-            let v = MathVerify.verify(gold: gold, prediction: "Let me think step by step. The answer is \\boxed{\(number)}.")
+            let v = MathVerify.verify(
+                gold: gold, prediction: "Let me think step by step. The answer is \\boxed{\(number)}.")
             if v.isEquivalent { agree += 1 } else { failures.append(v.description) }
             // A wrong number must not pass.
             let wrong = MathVerify.verify(gold: gold, prediction: "The answer is \\boxed{\(number)1}.")

@@ -2,7 +2,8 @@ import MathVerify
 import Testing
 
 /// Every table row, in one list.
-let allEquivalenceCases = numberCases + expressionCases + structureCases + unitCases + extractionCases + hardCases + mathVerifySuiteCases
+let allEquivalenceCases =
+    numberCases + expressionCases + structureCases + unitCases + extractionCases + hardCases + mathVerifySuiteCases
 
 @Suite("Equivalence tables")
 struct EquivalenceTableTests {
@@ -12,9 +13,12 @@ struct EquivalenceTableTests {
         #expect(v.isEquivalent == c.equal, "\(c.id): \(v)")
     }
 
-    @Test("the verdict does not depend on which side is gold for bare answers",
-          arguments: allEquivalenceCases.filter { !$0.id.hasPrefix("equation") && !$0.gold.contains("\\boxed")
-              && !$0.prediction.contains(" ") })
+    @Test(
+        "the verdict does not depend on which side is gold for bare answers",
+        arguments: allEquivalenceCases.filter {
+            !$0.id.hasPrefix("equation") && !$0.gold.contains("\\boxed")
+                && !$0.prediction.contains(" ")
+        })
     func symmetric(_ c: EquivalenceCase) {
         let v = MathVerify.verify(gold: c.prediction, prediction: c.gold)
         #expect(v.isEquivalent == c.equal, "\(c.id) reversed: \(v)")
@@ -23,6 +27,8 @@ struct EquivalenceTableTests {
     @Test func tablesAreLargeWithUniqueIDs() {
         let ids = allEquivalenceCases.map(\.id)
         #expect(ids.count >= 300, "only \(ids.count) cases")
-        #expect(Set(ids).count == ids.count, "duplicate ids: \(Dictionary(grouping: ids, by: { $0 }).filter { $1.count > 1 }.keys)")
+        #expect(
+            Set(ids).count == ids.count,
+            "duplicate ids: \(Dictionary(grouping: ids, by: { $0 }).filter { $1.count > 1 }.keys)")
     }
 }

@@ -22,8 +22,9 @@ let extractionCases: [EquivalenceCase] = [
     .init("answer-is", "18", "She has 18 apples left. The answer is 18.", true),
     .init("final-answer-is", "18", "... so the final answer is $18$. I hope it is correct.", true),
     .init("final-answer-colon", "3/4", "Work...\nFinal Answer: 3/4", true),
-    .init("final-answer-minerva", "\\frac{2}{21}",
-          "Final Answer: The final answer is $\\frac{2}{21}$. I hope it is correct.", true),
+    .init(
+        "final-answer-minerva", "\\frac{2}{21}",
+        "Final Answer: The final answer is $\\frac{2}{21}$. I hope it is correct.", true),
     .init("gsm8k-marker", "72", "Natalia sold 48/2 = 24 clips in May.\n#### 72", true),
     .init("gsm8k-gold", "Natalia sold 48/2 = <<48/2=24>>24 clips in May.\n#### 72", "The answer is \\boxed{72}", true),
     .init("gsm8k-gold-wrong", "Natalia sold 48/2 = <<48/2=24>>24 clips.\n#### 72", "The answer is \\boxed{24}", false),

@@ -26,7 +26,8 @@ struct FuzzTests {
         for _ in 0..<2_000 {
             let n = Int.random(in: 1...40, using: &g)
             let s = (0..<n).map { _ in FuzzTests.pieces.randomElement(using: &g)! }.joined()
-            let t = (0..<Int.random(in: 1...10, using: &g)).map { _ in FuzzTests.pieces.randomElement(using: &g)! }.joined()
+            let t = (0..<Int.random(in: 1...10, using: &g)).map { _ in FuzzTests.pieces.randomElement(using: &g)! }
+                .joined()
             check(t, s, options)
             check(s, "\\boxed{\(s)}", options)
         }

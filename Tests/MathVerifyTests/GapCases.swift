@@ -8,8 +8,10 @@ struct VerdictCase: Sendable, CustomStringConvertible {
     let verdict: MathVerify.Verdict
     let configure: @Sendable (inout MathVerify.Options) -> Void
 
-    init(_ id: String, _ gold: String, _ prediction: String, _ verdict: MathVerify.Verdict,
-         _ configure: @escaping @Sendable (inout MathVerify.Options) -> Void = { _ in }) {
+    init(
+        _ id: String, _ gold: String, _ prediction: String, _ verdict: MathVerify.Verdict,
+        _ configure: @escaping @Sendable (inout MathVerify.Options) -> Void = { _ in }
+    ) {
         self.id = id
         self.gold = gold
         self.prediction = prediction
@@ -74,8 +76,9 @@ let gapCases: [VerdictCase] = [
     .init("G-doubled-inline", "\\sqrt{3}", "The answer is $\\\\sqrt{3}$", .equal),
     .init("G-tab-text", "\u{09}ext{east}", "\\boxed{\\text{East}}", .equal),
     .init("G-formfeed-frac", "\\frac{1}{3}", "\\boxed{\u{0C}rac{1}{3}}", .equal),
-    .init("G-row-break-kept", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
-          "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", .equal),
+    .init(
+        "G-row-break-kept", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}",
+        "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", .equal),
     .init("G-doubled-wrong", "\\frac{1}{2}", "\\\\boxed{\\\\frac{1}{3}}", .different),
     // H: repeated elements count once.
     .init("H-set-repeat", "\\{2, 3\\}", "\\boxed{\\{2, 2, 3\\}}", .equal),
@@ -84,18 +87,23 @@ let gapCases: [VerdictCase] = [
     .init("H-braces-keep-order", "(2, 5)", "${5, 2}$", .different),
     .init("H-braces-in-order", "(2, 5)", "${2, 5}$", .equal),
     // I: matrix arithmetic.
-    .init("I-scalar-multiple", "\\begin{pmatrix} 4 & 6 \\\\ 8 & 10 \\end{pmatrix}",
-          "$2\\begin{pmatrix} 2 & 3 \\\\ 4 & 5 \\end{pmatrix}$", .equal),
-    .init("I-product-vector", "\\begin{pmatrix} 2 \\\\ 4 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 0 \\\\ 0 & 2 \\end{pmatrix}\\begin{pmatrix} 2 \\\\ 2 \\end{pmatrix}$", .equal),
-    .init("I-difference-zero", "\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} - \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$",
-          .equal),
-    .init("I-product-order", "\\begin{pmatrix} 2 & 1 \\\\ 1 & 1 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}\\begin{pmatrix} 1 & 1 \\\\ 0 & 1 \\end{pmatrix}$",
-          .different),
-    .init("I-shapes-do-not-fit", "\\begin{pmatrix} 5 \\end{pmatrix}",
-          "$\\begin{pmatrix} 1 & 2 \\end{pmatrix}\\begin{pmatrix} 1 & 2 \\end{pmatrix}$", .undecided),
+    .init(
+        "I-scalar-multiple", "\\begin{pmatrix} 4 & 6 \\\\ 8 & 10 \\end{pmatrix}",
+        "$2\\begin{pmatrix} 2 & 3 \\\\ 4 & 5 \\end{pmatrix}$", .equal),
+    .init(
+        "I-product-vector", "\\begin{pmatrix} 2 \\\\ 4 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 0 \\\\ 0 & 2 \\end{pmatrix}\\begin{pmatrix} 2 \\\\ 2 \\end{pmatrix}$", .equal),
+    .init(
+        "I-difference-zero", "\\begin{pmatrix} 0 & 0 \\\\ 0 & 0 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix} - \\begin{pmatrix} 1 & 2 \\\\ 3 & 4 \\end{pmatrix}$",
+        .equal),
+    .init(
+        "I-product-order", "\\begin{pmatrix} 2 & 1 \\\\ 1 & 1 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}\\begin{pmatrix} 1 & 1 \\\\ 0 & 1 \\end{pmatrix}$",
+        .different),
+    .init(
+        "I-shapes-do-not-fit", "\\begin{pmatrix} 5 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 2 \\end{pmatrix}\\begin{pmatrix} 1 & 2 \\end{pmatrix}$", .undecided),
     // J: a decimal comma, when asked for.
     .init("J-comma-decimal", "3.5", "3,5", .equal, { $0.decimalComma = true }),
     .init("J-comma-off-is-list", "3.5", "3,5", .different),
@@ -121,8 +129,9 @@ let gapCases: [VerdictCase] = [
     .init("M-final-after-box", "42", "So far \\boxed{40}. After checking the carry, Final Answer: 42", .equal),
     .init("M-box-superseded", "40", "So far \\boxed{40}. After checking the carry, Final Answer: 42", .different),
     .init("M-box-inside-final", "6", "The final answer is $\\boxed{6}$.", .equal),
-    .init("M-final-repeats-box", "9", "\\boxed{9}\n\nFinal Answer: The final answer is 9. I hope it is correct.",
-          .equal),
+    .init(
+        "M-final-repeats-box", "9", "\\boxed{9}\n\nFinal Answer: The final answer is 9. I hope it is correct.",
+        .equal),
 ]
 
 /// The three verdicts, and the options that map math-verify's settings.

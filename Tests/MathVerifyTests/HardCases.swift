@@ -36,7 +36,9 @@ let hardCases: [EquivalenceCase] = [
     .init("hard-32", "\\frac{3}{4}", "\\boxed{3:4}", false),
     .init("hard-33", "2", "\\boxed{x=2}", true),
     .init("hard-34", "-1, 2", "\\boxed{x = -1 \\text{ or } x = 2}", true),
-    .init("hard-35", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", true),
+    .init(
+        "hard-35", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\boxed{\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}}", true
+    ),
     .init("hard-36", "\\begin{pmatrix} 1 \\\\ 2 \\end{pmatrix}", "\\boxed{(1,2)}", true),
     .init("hard-37", "\\sqrt{3}", "\\boxed{\\sqrt3}", true),
     .init("hard-38", "1\\frac{1}{2}", "\\boxed{\\frac32}", true),

@@ -14,15 +14,22 @@ indirect enum GeneratedExpr {
     static func random(depth: Int, variables: [String], using g: inout SeededGenerator) -> GeneratedExpr {
         if depth == 0 || Int.random(in: 0..<4, using: &g) == 0 {
             if !variables.isEmpty && Bool.random(using: &g) { return .variable(variables.randomElement(using: &g)!) }
-            return Int.random(in: 0..<5, using: &g) == 0 ? .root([2, 3, 5, 7].randomElement(using: &g)!)
+            return Int.random(in: 0..<5, using: &g) == 0
+                ? .root([2, 3, 5, 7].randomElement(using: &g)!)
                 : .int(Int.random(in: -20...20, using: &g))
         }
         switch Int.random(in: 0..<4, using: &g) {
-        case 0: return .sum(random(depth: depth - 1, variables: variables, using: &g),
-                            random(depth: depth - 1, variables: variables, using: &g))
-        case 1: return .product(random(depth: depth - 1, variables: variables, using: &g),
-                                random(depth: depth - 1, variables: variables, using: &g))
-        case 2: return .quotient(random(depth: depth - 1, variables: variables, using: &g), Int.random(in: 1...9, using: &g))
+        case 0:
+            return .sum(
+                random(depth: depth - 1, variables: variables, using: &g),
+                random(depth: depth - 1, variables: variables, using: &g))
+        case 1:
+            return .product(
+                random(depth: depth - 1, variables: variables, using: &g),
+                random(depth: depth - 1, variables: variables, using: &g))
+        case 2:
+            return .quotient(
+                random(depth: depth - 1, variables: variables, using: &g), Int.random(in: 1...9, using: &g))
         default: return .square(random(depth: depth - 1, variables: variables, using: &g))
         }
     }
@@ -89,8 +96,11 @@ struct PropertyTests {
             let q = [1, 2, 4, 5, 8, 10, 16, 20, 25, 3, 7, 9].randomElement(using: &g)!
             let k = Int.random(in: 2...9, using: &g)
             let gold = p < 0 ? "-\\frac{\(-p)}{\(q)}" : "\\frac{\(p)}{\(q)}"
-            #expect(MathVerify.verify(gold: gold, prediction: "\(p * k)/\(q * k)").isEquivalent, "\(gold) vs \(p * k)/\(q * k)")
-            #expect(!MathVerify.verify(gold: gold, prediction: "\(p + 1)/\(q)").isEquivalent, "\(gold) vs \(p + 1)/\(q)")
+            #expect(
+                MathVerify.verify(gold: gold, prediction: "\(p * k)/\(q * k)").isEquivalent,
+                "\(gold) vs \(p * k)/\(q * k)")
+            #expect(
+                !MathVerify.verify(gold: gold, prediction: "\(p + 1)/\(q)").isEquivalent, "\(gold) vs \(p + 1)/\(q)")
             if [1, 2, 4, 5, 8, 10, 16, 20, 25].contains(q) {
                 // A terminating decimal: exact.
                 let decimal = exactDecimal(p, q)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import MathVerify
 
 /// The answer-reading functions a caller can use without a gold: they read what `verify` reads.
@@ -11,8 +12,11 @@ import Testing
         ]
         for (completion, expected) in completions {
             let read = MathVerify.extractAnswer(from: completion)
-            if let expected { #expect(read?.contains(expected) == true, "\(completion) → \(String(describing: read))") }
-            else { #expect(read == nil, "\(completion) → \(String(describing: read))") }
+            if let expected {
+                #expect(read?.contains(expected) == true, "\(completion) → \(String(describing: read))")
+            } else {
+                #expect(read == nil, "\(completion) → \(String(describing: read))")
+            }
             let v = MathVerify.verify(gold: "x", prediction: completion)
             #expect(v.extractedPrediction == read)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RewardKit
 
 @Suite struct CommandRewardTests {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RewardKit
 
 @Suite struct CompositionTests {
@@ -34,12 +35,13 @@ import Testing
     }
 
     @Test func compositionsNest() async throws {
-        let recipe = try Recipe(text: #"""
-            {"reward": {"clamp": {"sum": [
-                {"term": "table", "params": {"values": {"x": 3}}, "name": "t", "weight": 2},
-                {"gate": {"term": "table", "params": {"values": {"x": 1}}}, "then": {"scale": {"term": "table", "params": {"values": {"x": 5}}}, "factor": 0.1}, "name": "g"}
-            ]}, "min": 0, "max": 6.2}}
-            """#)
+        let recipe = try Recipe(
+            text: #"""
+                {"reward": {"clamp": {"sum": [
+                    {"term": "table", "params": {"values": {"x": 3}}, "name": "t", "weight": 2},
+                    {"gate": {"term": "table", "params": {"values": {"x": 1}}}, "then": {"scale": {"term": "table", "params": {"values": {"x": 5}}}, "factor": 0.1}, "name": "g"}
+                ]}, "min": 0, "max": 6.2}}
+                """#)
         let s = try await recipe.build(.testing).score([sample("x"), sample("z")])
         #expect(close(s[0].value, 6.2))  // 2·3 + 0.5 = 6.5, clamped
         #expect(s[1].value == 0)

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import RewardKit
+import Testing
 
 /// JSONL files plain and gzip'ed: blank lines skipped, errors naming the file and line, a truncated `.gz` refused.
 @Suite struct JSONLinesFileTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import RewardKit
 
 /// Objects parse in linear time, and the parser's limits hold.
@@ -40,10 +41,13 @@ import Testing
         let n = 250_000
         let (small, large) = try await withCheckedThrowingContinuation { c in
             Thread {
-                c.resume(with: Result {
-                    (try Self.parseSeconds(Self.object(keys: n), keys: n, runs: 2),
-                     try Self.parseSeconds(Self.object(keys: 4 * n), keys: 4 * n, runs: 1))
-                })
+                c.resume(
+                    with: Result {
+                        (
+                            try Self.parseSeconds(Self.object(keys: n), keys: n, runs: 2),
+                            try Self.parseSeconds(Self.object(keys: 4 * n), keys: 4 * n, runs: 1)
+                        )
+                    })
             }.start()
         }
         #expect(large / small < 8, "250k keys: \(small) s, 1M keys: \(large) s")

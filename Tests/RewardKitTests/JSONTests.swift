@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RewardKit
 
 @Suite struct JSONTests {
@@ -64,7 +65,9 @@ import Testing
         .init(id: "unterminated", text: #""abc"#, message: "unterminated string"),
         .init(id: "huge-number", text: "1e999", message: "out of range"),
         .init(id: "nan", text: "NaN", message: "expected a value"),
-        .init(id: "deep", text: String(repeating: "[", count: 600) + String(repeating: "]", count: 600), message: "nesting deeper than 512"),
+        .init(
+            id: "deep", text: String(repeating: "[", count: 600) + String(repeating: "]", count: 600),
+            message: "nesting deeper than 512"),
     ]
 
     @Test(arguments: bad) func rejects(_ c: BadCase) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RewardKit
 
 @Suite struct MathAccuracyRewardTests {
@@ -11,12 +12,14 @@ import Testing
     }
 
     static let cases: [Case] = [
-        .init(id: "gsm8k-correct", completion: "She has 72. The answer is \\boxed{72}.",
-              reference: "48/2 = <<48/2=24>>24\n#### 72", value: 1),
+        .init(
+            id: "gsm8k-correct", completion: "She has 72. The answer is \\boxed{72}.",
+            reference: "48/2 = <<48/2=24>>24\n#### 72", value: 1),
         .init(id: "gsm8k-wrong", completion: "The answer is \\boxed{71}.", reference: "#### 72", value: 0),
         .init(id: "math-equivalent", completion: "So $p = \\boxed{0.5}$", reference: "\\frac{1}{2}", value: 1),
-        .init(id: "math-solution-reference", completion: "<answer>(3, \\frac{\\pi}{2})</answer>",
-              reference: "The point is $\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}$.", value: 1),
+        .init(
+            id: "math-solution-reference", completion: "<answer>(3, \\frac{\\pi}{2})</answer>",
+            reference: "The point is $\\boxed{\\left( 3, \\frac{\\pi}{2} \\right)}$.", value: 1),
         .init(id: "no-answer-in-completion", completion: "I give up.", reference: "5", value: 0),
         .init(id: "no-reference", completion: "\\boxed{5}", reference: nil, value: nil),
         .init(id: "blank-reference", completion: "\\boxed{5}", reference: "  ", value: nil),
@@ -41,8 +44,11 @@ import Testing
     }
 
     @Test func chatCompletionsUseTheLastAssistantMessage() {
-        let s = Sample(completion: .messages([Message(role: "user", content: "2+2?"),
-                                              Message(role: "assistant", content: "\\boxed{4}")]), reference: "4")
+        let s = Sample(
+            completion: .messages([
+                Message(role: "user", content: "2+2?"),
+                Message(role: "assistant", content: "\\boxed{4}"),
+            ]), reference: "4")
         #expect(MathAccuracyReward().score(s).value == 1)
     }
 
@@ -59,7 +65,9 @@ import Testing
 
     @Test func defaultMathRecipeScores() async throws {
         let reward = try RecipeBook().reward(named: "math")
-        let scores = await reward.score([sample("\\boxed{12}", reference: "#### 12"), sample("\\boxed{13}", reference: "12")])
+        let scores = await reward.score([
+            sample("\\boxed{12}", reference: "#### 12"), sample("\\boxed{13}", reference: "12"),
+        ])
         #expect(scores.map(\.value) == [1, 0])
     }
 

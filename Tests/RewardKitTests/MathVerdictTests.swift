@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import RewardKit
 
 /// A reward that remembers every batch it was asked to score and gives each sample 0.5.
@@ -78,9 +79,14 @@ final class RecordingReward: Reward {
     @Test func compositionsPassTheVerdictOn() async {
         let sum = WeightedSum([.init("a", MathAccuracyReward()), .init("t", TableReward(table: [:]))])
         #expect(await sum.score(batch).map(\.verdict) == [.equal, .different, .undecided, .undecided])
-        let two = WeightedSum([.init("a", MathAccuracyReward()), .init("b", ClosureReward { _ in
-            Score(1, verdict: .different)
-        })])
+        let two = WeightedSum([
+            .init("a", MathAccuracyReward()),
+            .init(
+                "b",
+                ClosureReward { _ in
+                    Score(1, verdict: .different)
+                }),
+        ])
         #expect(await two.score([batch[0], batch[2]]).map(\.verdict) == [.different, .undecided])
         let gated = Gate(TableReward(table: ["\\boxed{5}": 1]), then: MathAccuracyReward())
         #expect(await gated.score(batch).map(\.verdict) == [.equal, .different, .undecided, .undecided])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RewardKit
 
 @Suite struct SampleTests {
@@ -17,7 +18,9 @@ import Testing
     }
 
     @Test func chatCompletionUsesLastAssistantMessage() throws {
-        let s = try parse(#"{"prompt":[{"role":"system","content":"s"},{"role":"user","content":"q"}],"completion":[{"role":"assistant","content":"a1"},{"role":"tool","content":"t"},{"role":"assistant","content":"a2"}]}"#)
+        let s = try parse(
+            #"{"prompt":[{"role":"system","content":"s"},{"role":"user","content":"q"}],"completion":[{"role":"assistant","content":"a1"},{"role":"tool","content":"t"},{"role":"assistant","content":"a2"}]}"#
+        )
         #expect(s.completionText == "a2")
         #expect(s.prompt == "q")
     }
@@ -26,7 +29,10 @@ import Testing
         (#"{"answer":"1"}"#, "missing field \"completion\""),
         (#"{"completion":3}"#, "field \"completion\" must be a string or a list of messages, got 3"),
         (#"{"completion":[{"role":"assistant"}]}"#, "field \"completion\"[0].content must be a string"),
-        (#"{"completion":"x","completion_token_ids":[1,"a"]}"#, "field \"completion_token_ids\"[1] must be an integer, got \"a\""),
+        (
+            #"{"completion":"x","completion_token_ids":[1,"a"]}"#,
+            "field \"completion_token_ids\"[1] must be an integer, got \"a\""
+        ),
         (#"{"completion":"x","language":5}"#, "field \"language\" must be a string, got 5"),
     ])
     func badSamplesNameTheField(_ text: String, _ message: String) {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import RewardKit
 
 /// Expected values were computed by running open-r1's published functions (src/open_r1/rewards.py) on the same
@@ -37,8 +38,10 @@ import Testing
 
     @Test func repetitionPenaltyOverWords() {
         #expect(close(RepetitionPenaltyReward(ngramSize: 2, maxPenalty: -1).score(sample("a b a b a b")).value, -0.6))
-        #expect(close(RepetitionPenaltyReward(ngramSize: 3, maxPenalty: -0.5)
-            .score(sample("The cat sat on the mat the cat sat")).value, -0.07142857142857145))
+        #expect(
+            close(
+                RepetitionPenaltyReward(ngramSize: 3, maxPenalty: -0.5)
+                    .score(sample("The cat sat on the mat the cat sat")).value, -0.07142857142857145))
         #expect(RepetitionPenaltyReward(ngramSize: 3, maxPenalty: -1).score(sample("one two")).value == 0)
         #expect(RepetitionPenaltyReward(ngramSize: 3, maxPenalty: -1).score(sample("")).value == 0)
         #expect(close(RepetitionPenaltyReward(ngramSize: 1, maxPenalty: -1).score(sample("A a A a")).value, -0.75))
@@ -67,9 +70,14 @@ import Testing
 
     @Test func kimiLengthRewardWithinGroups() async {
         // open-r1 len_reward on lengths [10, 20, 30, 40], correctness [T, T, F, F].
-        let texts = ["ok" + String(repeating: "x", count: 8), "ok" + String(repeating: "x", count: 18),
-                     String(repeating: "y", count: 30), String(repeating: "y", count: 40)]
-        let batch = texts.map { sample($0, reference: "ok", prompt: "q1") } + [sample("ok", reference: "ok", prompt: "q2"), sample("no", reference: "ok", prompt: "q2")]
+        let texts = [
+            "ok" + String(repeating: "x", count: 8), "ok" + String(repeating: "x", count: 18),
+            String(repeating: "y", count: 30), String(repeating: "y", count: 40),
+        ]
+        let batch =
+            texts.map { sample($0, reference: "ok", prompt: "q1") } + [
+                sample("ok", reference: "ok", prompt: "q2"), sample("no", reference: "ok", prompt: "q2"),
+            ]
         let scores = await LengthReward(correctness: ContainsReference()).score(batch)
         let expected = [0.5, 0.16666666666666669, -0.16666666666666663, -0.5, 0, 0]
         for (s, e) in zip(scores, expected) { #expect(close(s.value, e, 1e-12)) }
@@ -86,9 +94,13 @@ import Testing
             #expect(r.score(sample("t", tokens: Array(repeating: 7, count: n))).value == e, "length \(n)")
         }
         #expect(r.score(sample("no ids")).isError)
-        #expect(SoftOverlongReward(maxLength: 20, cache: 4, unit: .characters).score(sample(String(repeating: "é", count: 18))).value == -0.5)
-        #expect(SoftOverlongReward(maxLength: 20, cache: 4, unit: .bytes).score(sample(String(repeating: "é", count: 9))).value == -0.5)
+        #expect(
+            SoftOverlongReward(maxLength: 20, cache: 4, unit: .characters).score(
+                sample(String(repeating: "é", count: 18))
+            ).value == -0.5)
+        #expect(
+            SoftOverlongReward(maxLength: 20, cache: 4, unit: .bytes).score(sample(String(repeating: "é", count: 9)))
+                .value == -0.5)
         #expect(SoftOverlongReward(maxLength: 3, cache: 1, unit: .words).score(sample("a b  c\nd")).value == -1)
     }
 }
-

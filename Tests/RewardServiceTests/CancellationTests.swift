@@ -5,6 +5,7 @@ import RewardKit
 import Sandbox
 import Synchronization
 import Testing
+
 @testable import RewardService
 
 /// Counts the runs it starts, and sleeps (cancellably) for as long as the request's `run_timeout`.
@@ -35,7 +36,10 @@ final class CountingExecutor: CodeExecutor {
         let repo = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
         let executor = SandboxExecutor(profiles: try Profiles(directory: repo.appendingPathComponent("Sandboxes").path))
-        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor }
+        let c = configuration {
+            $0.sandboxSlots = 1
+            $0.codeExecutor = executor
+        }
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)
@@ -84,7 +88,10 @@ final class CountingExecutor: CodeExecutor {
             continuation.yield(result)
             continuation.finish()
         }.start()
-        return Task { for await r in stream { return r }; return nil }
+        return Task {
+            for await r in stream { return r }
+            return nil
+        }
     }
 
     /// Processes holding `marker` open (the sleeper opens it in its box's /tmp; a box's processes are visible in
@@ -103,7 +110,10 @@ final class CountingExecutor: CodeExecutor {
     /// A waiter whose client leaves is dropped from the line and never runs: the holder's slot goes to nobody.
     @Test func aQueuedRequestWhoseClientLeavesIsDroppedWithoutRunning() async throws {
         let executor = CountingExecutor()
-        let c = configuration { $0.sandboxSlots = 1; $0.codeExecutor = executor }
+        let c = configuration {
+            $0.sandboxSlots = 1
+            $0.codeExecutor = executor
+        }
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)

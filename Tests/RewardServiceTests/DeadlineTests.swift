@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RewardKit
 import Testing
+
 @testable import RewardService
 
 /// Deadlines from the configuration, the `X-Request-Timeout` header and the `timeout` field; refusals of requests
@@ -11,17 +12,26 @@ import Testing
     static let sample = #"[{"completion":"x"}]"#
 
     @Test func theHeaderShortensTheDeadlineAndAskingForMoreDoesNot() async throws {
-        let c = configuration { $0.requestTimeout = 600; $0.defaultRecipe = "slow" }  // slow: 0.5 s
+        let c = configuration {
+            $0.requestTimeout = 600
+            $0.defaultRecipe = "slow"
+        }  // slow: 0.5 s
         try await app(c).test(.router) { client in
-            try await client.execute(uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "0.2"],
-                                     body: ByteBuffer(string: Self.sample)) { r in
+            try await client.execute(
+                uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "0.2"],
+                body: ByteBuffer(string: Self.sample)
+            ) { r in
                 #expect(r.status == .serviceUnavailable)
                 #expect(parsed(r)["error"]?.stringValue?.contains("deadline of 0.2 s") == true)
             }
-            try await client.execute(uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "999"],
-                                     body: ByteBuffer(string: Self.sample)) { #expect($0.status == .ok) }
-            try await client.execute(uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "soon"],
-                                     body: ByteBuffer(string: Self.sample)) { r in
+            try await client.execute(
+                uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "999"],
+                body: ByteBuffer(string: Self.sample)
+            ) { #expect($0.status == .ok) }
+            try await client.execute(
+                uri: "/v1/score", method: .post, headers: [Guard.timeoutHeader: "soon"],
+                body: ByteBuffer(string: Self.sample)
+            ) { r in
                 #expect(r.status == .badRequest)
                 #expect(parsed(r)["error"]?.stringValue?.contains("X-Request-Timeout") == true)
                 #expect(parsed(r)["error"]?.stringValue?.contains("\"soon\"") == true)
@@ -30,7 +40,10 @@ import Testing
     }
 
     @Test func theTimeoutFieldShortensTheDeadline() async throws {
-        let c = configuration { $0.requestTimeout = 600; $0.defaultRecipe = "slow" }
+        let c = configuration {
+            $0.requestTimeout = 600
+            $0.defaultRecipe = "slow"
+        }
         try await app(c).test(.router) { client in
             let short = #"{"timeout":0.2,"samples":[{"completion":"x"}]}"#
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: short)) { r in
@@ -54,7 +67,10 @@ import Testing
     /// once with 429 and a Retry-After of about that wait, while the slot is still busy (not at its deadline: that
     /// refusal says so in other words, see the next test).
     @Test func aRequestThatCannotStartInTimeIsRefusedAtOnce() async throws {
-        let c = configuration { $0.concurrency = 1; $0.defaultRecipe = "slow" }
+        let c = configuration {
+            $0.concurrency = 1
+            $0.defaultRecipe = "slow"
+        }
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)
@@ -109,7 +125,10 @@ import Testing
     }
 
     @Test func depthAndMemberLimitsAreNamed() async throws {
-        let c = configuration { $0.maxJSONDepth = 8; $0.maxJSONMembers = 100 }
+        let c = configuration {
+            $0.maxJSONDepth = 8
+            $0.maxJSONMembers = 100
+        }
         try await app(c).test(.router) { client in
             let deep = String(repeating: "[", count: 9) + String(repeating: "]", count: 9)
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: deep)) { r in

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import RewardKit
 import Testing
+
 @testable import RewardService
 
 /// `/get_reward` as OpenRLHF reads it: every key a number for every sample, the response without the prompt and
@@ -11,10 +12,13 @@ import Testing
     /// A two-term recipe like `math-r1`: `accuracy` (the reference appears) + the strict `format`.
     static func r1Like(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> ServiceConfiguration {
         configuration { c in
-            c.book = RecipeBook(registry: c.book.registry, recipes: c.book.recipes.map(\.value) + [
-                Recipe(name: "r1", description: "test",
-                       node: ["sum": [["term": "contains", "name": "accuracy"], ["term": "format"]]]),
-            ])
+            c.book = RecipeBook(
+                registry: c.book.registry,
+                recipes: c.book.recipes.map(\.value) + [
+                    Recipe(
+                        name: "r1", description: "test",
+                        node: ["sum": [["term": "contains", "name": "accuracy"], ["term": "format"]]])
+                ])
             c.openRLHFRecipe = "r1"
             edit(&c)
         }
@@ -25,12 +29,15 @@ import Testing
     @Test func everySampleHasEveryKeyAsANumber() async throws {
         try await app(Self.r1Like()).test(.router) { client in
             // scorable and right (with Qwen's end text), scorable and wrong, no label (unscorable), not a string.
-            let queries: [JSON] = [.string("P1" + Self.good + "<|im_end|>"), "P2<answer>5</answer>",
-                                   .string("P3" + Self.good), 7]
-            let body = JSON.object(JSONObject([
-                ("query", .array(queries)),
-                ("prompts", ["P1", "P2", "P3", "P4"]), ("labels", ["4", "4", nil, "4"]),
-            ]))
+            let queries: [JSON] = [
+                .string("P1" + Self.good + "<|im_end|>"), "P2<answer>5</answer>",
+                .string("P3" + Self.good), 7,
+            ]
+            let body = JSON.object(
+                JSONObject([
+                    ("query", .array(queries)),
+                    ("prompts", ["P1", "P2", "P3", "P4"]), ("labels", ["4", "4", nil, "4"]),
+                ]))
             try await client.execute(uri: "/get_reward", method: .post, body: ByteBuffer(string: body.jsonText)) { r in
                 #expect(r.status == .ok)
                 let o = try json(r.body)
@@ -75,7 +82,9 @@ import Testing
         }
         try await app(Self.r1Like { $0.openRLHFEndTexts = [] }).test(.router) { client in
             try await client.execute(uri: "/get_reward", method: .post, body: ByteBuffer(string: body)) { r in
-                #expect(parsed(r)["extra_logs"]?.objectValue?["format"]?.arrayValue?.map(\.doubleValue) == [0], "nothing cut")
+                #expect(
+                    parsed(r)["extra_logs"]?.objectValue?["format"]?.arrayValue?.map(\.doubleValue) == [0],
+                    "nothing cut")
             }
         }
     }

@@ -78,7 +78,8 @@ final class RawHTTP: @unchecked Sendable {
         guard let split = text.range(of: "\r\n\r\n") else { return nil }
         let head = String(text[..<split.lowerBound])
         let body = String(text[split.upperBound...])
-        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+        let length =
+            head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         guard body.utf8.count >= length, let status = Int(head.split(separator: " ").dropFirst().first ?? "") else {
             return nil

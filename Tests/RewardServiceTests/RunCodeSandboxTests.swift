@@ -234,13 +234,17 @@ import Testing
             #expect(close["results"]?.arrayValue?[1].objectValue?["verdict"] == "wrong_answer", "\(close)")
             let (_, stopped) = try await post(
                 client, "/v1/run_tests",
-                ["code": .string(code), "language": "python", "fn_name": "f", "cases": cases, "stop_on_first_failure": true])
+                [
+                    "code": .string(code), "language": "python", "fn_name": "f", "cases": cases,
+                    "stop_on_first_failure": true,
+                ])
             #expect(stopped["results"]?.arrayValue?.count == 2 && stopped["total"] == 6, "\(stopped)")
             // A program that does not load fails every case with the reason, and never passes one.
             let (_, broken) = try await post(
                 client, "/v1/run_tests",
                 ["code": "def f(a, b) return a", "language": "python", "fn_name": "f", "cases": cases])
-            let brokenVerdicts = Set(broken["results"]?.arrayValue?.compactMap { $0.objectValue?["verdict"]?.stringValue } ?? [])
+            let brokenVerdicts = Set(
+                broken["results"]?.arrayValue?.compactMap { $0.objectValue?["verdict"]?.stringValue } ?? [])
             #expect(brokenVerdicts == ["runtime_error"] && broken["passed"] == 0 && broken["total"] == 6, "\(broken)")
             let (_, missing) = try await post(
                 client, "/v1/run_tests",
@@ -270,7 +274,10 @@ import Testing
             (["cases": [["input": 1, "output": 1]], "fn_name": "f"], .badRequest, "\"cases[0].input\""),
             (["cases": [["input": [1]]], "fn_name": "f"], .badRequest, "\"cases[0].output\""),
             (["cases": [["input": [1], "output": 1]], "fn_name": 3], .badRequest, "\"fn_name\""),
-            (["cases": [["input": [1], "output": 1]], "fn_name": "f", "checker": "tokens"], .badRequest, "tokens checker"),
+            (
+                ["cases": [["input": [1], "output": 1]], "fn_name": "f", "checker": "tokens"], .badRequest,
+                "tokens checker"
+            ),
             (
                 ["cases": [["input": [1], "output": 1]], "fn_name": "f", "language": "cpp"], .unprocessableContent,
                 "call-style cases run in Python only"

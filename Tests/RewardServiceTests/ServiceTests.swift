@@ -4,6 +4,7 @@ import HummingbirdTesting
 import RewardKit
 import Synchronization
 import Testing
+
 @testable import RewardService
 
 /// Scores 1 when the completion contains the reference (a stand-in for `math` that needs no verifier).
@@ -26,9 +27,10 @@ struct Slow: Reward {
 struct FakeExecutor: CodeExecutor {
     var languages: [String] { ["python"] }
     func run(_ r: RunCodeRequest) async -> RunCodeResponse {
-        RunCodeResponse(status: .success, message: "", compileResult: nil,
-                        runResult: .init(status: .finished, executionTime: 0.01, returnCode: 0, stdout: r.stdin ?? "", stderr: ""),
-                        verdict: "passed")
+        RunCodeResponse(
+            status: .success, message: "", compileResult: nil,
+            runResult: .init(status: .finished, executionTime: 0.01, returnCode: 0, stdout: r.stdin ?? "", stderr: ""),
+            verdict: "passed")
     }
 }
 
@@ -61,12 +63,16 @@ func configuration(_ edit: (inout ServiceConfiguration) -> Void = { _ in }) -> S
     registry.register("contains", summary: "test") { _ in ContainsReference() }
     registry.register("slow", summary: "test") { p in Slow(seconds: try p.double("seconds", default: 0.5)) }
     var c = ServiceConfiguration()
-    c.book = RecipeBook(registry: registry, recipes: [
-        Recipe(name: "contains", description: "test", node: ["term": "contains"]),
-        Recipe(name: "slow", description: "test", node: ["term": "slow"]),
-        Recipe(name: "long", description: "test: holds its slot for a minute", node: ["term": "slow", "params": ["seconds": 60]]),
-        Recipe(name: "format", description: "test", node: ["term": "format"]),
-    ])
+    c.book = RecipeBook(
+        registry: registry,
+        recipes: [
+            Recipe(name: "contains", description: "test", node: ["term": "contains"]),
+            Recipe(name: "slow", description: "test", node: ["term": "slow"]),
+            Recipe(
+                name: "long", description: "test: holds its slot for a minute",
+                node: ["term": "slow", "params": ["seconds": 60]]),
+            Recipe(name: "format", description: "test", node: ["term": "format"]),
+        ])
     c.defaultRecipe = "contains"
     c.openRLHFRecipe = "contains"
     // No deadline a test could miss unless it is about deadlines: they fire on time (Dispatch timers) while the
@@ -88,7 +94,8 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 @Suite struct ServiceTests {
     @Test func scoreAnswersOneResultPerSampleInOrder() async throws {
         try await app(configuration()).test(.router) { client in
-            let body = #"{"samples":[{"id":"a","completion":"x is 12","answer":"12"},{"id":"b","completion":5},"junk",{"id":"d","completion":"no","answer":"12"}]}"#
+            let body =
+                #"{"samples":[{"id":"a","completion":"x is 12","answer":"12"},{"id":"b","completion":5},"junk",{"id":"d","completion":"no","answer":"12"}]}"#
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: body)) { r in
                 #expect(r.status == .ok)
                 let results = try json(r.body)["results"]!.arrayValue!.map { $0.objectValue! }
@@ -103,12 +110,14 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 
     @Test func inlineAndNamedRecipes() async throws {
         try await app(configuration()).test(.router) { client in
-            let named = #"{"recipe":"format","samples":[{"completion":"<think>\na\n</think>\n<answer>\n1\n</answer>"}]}"#
+            let named =
+                #"{"recipe":"format","samples":[{"completion":"<think>\na\n</think>\n<answer>\n1\n</answer>"}]}"#
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: named)) { r in
                 let body = try json(r.body)
                 #expect(body["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 1)
             }
-            let inline = #"{"recipe":{"reward":{"scale":{"term":"contains"},"factor":3}},"samples":[{"completion":"7","answer":"7"}]}"#
+            let inline =
+                #"{"recipe":{"reward":{"scale":{"term":"contains"},"factor":3}},"samples":[{"completion":"7","answer":"7"}]}"#
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: inline)) { r in
                 let body = try json(r.body)
                 #expect(body["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 3)
@@ -119,7 +128,9 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("reward.params.mode") == true)
             }
-            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"{"recipe":"nope","samples":[]}"#)) { r in
+            try await client.execute(
+                uri: "/v1/score", method: .post, body: ByteBuffer(string: #"{"recipe":"nope","samples":[]}"#)
+            ) { r in
                 #expect(r.status == .badRequest)
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("unknown recipe \"nope\"") == true)
@@ -129,10 +140,13 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 
     @Test func malformedJSONIs400WithTheParseError() async throws {
         try await app(configuration()).test(.router) { client in
-            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"{"samples": [}"#)) { r in
+            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"{"samples": [}"#)) {
+                r in
                 #expect(r.status == .badRequest)
                 let body = try json(r.body)
-                #expect(body["error"]?.stringValue?.hasPrefix("malformed JSON: unexpected character '}', expected a value at byte 13") == true)
+                #expect(
+                    body["error"]?.stringValue?.hasPrefix(
+                        "malformed JSON: unexpected character '}', expected a value at byte 13") == true)
             }
         }
     }
@@ -160,12 +174,18 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
     }
 
     @Test func aFullQueueAnswers429WithRetryAfter() async throws {
-        let c = configuration { $0.concurrency = 1; $0.queueLimit = 1; $0.defaultRecipe = "slow" }
+        let c = configuration {
+            $0.concurrency = 1
+            $0.queueLimit = 1
+            $0.defaultRecipe = "slow"
+        }
         try await app(c).test(.router) { client in
             let statuses = try await withThrowingTaskGroup(of: (HTTPResponse.Status, String?).self) { group in
                 for _ in 0..<5 {
                     group.addTask {
-                        try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"x"}]"#)) {
+                        try await client.execute(
+                            uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"x"}]"#)
+                        ) {
                             ($0.status, $0.headers[.retryAfter])
                         }
                     }
@@ -180,13 +200,23 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 
     @Test func slowSandboxRunsDoNotQueueScoring() async throws {
         let executor = GatedExecutor()
-        let c = configuration { $0.sandboxSlots = 1; $0.queueLimit = 0; $0.codeExecutor = executor }
+        let c = configuration {
+            $0.sandboxSlots = 1
+            $0.queueLimit = 0
+            $0.codeExecutor = executor
+        }
         try await app(c).test(.router) { client in
-            async let run = client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
+            async let run = client.execute(
+                uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)
+            ) { $0.status }
             #expect(await executor.waitForStarts(1), "the first run never started")
             defer { executor.gate.open.withLock { $0 = true } }
-            let second = try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { $0.status }
-            let score = try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { $0.status }
+            let second = try await client.execute(
+                uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)
+            ) { $0.status }
+            let score = try await client.execute(
+                uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)
+            ) { $0.status }
             #expect(second == .tooManyRequests, "the one sandbox slot is busy and no queue is allowed")
             #expect(score == .ok, "scoring has its own slots")
             executor.gate.open.withLock { $0 = true }
@@ -195,9 +225,14 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
     }
 
     @Test func aRequestPastItsDeadlineGets503() async throws {
-        let c = configuration { $0.requestTimeout = 0.2; $0.defaultRecipe = "slow" }
+        let c = configuration {
+            $0.requestTimeout = 0.2
+            $0.defaultRecipe = "slow"
+        }
         try await app(c).test(.router) { client in
-            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"x"}]"#)) { r in
+            try await client.execute(
+                uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"x"}]"#)
+            ) { r in
                 #expect(r.status == .serviceUnavailable)
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("deadline of 0.2 s") == true)
@@ -207,7 +242,8 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 
     @Test func openRLHFStripsThePromptAndUsesLabels() async throws {
         try await app(configuration()).test(.router) { client in
-            let body = #"{"query":["Q: 2+2?\nA: 4","Q: 3+3?\nA: 5", "Q: no label 4"],"prompts":["Q: 2+2?\n","Q: 3+3?\n","Q:"],"labels":["4","6",null]}"#
+            let body =
+                #"{"query":["Q: 2+2?\nA: 4","Q: 3+3?\nA: 5", "Q: no label 4"],"prompts":["Q: 2+2?\n","Q: 3+3?\n","Q:"],"labels":["4","6",null]}"#
             try await client.execute(uri: "/get_reward", method: .post, body: ByteBuffer(string: body)) { r in
                 #expect(r.status == .ok)
                 let o = try json(r.body)
@@ -216,7 +252,9 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 #expect(o["extra_logs"]?.objectValue?["length"]?.arrayValue?.map(\.doubleValue) == [4, 4, 0])
                 #expect(o["errors"]?.arrayValue?[2].stringValue?.contains("no reference") == true)
             }
-            try await client.execute(uri: "/get_reward", method: .post, body: ByteBuffer(string: #"{"query":["a"],"labels":[]}"#)) { r in
+            try await client.execute(
+                uri: "/get_reward", method: .post, body: ByteBuffer(string: #"{"query":["a"],"labels":[]}"#)
+            ) { r in
                 #expect(r.status == .badRequest)
             }
         }
@@ -232,12 +270,17 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
                 #expect(o["run_result"]?.objectValue?["stdout"] == "hi")
                 #expect(o["compile_result"] == .null)
             }
-            try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"cobol"}"#)) { r in
+            try await client.execute(
+                uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"cobol"}"#)
+            ) { r in
                 #expect(r.status == .unprocessableContent)
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("unknown language \"cobol\"") == true)
             }
-            try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python","run_timeout":-1}"#)) { r in
+            try await client.execute(
+                uri: "/run_code", method: .post,
+                body: ByteBuffer(string: #"{"code":"x","language":"python","run_timeout":-1}"#)
+            ) { r in
                 #expect(r.status == .badRequest)
                 let body = try json(r.body)
                 #expect(body["error"]?.stringValue?.contains("run_timeout") == true)
@@ -248,7 +291,9 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
             }
         }
         try await app(configuration()).test(.router) { client in
-            try await client.execute(uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)) { r in
+            try await client.execute(
+                uri: "/run_code", method: .post, body: ByteBuffer(string: #"{"code":"x","language":"python"}"#)
+            ) { r in
                 #expect(r.status == .serviceUnavailable)
             }
         }
@@ -256,7 +301,9 @@ func json(_ buffer: ByteBuffer) throws -> JSONObject {
 
     @Test func metricsCountRequestsAndRejections() async throws {
         try await app(configuration()).test(.router) { client in
-            try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)) { _ in }
+            try await client.execute(
+                uri: "/v1/score", method: .post, body: ByteBuffer(string: #"[{"completion":"1","answer":"1"}]"#)
+            ) { _ in }
             try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: "{")) { _ in }
             try await client.execute(uri: "/nope", method: .get) { #expect($0.status == .notFound) }
             try await client.execute(uri: "/metrics", method: .get) { r in

@@ -16,7 +16,9 @@ import Testing
         let after = try #require(Sandbox.machineBusySeconds())
         #expect(x.isFinite)
         #expect(ownSpent > 0.05, "the work took \(ownSpent) s of CPU: too little to compare")
-        #expect(after - before >= ownSpent - 0.02, "busy time grew \(after - before) s while this process spent \(ownSpent) s")
+        #expect(
+            after - before >= ownSpent - 0.02,
+            "busy time grew \(after - before) s while this process spent \(ownSpent) s")
     }
 
     /// This process's user + system CPU time (getrusage).

@@ -53,32 +53,34 @@ import Testing
     /// (open until the process ends), a listening one kept alive in flight (only the unix garbage collector ends
     /// it), a UDP datagram over loopback, and a TCP connection over loopback that this side closes first (so its
     /// socket lingers in TIME_WAIT after the process is gone).
-    static let leave = look + #"""
-        left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        left.bind('\0arbiter-left')
-        left.listen()
-        flying = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        flying.bind('\0arbiter-inflight')
-        flying.listen()
-        a, b = socket.socketpair()
-        socket.send_fds(a, [b'x'], [flying.fileno(), b.fileno()])  # b holds itself: a cycle
-        flying.close(); b.close()  # `a` stays open: closing a unix socket runs the garbage collector
-        socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', 9))
-        srv = socket.socket()
-        srv.bind(('127.0.0.1', 0))
-        srv.listen()
-        c = socket.create_connection(srv.getsockname(), timeout=2)
-        conn, _ = srv.accept()
-        c.close()  # the active close: TIME_WAIT
-        conn.close()
-        look()
-        """#
+    static let leave =
+        look + #"""
+            left = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            left.bind('\0arbiter-left')
+            left.listen()
+            flying = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            flying.bind('\0arbiter-inflight')
+            flying.listen()
+            a, b = socket.socketpair()
+            socket.send_fds(a, [b'x'], [flying.fileno(), b.fileno()])  # b holds itself: a cycle
+            flying.close(); b.close()  # `a` stays open: closing a unix socket runs the garbage collector
+            socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b'x', ('127.0.0.1', 9))
+            srv = socket.socket()
+            srv.bind(('127.0.0.1', 0))
+            srv.listen()
+            c = socket.create_connection(srv.getsockname(), timeout=2)
+            conn, _ = srv.accept()
+            c.close()  # the active close: TIME_WAIT
+            conn.close()
+            look()
+            """#
 
     static func facts(_ line: String) -> [String: String] {
-        Dictionary(line.split(separator: " ").compactMap { field in
-            let kv = field.split(separator: "=", maxSplits: 1)
-            return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
-        }, uniquingKeysWith: { a, _ in a })
+        Dictionary(
+            line.split(separator: " ").compactMap { field in
+                let kv = field.split(separator: "=", maxSplits: 1)
+                return kv.count == 2 ? (String(kv[0]), String(kv[1])) : nil
+            }, uniquingKeysWith: { a, _ in a })
     }
 
     static func run(_ source: String) async throws -> [String: String] {
@@ -98,8 +100,9 @@ import Testing
             // The leaving box did change its namespace (else this test would show nothing). Not asserted: that its
             // in-flight socket still answers (the collector, global to the host, may have ended it already).
             #expect(left["listener"] == "True", "round \(round): \(left)")
-            #expect(Int(left["lo_packets"] ?? "") ?? 0 > 0 && Int(left["udp_out"] ?? "") ?? 0 > 0,
-                    "round \(round): \(left)")
+            #expect(
+                Int(left["lo_packets"] ?? "") ?? 0 > 0 && Int(left["udp_out"] ?? "") ?? 0 > 0,
+                "round \(round): \(left)")
             #expect(Int(left["tcp"] ?? "") ?? 0 > 0, "round \(round): \(left)")
             #expect(left["lo_up"] == "1" && left["lo_down"] == "\(EPERM)", "round \(round): \(left)")
             let next = try await Self.run(Self.look + "look()\n")

@@ -11,9 +11,17 @@ import Testing
 
     static let cases: [Case] = [
         Case(language: "python", source: "import sys\nn = int(sys.stdin.read())\nprint(n * 2)\n"),
-        Case(language: "c", source: "#include <stdio.h>\nint main(void){int n; scanf(\"%d\",&n); printf(\"%d\\n\", n*2); return 0;}\n"),
-        Case(language: "cpp", source: "#include <iostream>\n#include <vector>\nint main(){int n; std::cin>>n; std::vector<int> v(n,2); long s=0; for(int x:v) s+=x; std::cout<<s<<std::endl;}\n"),
-        Case(language: "javascript", source: "const s=require('fs').readFileSync(0,'utf8'); console.log(parseInt(s)*2);\n"),
+        Case(
+            language: "c",
+            source: "#include <stdio.h>\nint main(void){int n; scanf(\"%d\",&n); printf(\"%d\\n\", n*2); return 0;}\n"),
+        Case(
+            language: "cpp",
+            source:
+                "#include <iostream>\n#include <vector>\nint main(){int n; std::cin>>n; std::vector<int> v(n,2); long s=0; for(int x:v) s+=x; std::cout<<s<<std::endl;}\n"
+        ),
+        Case(
+            language: "javascript",
+            source: "const s=require('fs').readFileSync(0,'utf8'); console.log(parseInt(s)*2);\n"),
         Case(language: "bash", source: "read n\necho $((n * 2)) | cat\n"),
     ]
 
@@ -62,8 +70,10 @@ import Testing
         #expect(run.maxRSSBytes >= 48 << 20, "peak resident set \(run.maxRSSBytes) B, below the 48 MiB it wrote")
     }
 
-    @Test(arguments: [("p.c", "c"), ("solution.py", "python"), ("a.cpp", "cpp"), ("s.sh", "bash"),
-                      ("/tmp/x/m.JS", "javascript"), ("Main.java", "java"), ("x.rs", "rust"), ("y.ts", "typescript")])
+    @Test(arguments: [
+        ("p.c", "c"), ("solution.py", "python"), ("a.cpp", "cpp"), ("s.sh", "bash"),
+        ("/tmp/x/m.JS", "javascript"), ("Main.java", "java"), ("x.rs", "rust"), ("y.ts", "typescript"),
+    ])
     func aFileExtensionNamesItsProfile(_ file: String, _ language: String) throws {
         #expect(try Repo.profiles().profile(forFile: file).language == language)
     }

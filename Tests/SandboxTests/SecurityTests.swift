@@ -30,8 +30,9 @@ import Testing
         let profile = try Repo.profile("python")
         #expect(profile.zygote == "arbiter-python-zygote")
         let dir = URL(fileURLWithPath: InitHelper.path ?? "/nonexistent").deletingLastPathComponent()
-        #expect(FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("arbiter-python-zygote").path),
-                "arbiter-python-zygote not built next to arbiter-box-init")
+        #expect(
+            FileManager.default.isExecutableFile(atPath: dir.appendingPathComponent("arbiter-python-zygote").path),
+            "arbiter-python-zygote not built next to arbiter-box-init")
     }
 
     /// The same probe with the interpreter exec'd in the box instead of forked from the zygote.
@@ -49,18 +50,20 @@ import Testing
     func isolationProbe(_ profile: Profile) async throws {
         let result = try await Sandbox().run(source: Attacks.isolationProbe, profile: profile)
         #expect(result.verdict == .ok, "\(result.run?.stderrText ?? "")")
-        let lines = Dictionary(uniqueKeysWithValues: (result.run?.stdoutText ?? "").split(separator: "\n").map {
-            let parts = $0.split(separator: "=", maxSplits: 1).map(String.init)
-            return (parts[0], parts.count > 1 ? parts[1] : "")
-        })
+        let lines = Dictionary(
+            uniqueKeysWithValues: (result.run?.stdoutText ?? "").split(separator: "\n").map {
+                let parts = $0.split(separator: "=", maxSplits: 1).map(String.init)
+                return (parts[0], parts.count > 1 ? parts[1] : "")
+            })
         #expect(lines["uid"] == "1000 1000")
         #expect(lines["hostname"] == "box")
         #expect(lines["interfaces"] == "lo")
         #expect(lines["root"] == "bin,dev,etc,lib,lib64,opt,proc,sbin,tmp,usr,work")
         #expect(lines["pids"] == "2")  // hidepid=2: not even the box's init
         #expect(lines["fds"] == "0,1,2")
-        #expect(lines["env"] == "HOME,LANG,LC_ALL,OMP_NUM_THREADS,OPENBLAS_NUM_THREADS,PATH,PYTHONDONTWRITEBYTECODE,"
-            + "PYTHONHASHSEED,TMPDIR")
+        #expect(
+            lines["env"] == "HOME,LANG,LC_ALL,OMP_NUM_THREADS,OPENBLAS_NUM_THREADS,PATH,PYTHONDONTWRITEBYTECODE,"
+                + "PYTHONHASHSEED,TMPDIR")
         #expect(lines["nosuid_usr"] == "True")
         #expect(lines["caps"] == "0000000000000000")
         #expect(lines["no_new_privs"] == "1")
@@ -86,7 +89,9 @@ import Testing
         Escape(id: "tcp loopback", code: "socket.create_connection(('127.0.0.1', 22), timeout=2)"),
         Escape(id: "tcp outside", code: "socket.create_connection(('1.1.1.1', 80), timeout=2)"),
         Escape(id: "dns", code: "socket.getaddrinfo('example.com', 80)"),
-        Escape(id: "udp outside", code: "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('8.8.8.8', 53))"),
+        Escape(
+            id: "udp outside",
+            code: "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.sendto(b'x', ('8.8.8.8', 53))"),
         Escape(id: "signal init", code: "os.kill(1, signal.SIGKILL); time.sleep(0.2); os.kill(1, 0)"),
         Escape(id: "setuid 0", code: "os.setuid(0)"),
         Escape(id: "block device", code: "open('/dev/sda', 'rb')"),
@@ -101,7 +106,8 @@ import Testing
 
     @Test(arguments: escapes)
     func escapeAttemptFails(_ e: Escape) async throws {
-        let source = "import os, signal, socket, time\ntry:\n    \(e.code)\n    print('ESCAPED')\nexcept BaseException as x:\n    print('BLOCKED', type(x).__name__, x)\n"
+        let source =
+            "import os, signal, socket, time\ntry:\n    \(e.code)\n    print('ESCAPED')\nexcept BaseException as x:\n    print('BLOCKED', type(x).__name__, x)\n"
         let result = try await runProgram("python", source)
         let out = result.run?.stdoutText ?? ""
         #expect(out.hasPrefix("BLOCKED") || result.verdict == .blockedSyscall, "\(e.id): \(out) \(result.verdict)")
@@ -109,7 +115,8 @@ import Testing
 
     @Test func hostFilesStayUntouched() async throws {
         let marker = "/tmp/arbiter-sandbox-escape-\(getpid())"
-        let source = "for p in ['\(marker)', '/work/../tmp/x', '/tmp/x']:\n    try:\n        open(p, 'w').write('x')\n    except OSError:\n        pass\n"
+        let source =
+            "for p in ['\(marker)', '/work/../tmp/x', '/tmp/x']:\n    try:\n        open(p, 'w').write('x')\n    except OSError:\n        pass\n"
         let result = try await runProgram("python", source)
         #expect(result.verdict == .ok)
         #expect(!FileManager.default.fileExists(atPath: marker), "the box wrote to the host's /tmp")
@@ -119,7 +126,8 @@ import Testing
     @Test func collectDoesNotFollowSymlinks() async throws {
         let profile = try Repo.profile("python")
         var execution = Execution(profile: profile)
-        execution.files["main.py"] = Array("""
+        execution.files["main.py"] = Array(
+            """
             import os
             os.symlink('/etc/shadow', 'shadow')
             os.symlink('/etc/hostname', 'hostname')
@@ -170,8 +178,12 @@ import Testing
         Syscall(id: "personality", statement: "r = syscall(SYS_personality, 0x0400000);"),
         Syscall(id: "socket AF_NETLINK", statement: "r = socket(16, SOCK_RAW, 0);"),
         Syscall(id: "socket AF_PACKET", statement: "r = socket(17, SOCK_RAW, 0);"),
-        Syscall(id: "i386 int 0x80 getpid", statement: "__asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(20L) : \"memory\");"),
-        Syscall(id: "i386 int 0x80 setuid", statement: "__asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(23L), \"b\"(0L) : \"memory\");"),
+        Syscall(
+            id: "i386 int 0x80 getpid",
+            statement: "__asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(20L) : \"memory\");"),
+        Syscall(
+            id: "i386 int 0x80 setuid",
+            statement: "__asm__ volatile(\"int $0x80\" : \"=a\"(r) : \"a\"(23L), \"b\"(0L) : \"memory\");"),
         Syscall(id: "x32 getpid", statement: "r = syscall(0x40000000 | SYS_getpid);"),
         Syscall(id: "init_module", statement: "r = syscall(SYS_init_module, 0, 0, \"\");"),
         Syscall(id: "reboot", statement: "r = syscall(SYS_reboot, 0xfee1dead, 672274793, 0x1234567, 0);"),
@@ -198,7 +210,8 @@ import Testing
 
     /// Python's own route to a forbidden call (ctypes).
     @Test func ptraceFromPythonIsBlocked() async throws {
-        let result = try await runProgram("python", "import ctypes\nctypes.CDLL(None).ptrace(0, 0, 0, 0)\nprint('survived')\n")
+        let result = try await runProgram(
+            "python", "import ctypes\nctypes.CDLL(None).ptrace(0, 0, 0, 0)\nprint('survived')\n")
         #expect(result.verdict == .blockedSyscall)
     }
 
@@ -216,7 +229,8 @@ import Testing
             $0.wallTimeMs = 30_000  // far away: the CPU limit must be what stops it, even on a loaded machine
         }
         #expect(result.verdict == .timeLimit)
-        #expect(result.run?.signal == SIGXCPU || result.run?.signal == SIGKILL, "\(String(describing: result.run?.signal))")
+        #expect(
+            result.run?.signal == SIGXCPU || result.run?.signal == SIGKILL, "\(String(describing: result.run?.signal))")
         #expect((result.run?.cpuTime ?? 0) >= 0.5)  // rusage samples at tick granularity
         #expect((result.run?.wallTime ?? 99) < 30)
     }
@@ -231,7 +245,9 @@ import Testing
     }
 
     @Test func stderrFloodIsCappedAndFlagged() async throws {
-        let result = try await runProgram("python", "import sys\nfor _ in range(100):\n    sys.stderr.write('e' * 10000)\nprint('done')\n") {
+        let result = try await runProgram(
+            "python", "import sys\nfor _ in range(100):\n    sys.stderr.write('e' * 10000)\nprint('done')\n"
+        ) {
             $0.stderrBytes = 5000
         }
         #expect(result.verdict == .ok)
@@ -241,14 +257,18 @@ import Testing
     }
 
     @Test func diskBombHitsTheFileLimit() async throws {
-        let result = try await runProgram("python", "with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))\n") {
+        let result = try await runProgram(
+            "python", "with open('big', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))\n"
+        ) {
             $0.fileSizeBytes = 8 << 20
         }
         #expect(result.verdict == .outputLimit, "\(result.verdict) \(result.run?.stderrText ?? "")")
     }
 
     @Test func tmpBombFillsOnlyItsTmpfs() async throws {
-        let result = try await runProgram("python", "i = 0\nwhile True:\n    open(f'/tmp/f{i}', 'wb').write(b'x' * (1 << 20)); i += 1\n") {
+        let result = try await runProgram(
+            "python", "i = 0\nwhile True:\n    open(f'/tmp/f{i}', 'wb').write(b'x' * (1 << 20)); i += 1\n"
+        ) {
             $0.tmpBytes = 4 << 20
         }
         #expect(result.verdict == .outputLimit, "\(result.verdict) \(result.run?.stderrText ?? "")")
@@ -268,8 +288,9 @@ import Testing
             """
         let result = try await runProgram("python", source)
         #expect(result.verdict == .ok)
-        #expect(await eventually { HostProcesses.withArgument(tag).isEmpty },
-                "a daemon from the box is still running on the host 5 s after its box ended")
+        #expect(
+            await eventually { HostProcesses.withArgument(tag).isEmpty },
+            "a daemon from the box is still running on the host 5 s after its box ended")
     }
 
     // MARK: - destructive attacks, each after its layer's probe
@@ -299,13 +320,16 @@ import Testing
             return
         }
         let before = HostProcesses.count()
-        let result = try await runProgram("python", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n") {
+        let result = try await runProgram(
+            "python", "import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n"
+        ) {
             $0.processes = 32
             $0.wallTimeMs = 2000
         }
         #expect(result.verdict != .ok)
-        #expect(await eventually { HostProcesses.count() < before + 20 },
-                "fork bomb processes survived the box by 5 s")
+        #expect(
+            await eventually { HostProcesses.count() < before + 20 },
+            "fork bomb processes survived the box by 5 s")
     }
 
     /// Probe for the pid namespace: the box sees only its own processes, and pid 1 is the box's init.
@@ -342,7 +366,9 @@ import Testing
 
     /// Probe for the memory cgroup: usage is accounted for the box.
     static func memoryCgroupHolds() async throws -> Bool {
-        let result = try await runProgram("python", "x = b'x' * (40 << 20)\nprint(len(x))\n") { $0.memoryBytes = 256 << 20 }
+        let result = try await runProgram("python", "x = b'x' * (40 << 20)\nprint(len(x))\n") {
+            $0.memoryBytes = 256 << 20
+        }
         return result.verdict == .ok && (result.run?.memoryPeakBytes ?? 0) >= 40 << 20
     }
 

@@ -14,13 +14,16 @@ enum Repo {
 }
 
 /// Runs `source` in the profile for `language` with optional limit changes.
-func runProgram(_ language: String, _ source: String, stdin: String? = nil,
-                _ adjust: (inout Limits) -> Void = { _ in }) async throws -> ProgramResult {
+func runProgram(
+    _ language: String, _ source: String, stdin: String? = nil,
+    _ adjust: (inout Limits) -> Void = { _ in }
+) async throws -> ProgramResult {
     let profile = try Repo.profile(language)
     var limits = profile.limits
     adjust(&limits)
-    return try await Sandbox().run(source: source, profile: profile, stdin: stdin.map { Array($0.utf8) },
-                                   limits: limits)
+    return try await Sandbox().run(
+        source: source, profile: profile, stdin: stdin.map { Array($0.utf8) },
+        limits: limits)
 }
 
 /// Polls `condition` every 20 ms until it holds (true) or `timeout` seconds have passed (false): what a test waits

@@ -44,17 +44,20 @@ import Testing
                 print('no apt_pkg')
             """
         // sympy takes seconds to import on a loaded machine: a generous limit, this is not a timing test.
-        var warmProfile = try Self.warm(), execedProfile = try Self.execed()
+        var warmProfile = try Self.warm()
+        var execedProfile = try Self.execed()
         for limits in [\Profile.limits] {
             warmProfile[keyPath: limits].wallTimeMs = 60_000
             warmProfile[keyPath: limits].cpuTimeS = 60
             execedProfile[keyPath: limits].wallTimeMs = 60_000
             execedProfile[keyPath: limits].cpuTimeS = 60
         }
-        let warm = try await stdout(warmProfile, source), execed = try await stdout(execedProfile, source)
+        let warm = try await stdout(warmProfile, source)
+        let execed = try await stdout(execedProfile, source)
         #expect(warm == execed)
-        #expect(warm == "/opt/arbiter/python/site /opt/arbiter/python/site/numpy/__init__.py 6 {2: 3, 3: 2, 5: 1}\n"
-            + "no apt_pkg\n")
+        #expect(
+            warm == "/opt/arbiter/python/site /opt/arbiter/python/site/numpy/__init__.py 6 {2: 3, 3: 2, 5: 1}\n"
+                + "no apt_pkg\n")
     }
 
     /// Every piece of interpreter state a script can observe cheaply, printed one per line.
@@ -78,7 +81,8 @@ import Testing
 
     @Test func warmInterpreterLooksLikeAFreshOne() async throws {
         // A key given twice: the first wins in a fresh interpreter's environ.
-        var warmProfile = try Self.warm(), execedProfile = try Self.execed()
+        var warmProfile = try Self.warm()
+        var execedProfile = try Self.execed()
         warmProfile.environment.append("HOME=/elsewhere")
         execedProfile.environment.append("HOME=/elsewhere")
         let warm = try await stdout(warmProfile, Self.interpreterState)
@@ -167,8 +171,10 @@ import Testing
     @Test(arguments: [
         (["/usr/bin/python3", "-I", "main.py"], "LC_ALL=C.UTF-8"),
         (["/usr/bin/python3", "-I", "-S", "-B", "main.py"], "LC_ALL=C.UTF-8"),
-        (["/usr/bin/python3", "-s", "-S", "-B", "-P", "-c", "import os; print(os.readlink('/proc/self/exe'))"],
-         "LC_ALL=C.UTF-8"),
+        (
+            ["/usr/bin/python3", "-s", "-S", "-B", "-P", "-c", "import os; print(os.readlink('/proc/self/exe'))"],
+            "LC_ALL=C.UTF-8"
+        ),
         (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "LC_ALL=C"),
         (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "PYTHONHASHSEED=1"),
         (["/usr/bin/python3", "-s", "-S", "-B", "-P", "main.py"], "PYTHONPATH=/tmp"),

@@ -17,8 +17,10 @@ extension CurvePlot {
     /// variance, and the mean values against the mean returns (verl's `critic/…` names).
     public static func trainingRun(_ lines: [JSONObject], beta: Double, title: String) -> CurvePlot {
         func points(_ key: String) -> [(x: Double, y: Double)] { CurvePlot.points(lines, key) }
-        let reward = points(MetricKeys.rewardMean), accuracy = points(MetricKeys.accuracy)
-        let same = !reward.isEmpty && reward.count == accuracy.count
+        let reward = points(MetricKeys.rewardMean)
+        let accuracy = points(MetricKeys.accuracy)
+        let same =
+            !reward.isEmpty && reward.count == accuracy.count
             && zip(reward, accuracy).allSatisfy { $0.y == $1.y }
         var series: [Series] = [
             Series(

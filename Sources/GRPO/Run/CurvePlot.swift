@@ -67,12 +67,16 @@ public struct CurvePlot: Sendable {
     }
 
     func panel(_ one: Series, ox: Double, oy: Double) -> String {
-        let left = ox + 56, right = ox + panelWidth - 14, top = oy + 34, bottom = oy + panelHeight - 40
+        let left = ox + 56
+        let right = ox + panelWidth - 14
+        let top = oy + 34
+        let bottom = oy + panelHeight - 40
         var s = "<text x=\"\(fmt(left))\" y=\"\(fmt(oy + 14))\" font-weight=\"bold\">\(escape(one.title))</text>\n"
         if let note = one.note {
             s += "<text x=\"\(fmt(left))\" y=\"\(fmt(oy + 27))\" fill=\"#666\">\(escape(note))</text>\n"
         }
-        s += "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(right - left))\" height=\"\(fmt(bottom - top))\" "
+        s +=
+            "<rect x=\"\(fmt(left))\" y=\"\(fmt(top))\" width=\"\(fmt(right - left))\" height=\"\(fmt(bottom - top))\" "
         s += "fill=\"none\" stroke=\"#999\"/>\n"
         s += "<text x=\"\(fmt((left + right) / 2))\" y=\"\(fmt(bottom + 30))\" text-anchor=\"middle\" fill=\"#444\">"
         s += "\(escape(xLabel))</text>\n"
@@ -89,11 +93,13 @@ public struct CurvePlot: Sendable {
         func px(_ x: Double) -> Double { left + (x - xlo) / (xhi - xlo) * (right - left) }
         func py(_ y: Double) -> Double { bottom - (y - ylo) / (yhi - ylo) * (bottom - top) }
         for t in yTicks {
-            s += "<line x1=\"\(fmt(left))\" x2=\"\(fmt(right))\" y1=\"\(fmt(py(t)))\" y2=\"\(fmt(py(t)))\" stroke=\"#eee\"/>\n"
+            s +=
+                "<line x1=\"\(fmt(left))\" x2=\"\(fmt(right))\" y1=\"\(fmt(py(t)))\" y2=\"\(fmt(py(t)))\" stroke=\"#eee\"/>\n"
             s += "<text x=\"\(fmt(left - 4))\" y=\"\(fmt(py(t) + 4))\" text-anchor=\"end\">\(label(t))</text>\n"
         }
         for t in xTicks {
-            s += "<line x1=\"\(fmt(px(t)))\" x2=\"\(fmt(px(t)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(bottom))\" stroke=\"#eee\"/>\n"
+            s +=
+                "<line x1=\"\(fmt(px(t)))\" x2=\"\(fmt(px(t)))\" y1=\"\(fmt(top))\" y2=\"\(fmt(bottom))\" stroke=\"#eee\"/>\n"
             s += "<text x=\"\(fmt(px(t)))\" y=\"\(fmt(bottom + 14))\" text-anchor=\"middle\">\(label(t))</text>\n"
         }
         for (i, curve) in one.curves.enumerated() {
@@ -115,7 +121,8 @@ public struct CurvePlot: Sendable {
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         var step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw } ?? 10 * magnitude
         if integral { step = max(1, step.rounded()) }
-        let first = (lo / step).rounded(.down), last = (hi / step).rounded(.up)
+        let first = (lo / step).rounded(.down)
+        let last = (hi / step).rounded(.up)
         return stride(from: first, through: last, by: 1).map { ($0 * step * 1e9).rounded() / 1e9 }
     }
 

@@ -36,14 +36,17 @@ public struct ArithmeticTasks: Sendable {
             let (ops, numbers) = Self.draw(difficulty: d, rng: &rng)
             let key = "arith:" + Self.expression(ops, numbers)
             let wording = rng.int(0...(Self.names.count * Self.items.count - 1))
-            return (key, { index in
-                let value = Self.evaluate(ops, numbers)
-                return TaskItem(
-                    id: "arith-\(d)-\(split.rawValue)-\(String(index))",
-                    prompt: Self.words(ops, numbers, wording: wording), answer: String(value),
-                    solution: d == 5 ? Self.steps(ops, numbers) : String(value),
-                    flawedSolution: d == 5 ? Self.stepsStoppingEarly(ops, numbers) : String(value + 1))
-            })
+            return (
+                key,
+                { index in
+                    let value = Self.evaluate(ops, numbers)
+                    return TaskItem(
+                        id: "arith-\(d)-\(split.rawValue)-\(String(index))",
+                        prompt: Self.words(ops, numbers, wording: wording), answer: String(value),
+                        solution: d == 5 ? Self.steps(ops, numbers) : String(value),
+                        flawedSolution: d == 5 ? Self.stepsStoppingEarly(ops, numbers) : String(value + 1))
+                }
+            )
         }
     }
 
@@ -124,7 +127,8 @@ public struct ArithmeticTasks: Sendable {
     static func words(_ ops: [Character], _ n: [Int], wording: Int) -> String {
         let name = names[wording % names.count]
         let item = items[wording / names.count]
-        var s = ops.first == "*"
+        var s =
+            ops.first == "*"
             ? "\(name) buys \(n[0]) boxes of \(n[1]) \(item)."
             : "\(name) has \(n[0]) \(item)."
         if ops.first != "*" {

@@ -33,26 +33,36 @@ public struct PythonFunctionTasks: Sendable {
     public static let constants = 1...99
 
     static let families: [Family] = [
-        Family(name: "add", describe: { "returns x plus \($0)" }, body: { "x + \($0)" }, listInput: false,
-               apply: { x, k in x[0] + k }),
-        Family(name: "sub", describe: { "returns x minus \($0)" }, body: { "x - \($0)" }, listInput: false,
-               apply: { x, k in x[0] - k }),
-        Family(name: "rsub", describe: { "returns \($0) minus x" }, body: { "\($0) - x" }, listInput: false,
-               apply: { x, k in k - x[0] }),
-        Family(name: "mul", describe: { "returns x times \($0)" }, body: { "x * \($0)" }, listInput: false,
-               apply: { x, k in x[0] * k }),
-        Family(name: "div", describe: { "returns x divided by \($0), rounded down" }, body: { "x // \($0)" },
-               listInput: false, apply: { x, k in floorDivision(x[0], k) }),
-        Family(name: "mod", describe: { "returns x modulo \($0 + 1)" }, body: { "x % \($0 + 1)" }, listInput: false,
-               apply: { x, k in ((x[0] % (k + 1)) + (k + 1)) % (k + 1) }),
-        Family(name: "max", describe: { "returns the larger of x and \($0)" }, body: { "max(x, \($0))" },
-               listInput: false, apply: { x, k in max(x[0], k) }),
-        Family(name: "min", describe: { "returns the smaller of x and \($0)" }, body: { "min(x, \($0))" },
-               listInput: false, apply: { x, k in min(x[0], k) }),
-        Family(name: "sumk", describe: { "returns the sum of the list x plus \($0)" }, body: { "sum(x) + \($0)" },
-               listInput: true, apply: { x, k in x.reduce(0, +) + k }),
-        Family(name: "lenk", describe: { "returns the length of the list x times \($0)" },
-               body: { "len(x) * \($0)" }, listInput: true, apply: { x, k in x.count * k }),
+        Family(
+            name: "add", describe: { "returns x plus \($0)" }, body: { "x + \($0)" }, listInput: false,
+            apply: { x, k in x[0] + k }),
+        Family(
+            name: "sub", describe: { "returns x minus \($0)" }, body: { "x - \($0)" }, listInput: false,
+            apply: { x, k in x[0] - k }),
+        Family(
+            name: "rsub", describe: { "returns \($0) minus x" }, body: { "\($0) - x" }, listInput: false,
+            apply: { x, k in k - x[0] }),
+        Family(
+            name: "mul", describe: { "returns x times \($0)" }, body: { "x * \($0)" }, listInput: false,
+            apply: { x, k in x[0] * k }),
+        Family(
+            name: "div", describe: { "returns x divided by \($0), rounded down" }, body: { "x // \($0)" },
+            listInput: false, apply: { x, k in floorDivision(x[0], k) }),
+        Family(
+            name: "mod", describe: { "returns x modulo \($0 + 1)" }, body: { "x % \($0 + 1)" }, listInput: false,
+            apply: { x, k in ((x[0] % (k + 1)) + (k + 1)) % (k + 1) }),
+        Family(
+            name: "max", describe: { "returns the larger of x and \($0)" }, body: { "max(x, \($0))" },
+            listInput: false, apply: { x, k in max(x[0], k) }),
+        Family(
+            name: "min", describe: { "returns the smaller of x and \($0)" }, body: { "min(x, \($0))" },
+            listInput: false, apply: { x, k in min(x[0], k) }),
+        Family(
+            name: "sumk", describe: { "returns the sum of the list x plus \($0)" }, body: { "sum(x) + \($0)" },
+            listInput: true, apply: { x, k in x.reduce(0, +) + k }),
+        Family(
+            name: "lenk", describe: { "returns the length of the list x times \($0)" },
+            body: { "len(x) * \($0)" }, listInput: true, apply: { x, k in x.count * k }),
     ]
 
     /// `count` distinct problems of `split` (at most the split's share of the 990 problems).
@@ -67,13 +77,16 @@ public struct PythonFunctionTasks: Sendable {
                 return ["input": [arg], "output": .int(Int64(family.apply(input, k)))]
             }
             let tests: JSON = ["kind": "call", "fn": "f", "cases": .array(cases)]
-            return ("py:\(family.name):\(k)", { index in
-                TaskItem(
-                    id: "py-\(split.rawValue)-\(String(index))",
-                    prompt: "Write a Python function f(x) that \(family.describe(k)).\n", tests: tests,
-                    language: "python", solution: "def f(x):\n    return \(family.body(k))\n",
-                    flawedSolution: "def f(x):\n    return \(family.body(k + 1))\n")
-            })
+            return (
+                "py:\(family.name):\(k)",
+                { index in
+                    TaskItem(
+                        id: "py-\(split.rawValue)-\(String(index))",
+                        prompt: "Write a Python function f(x) that \(family.describe(k)).\n", tests: tests,
+                        language: "python", solution: "def f(x):\n    return \(family.body(k))\n",
+                        flawedSolution: "def f(x):\n    return \(family.body(k + 1))\n")
+                }
+            )
         }
     }
 

@@ -58,7 +58,9 @@ public struct TaskItem: Sendable, Hashable {
 
     /// Reads a line written by `json`. Throws naming the missing or mistyped field.
     public init(json: JSON) throws(GRPOError) {
-        guard let o = json.objectValue else { throw GRPOError("a task must be a JSON object, got \(json.kindDescription)") }
+        guard let o = json.objectValue else {
+            throw GRPOError("a task must be a JSON object, got \(json.kindDescription)")
+        }
         guard let id = o["id"]?.stringValue else { throw GRPOError("task: \"id\" must be a string") }
         guard let prompt = o["prompt"]?.stringValue else { throw GRPOError("task \(id): \"prompt\" must be a string") }
         self.init(

@@ -62,7 +62,9 @@ public enum TaskFormat: String, Sendable, CaseIterable {
                 throw GRPOError("mbpp record \(index): \"test_list\" must be a non-empty list of strings")
             }
             let imports = (o["test_imports"]?.arrayValue ?? []).compactMap(\.stringValue)
-            var tests: [(String, JSON)] = [("kind", "assert"), ("code", .string((imports + list).joined(separator: "\n")))]
+            var tests: [(String, JSON)] = [
+                ("kind", "assert"), ("code", .string((imports + list).joined(separator: "\n"))),
+            ]
             if let setup = o["test_setup_code"]?.stringValue, !setup.isEmpty { tests.append(("setup", .string(setup))) }
             let text: String
             if let t = o["text"]?.stringValue { text = t } else { text = try field("prompt") }

@@ -53,7 +53,8 @@ extension Canonicalizer {
     private func multiply(_ a: [[Expr]], _ b: [[Expr]]) throws(MathVerifyError) -> [[Expr]]? {
         let inner = b.count
         guard let width = b.first?.count, a.allSatisfy({ $0.count == inner }),
-              a.count * width <= Canonicalizer.maxMatrixEntries else { return nil }
+            a.count * width <= Canonicalizer.maxMatrixEntries
+        else { return nil }
         try budget.tick(a.count * width * inner)
         return a.map { row in
             (0..<width).map { j in .add((0..<inner).map { k in .mul([row[k], b[k][j]]) }) }

@@ -53,7 +53,8 @@ extension Canonicalizer {
         if terms.count >= 3 || terms.allSatisfy({ $0.symbols.isEmpty }) { return last }
         // `g(2) = 5`: a function's name applied to arguments, read as its value.
         if terms.count == 2, case .mul(let factors) = terms[0], factors.count == 2, case .symbol(let name) = factors[0],
-           functionNames.contains(name), !terms[1].mentions(name) {
+            functionNames.contains(name), !terms[1].mentions(name)
+        {
             return terms[1]
         }
         return nil
@@ -63,7 +64,8 @@ extension Canonicalizer {
     static func isUnknown(_ e: Expr) -> Bool {
         if case .symbol = e { return true }
         if case .mul(let f) = e, f.count == 2, case .symbol(let name) = f[0], functionNames.contains(name),
-           case .symbol = f[1] {
+            case .symbol = f[1]
+        {
             return true
         }
         return false
@@ -81,7 +83,8 @@ extension Canonicalizer {
             default: return nil
             }
             let closed = op == .lessEqual || op == .greaterEqual
-            return below ? .interval(.neg(inf), bound, lowerClosed: false, upperClosed: closed)
+            return below
+                ? .interval(.neg(inf), bound, lowerClosed: false, upperClosed: closed)
                 : .interval(bound, inf, lowerClosed: closed, upperClosed: false)
         }
         if terms.count == 2, let set = try absoluteBound(terms, ops[0]) { return set }
@@ -96,7 +99,8 @@ extension Canonicalizer {
         guard terms.count == 3 else { return nil }
         let increasing = [Expr.Relation.less, .lessEqual]
         let decreasing = [Expr.Relation.greater, .greaterEqual]
-        let lower: (Expr, Bool), upper: (Expr, Bool)  // bound and closedness
+        let lower: (Expr, Bool)
+        let upper: (Expr, Bool)  // bound and closedness
         if increasing.contains(ops[0]) && increasing.contains(ops[1]) {
             (lower, upper) = ((terms[0], ops[0] == .lessEqual), (terms[2], ops[1] == .lessEqual))
         } else if decreasing.contains(ops[0]) && decreasing.contains(ops[1]) {
@@ -116,8 +120,10 @@ extension Canonicalizer {
         if low.re < 0 || (low.re == 0 && lower.1) {
             return .interval(.neg(upper.0), upper.0, lowerClosed: upper.1, upperClosed: upper.1)
         }
-        return .union([.interval(.neg(upper.0), .neg(lower.0), lowerClosed: upper.1, upperClosed: lower.1),
-                       .interval(lower.0, upper.0, lowerClosed: lower.1, upperClosed: upper.1)])
+        return .union([
+            .interval(.neg(upper.0), .neg(lower.0), lowerClosed: upper.1, upperClosed: lower.1),
+            .interval(lower.0, upper.0, lowerClosed: lower.1, upperClosed: upper.1),
+        ])
     }
 
     /// `|x| op b` as the set it describes: `|x| \le b` is `[-b, b]` (read as `0 \le |x| \le b`), `|x| > b` is
@@ -144,8 +150,10 @@ extension Canonicalizer {
         case .greater, .greaterEqual:
             let closed = op == .greaterEqual
             let inf = Expr.constant(.infinity)
-            return .union([.interval(.neg(inf), .neg(rhs), lowerClosed: false, upperClosed: closed),
-                           .interval(rhs, inf, lowerClosed: closed, upperClosed: false)])
+            return .union([
+                .interval(.neg(inf), .neg(rhs), lowerClosed: false, upperClosed: closed),
+                .interval(rhs, inf, lowerClosed: closed, upperClosed: false),
+            ])
         default:
             return nil
         }
@@ -161,8 +169,9 @@ extension Canonicalizer {
         let a = Expr.add([at(1), .neg(b)])
         let evaluator = Evaluator(budget: budget, environment: [:], degreesAsNumbers: true)
         guard let av = try? evaluator.evaluate(a).complex, let bv = try? evaluator.evaluate(b).complex,
-              let f2 = try? evaluator.evaluate(at(2)).complex, let f5 = try? evaluator.evaluate(at(5)).complex,
-              av.im == 0, av.re != 0, av.isFinite, bv.isFinite else { return nil }
+            let f2 = try? evaluator.evaluate(at(2)).complex, let f5 = try? evaluator.evaluate(at(5)).complex,
+            av.im == 0, av.re != 0, av.isFinite, bv.isFinite
+        else { return nil }
         // Linear: f(2) = 2a + b and f(5) = 5a + b.
         let tolerance = 1e-9 * (1 + abs(av.re) + abs(bv.re))
         guard (f2 - (Complex(2) * av + bv)).magnitude < tolerance, (f5 - (Complex(5) * av + bv)).magnitude < tolerance

@@ -60,10 +60,11 @@ struct Canonicalizer {
                 return items[0]
             case .list(let items) where items.contains(where: { if case .list = $0 { true } else { false } }):
                 // `1 ± √2, 3` → one flat list.
-                return .list(items.flatMap { (item: Expr) -> [Expr] in
-                    if case .list(let inner) = item { return inner }
-                    return [item]
-                })
+                return .list(
+                    items.flatMap { (item: Expr) -> [Expr] in
+                        if case .list(let inner) = item { return inner }
+                        return [item]
+                    })
             default:
                 return e
             }
@@ -134,10 +135,11 @@ extension Expr {
         switch self {
         case .number, .symbol, .constant, .text: return []
         case .add(let xs), .mul(let xs), .list(let xs), .set(let xs), .tuple(let xs), .union(let xs),
-             .function(_, let xs), .relation(let xs, _):
+            .function(_, let xs), .relation(let xs, _):
             return xs
         case .neg(let x), .factorial(let x), .percent(let x): return [x]
-        case .div(let a, let b), .pow(let a, let b), .plusMinus(let a, let b), .interval(let a, let b, _, _): return [a, b]
+        case .div(let a, let b), .pow(let a, let b), .plusMinus(let a, let b), .interval(let a, let b, _, _):
+            return [a, b]
         case .matrix(let rows): return rows.flatMap { $0 }
         }
     }
@@ -200,7 +202,8 @@ extension Expr {
     /// The expression with every occurrence of symbol `name` replaced by `value`.
     func substituting(_ name: String, with value: Expr) -> Expr {
         if case .symbol(let s) = self, s == name { return value }
-        return (try? mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in c.substituting(name, with: value) }) ?? self
+        return (try? mapChildren { (c: Expr) throws(MathVerifyError) -> Expr in c.substituting(name, with: value) })
+            ?? self
     }
 
     /// Free variables, sorted.

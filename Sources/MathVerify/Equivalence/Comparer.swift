@@ -36,7 +36,7 @@ struct Comparer {
             // A choice letter may parse as a variable on one side: `\text{(C)}` vs `C`.
             return normalizedText(x) == normalizedText(y) ? .equal("same text") : .different("different text")
         case (.list(let xs), .list(let ys)), (.set(let xs), .set(let ys)), (.list(let xs), .set(let ys)),
-             (.set(let xs), .list(let ys)):
+            (.set(let xs), .list(let ys)):
             return try unordered(xs, ys)
         case (.union(let xs), .union(let ys)), (.union(let xs), .list(let ys)), (.list(let xs), .union(let ys)):
             return try unordered(xs, ys)
@@ -50,7 +50,8 @@ struct Comparer {
         case (.interval(let a1, let b1, let l1, let u1), .interval(let a2, let b2, let l2, let u2)):
             if l1 != l2 || u1 != u2 { return .different("interval ends differ in closedness") }
             return try ordered([a1, b1], [a2, b2])
-        case (.interval(let a1, let b1, false, false), .tuple(let ys)), (.tuple(let ys), .interval(let a1, let b1, false, false)):
+        case (.interval(let a1, let b1, false, false), .tuple(let ys)),
+            (.tuple(let ys), .interval(let a1, let b1, false, false)):
             return try ordered([a1, b1], ys)
         case (.matrix(let r1), .matrix(let r2)):
             guard r1.count == r2.count, zip(r1, r2).allSatisfy({ $0.count == $1.count }) else {
@@ -308,8 +309,14 @@ struct Comparer {
         var twos = 0
         var fives = 0
         var n = d
-        while n % 2 == 0 { n /= 2; twos += 1 }
-        while n % 5 == 0 { n /= 5; fives += 1 }
+        while n % 2 == 0 {
+            n /= 2
+            twos += 1
+        }
+        while n % 5 == 0 {
+            n /= 5
+            fives += 1
+        }
         return n == 1 ? max(twos, fives) : nil
     }
 
@@ -344,7 +351,8 @@ struct Comparer {
         for env in points(variables) {
             let evaluator = Evaluator(budget: budget, environment: env, degreesAsNumbers: options.dropDegrees)
             guard let x = try? evaluator.evaluate(a).complex, let y = try? evaluator.evaluate(b).complex,
-                  x.isFinite, y.isFinite else { continue }
+                x.isFinite, y.isFinite
+            else { continue }
             if y.magnitude < 1e-12 {
                 if x.magnitude < 1e-12 { continue }
                 return false

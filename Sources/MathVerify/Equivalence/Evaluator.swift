@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Evaluates scalar expressions: exactly on rationals where possible, else in complex doubles. Variables take their
@@ -64,9 +64,11 @@ struct Evaluator {
             return try divide(try evaluate(x), .exact(Rational(100)))
         case .function(let name, let args):
             // `\sin 60^\circ`: inside a trigonometric function a degree sign always means π/180.
-            let evaluator = degreesAsNumbers && Evaluator.trigonometric.contains(name) && args.contains(where: \.mentionsDegrees)
+            let evaluator =
+                degreesAsNumbers && Evaluator.trigonometric.contains(name) && args.contains(where: \.mentionsDegrees)
                 ? Evaluator(budget: budget, environment: environment, degreesAsNumbers: false) : self
-            return try function(name, try args.map { (a) throws(MathVerifyError) -> Value in try evaluator.evaluate(a) })
+            return try function(
+                name, try args.map { (a) throws(MathVerifyError) -> Value in try evaluator.evaluate(a) })
         case .plusMinus:
             throw .undefined("± in a scalar")
         default:
@@ -112,7 +114,8 @@ struct Evaluator {
             }
             // Rational exponent p/q: exact when the q-th root of the base is rational.
             if let q = y.denominator.asInt, q <= 64, let p = y.numerator.asInt, !x.isNegative,
-               let root = try exactRoot(x, q) {
+                let root = try exactRoot(x, q)
+            {
                 return try power(.exact(root), .exact(Rational(p)))
             }
         }
@@ -149,7 +152,9 @@ struct Evaluator {
             if x.re > 170 { throw .overBudget(limit: "factorial argument", value: 170) }
             return .approx(Complex(tgamma(x.re + 1)))
         }
-        guard let n = r.numerator.asInt, n <= 1_000 else { throw .overBudget(limit: "factorial argument", value: 1_000) }
+        guard let n = r.numerator.asInt, n <= 1_000 else {
+            throw .overBudget(limit: "factorial argument", value: 1_000)
+        }
         var acc = BigInt.one
         if n >= 2 {
             for k in 2...n {
@@ -189,11 +194,14 @@ struct Evaluator {
             return .approx(Complex(name == "floor" ? c.re.rounded(.down) : c.re.rounded(.up)))
         case "binom":
             guard args.count == 2, case .exact(let n) = args[0], case .exact(let k) = args[1], n.isInteger,
-                  k.isInteger, let ni = n.numerator.asInt, let ki = k.numerator.asInt else {
+                k.isInteger, let ni = n.numerator.asInt, let ki = k.numerator.asInt
+            else {
                 throw .undefined("binomial of non-integers")
             }
             if ki < 0 || ki > ni { return .exact(.zero) }
-            guard ni <= 100_000, min(ki, ni - ki) <= 2_000 else { throw .overBudget(limit: "binomial size", value: 2_000) }
+            guard ni <= 100_000, min(ki, ni - ki) <= 2_000 else {
+                throw .overBudget(limit: "binomial size", value: 2_000)
+            }
             var acc = BigInt.one
             let kk = min(ki, ni - ki)
             if kk > 0 {

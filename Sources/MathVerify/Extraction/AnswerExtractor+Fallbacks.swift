@@ -23,7 +23,8 @@ extension AnswerExtractor {
                 guard j < bytes.count else { break }
                 let content = bytes[open..<j]
                 let close = j + (double ? 2 : 1)
-                let currency = content.first.map(ByteSearch.isDigit) == true
+                let currency =
+                    content.first.map(ByteSearch.isDigit) == true
                     && content.last.map(ByteSearch.isSpace) == true
                 let blank = content.allSatisfy(ByteSearch.isSpace)
                 if !currency && !blank && !(broken && oneLine) {
@@ -31,7 +32,8 @@ extension AnswerExtractor {
                 }
                 i = close
             } else if b == UInt8(ascii: "\\"), i + 1 < bytes.count,
-                      bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
+                bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[")
+            {
                 let closer = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
                 var j = i + 2
                 var broken = false
@@ -70,7 +72,8 @@ extension AnswerExtractor {
             if ByteSearch.isDigit(b) {
                 i -= 1
             } else if (b == UInt8(ascii: ".") || b == UInt8(ascii: ",") || b == UInt8(ascii: "/")) && i >= 2
-                        && ByteSearch.isDigit(bytes[i - 2]) {
+                && ByteSearch.isDigit(bytes[i - 2])
+            {
                 i -= 1
             } else {
                 break
@@ -81,7 +84,6 @@ extension AnswerExtractor {
         if stop < bytes.count && bytes[stop] == UInt8(ascii: "%") { stop += 1 }
         return (ByteSearch.string(bytes[i..<stop]), stop)
     }
-
 
     /// Trims white space, `$`/`\(`/`\[` delimiters, a `\boxed{}` wrapper, bold marks and trailing punctuation.
     func clean(_ slice: ArraySlice<UInt8>) -> String {
@@ -106,7 +108,10 @@ extension AnswerExtractor {
             if s.hasPrefix("$") && !s.utf8.dropFirst().contains(UInt8(ascii: "$")) { s.removeFirst() }
             if s.hasSuffix("$") && !s.utf8.dropLast().contains(UInt8(ascii: "$")) { s.removeLast() }
             if ByteSearch.contains("\\boxed", in: s) || ByteSearch.contains("\\fbox", in: s),
-               let m = lastBoxed(in: Array(s.utf8)) { s = m.text }
+                let m = lastBoxed(in: Array(s.utf8))
+            {
+                s = m.text
+            }
             for lead in ["answer:", "answer ", "answer\n"] where ByteSearch.hasPrefix(lead, ignoringCaseIn: s) {
                 s = String(s.dropFirst(lead.count))  // `Answer \[ 9 \]`
             }
@@ -128,8 +133,10 @@ extension AnswerExtractor {
     static func isProse(_ s: String) -> Bool {
         if wordCount(s, stoppingAfter: 4) >= 4 { return true }
         let bytes = Array(s.utf8)
-        for i in bytes.indices.dropLast() where bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "?")
-            || bytes[i] == UInt8(ascii: "!") {
+        for i in bytes.indices.dropLast()
+        where bytes[i] == UInt8(ascii: ".") || bytes[i] == UInt8(ascii: "?")
+            || bytes[i] == UInt8(ascii: "!")
+        {
             if ByteSearch.isSpace(bytes[i + 1]) && i > 0 && !ByteSearch.isDigit(bytes[i - 1]) { return true }
         }
         return false
@@ -146,7 +153,9 @@ extension AnswerExtractor {
                 i += 1
                 while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
                 // `\text{...}` content is allowed to be words.
-                if i < bytes.count && bytes[i] == UInt8(ascii: "{"), let end = ByteSearch.matchingBrace(in: bytes, open: i) {
+                if i < bytes.count && bytes[i] == UInt8(ascii: "{"),
+                    let end = ByteSearch.matchingBrace(in: bytes, open: i)
+                {
                     i = end
                 }
                 continue
@@ -156,7 +165,8 @@ extension AnswerExtractor {
                 while i < bytes.count && ByteSearch.isLetter(bytes[i]) { i += 1 }
                 let word = ByteSearch.string(bytes[start..<i]).lowercased()
                 if i - start >= 2 && !Parser.functions.contains(word) && !NumberWords.isNumberWord(word)
-                    && word != "and" && word != "or" && word != "pi" && word != "sqrt" {
+                    && word != "and" && word != "or" && word != "pi" && word != "sqrt"
+                {
                     words += 1
                 }
                 continue

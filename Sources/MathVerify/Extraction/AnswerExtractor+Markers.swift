@@ -26,7 +26,8 @@ extension AnswerExtractor {
         var parts = [found[found.count - 1]]
         var k = found.count - 2
         while k >= 0, found[k].end <= parts[0].start,
-              AnswerExtractor.joinsAnswers(bytes[found[k].end..<parts[0].start]) {
+            AnswerExtractor.joinsAnswers(bytes[found[k].end..<parts[0].start])
+        {
             parts.insert(found[k], at: 0)
             k -= 1
         }
@@ -47,8 +48,11 @@ extension AnswerExtractor {
         let innerBytes = Array(inner)
         // An answer tag that holds a whole solution: take its boxed answer if there is one.
         if let boxed = lastBoxed(in: innerBytes) { return Match(text: boxed.text, end: end, extractor: .answerTag) }
-        if inner.count > 200, let m = lastAfter(["answer is", "answer:"], in: innerBytes, extractor: .answerTag,
-                                                lineOnly: false) {
+        if inner.count > 200,
+            let m = lastAfter(
+                ["answer is", "answer:"], in: innerBytes, extractor: .answerTag,
+                lineOnly: false)
+        {
             return Match(text: m.text, end: end, extractor: .answerTag)
         }
         let text = clean(inner)
@@ -83,8 +87,10 @@ extension AnswerExtractor {
     /// From `start`: a `$...$`, `\(...\)`, `\[...\]` or `\boxed{}` group, else up to the end of the sentence.
     func sentence(in bytes: [UInt8], from start: Int, lineOnly: Bool) -> (ArraySlice<UInt8>, Int) {
         var i = start
-        while i < bytes.count && (ByteSearch.isSpace(bytes[i]) || bytes[i] == UInt8(ascii: ":")
-            || bytes[i] == UInt8(ascii: "*")) {
+        while i < bytes.count
+            && (ByteSearch.isSpace(bytes[i]) || bytes[i] == UInt8(ascii: ":")
+                || bytes[i] == UInt8(ascii: "*"))
+        {
             if bytes[i] == 0x0A && lineOnly { break }
             i += 1
         }
@@ -100,7 +106,9 @@ extension AnswerExtractor {
                 return (bytes[begin..<end], end)
             }
         }
-        if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[") {
+        if i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
+            bytes[i + 1] == UInt8(ascii: "(") || bytes[i + 1] == UInt8(ascii: "[")
+        {
             let close: UInt8 = bytes[i + 1] == UInt8(ascii: "(") ? UInt8(ascii: ")") : UInt8(ascii: "]")
             var j = i + 2
             while j + 1 < limit && !(bytes[j] == UInt8(ascii: "\\") && bytes[j + 1] == close) { j += 1 }
@@ -118,7 +126,10 @@ extension AnswerExtractor {
                 if !nextIsDigit { break }
             }
             if depth <= 0 && !lineOnly && (b == UInt8(ascii: "!") || b == UInt8(ascii: "?")) && j + 1 < bytes.count
-                && (bytes[j + 1] == 0x20 || bytes[j + 1] == 0x0A) { break }
+                && (bytes[j + 1] == 0x20 || bytes[j + 1] == 0x0A)
+            {
+                break
+            }
             j += 1
         }
         return (bytes[begin..<j], j)
@@ -131,7 +142,9 @@ extension AnswerExtractor {
         let tail = from == 0 ? bytes : Array(bytes[from...])
         var positions: [Int] = []
         for c in cues {
-            positions += ByteSearch.occurrences(of: Array(c.utf8), in: tail, ignoreCase: true).map { from + $0 + c.utf8.count }
+            positions += ByteSearch.occurrences(of: Array(c.utf8), in: tail, ignoreCase: true).map {
+                from + $0 + c.utf8.count
+            }
         }
         positions.sort(by: >)
         for p in positions.prefix(4) {
@@ -159,7 +172,8 @@ extension AnswerExtractor {
         var k = marks.count - 1
         while k >= 1 {
             if marks[k] > marks[k - 1] + 2, marks[k] - marks[k - 1] <= 202,
-               bytes[(marks[k - 1] + 2)..<marks[k]].contains(where: ByteSearch.isDigit) {
+                bytes[(marks[k - 1] + 2)..<marks[k]].contains(where: ByteSearch.isDigit)
+            {
                 let inner = bytes[(marks[k - 1] + 2)..<marks[k]]
                 let text = clean(inner)
                 if !text.isEmpty { return Match(text: text, end: marks[k] + 2, extractor: .bold) }
@@ -181,7 +195,10 @@ extension AnswerExtractor {
             let b = gap[i]
             if b == UInt8(ascii: "\\") {
                 i += 1
-                if i < gap.endIndex && !ByteSearch.isLetter(gap[i]) { i += 1; continue }
+                if i < gap.endIndex && !ByteSearch.isLetter(gap[i]) {
+                    i += 1
+                    continue
+                }
                 while i < gap.endIndex && ByteSearch.isLetter(gap[i]) { i += 1 }
                 residue.append(0x20)
                 continue
@@ -204,11 +221,14 @@ extension AnswerExtractor {
         if residue.contains(where: { ByteSearch.isDigit($0) || $0 == UInt8(ascii: ".") || $0 == 0x0A }) { return false }
         let words = ByteSearch.string(residue[...]).split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\t" })
         if words.count > 4 { return false }
-        let corrections: Set<Substring> = ["wait", "actually", "no", "not", "sorry", "wrong", "instead", "rather",
-                                           "oops", "but", "mistake", "correction", "mean", "then", "so", "thus"]
+        let corrections: Set<Substring> = [
+            "wait", "actually", "no", "not", "sorry", "wrong", "instead", "rather",
+            "oops", "but", "mistake", "correction", "mean", "then", "so", "thus",
+        ]
         if words.contains(where: corrections.contains) { return false }
         let hasLetters = residue.contains(where: ByteSearch.isLetter)
-        let connected = words.contains { $0 == "and" || $0 == "or" } || residue.contains(UInt8(ascii: ","))
+        let connected =
+            words.contains { $0 == "and" || $0 == "or" } || residue.contains(UInt8(ascii: ","))
             || residue.contains(UInt8(ascii: ";"))
         return !hasLetters || connected
     }
@@ -218,7 +238,8 @@ extension AnswerExtractor {
         guard let first = slice.first else { return false }
         if first == UInt8(ascii: "$") { return true }
         let rest = slice.dropFirst()
-        return first == UInt8(ascii: "\\") && (rest.first == UInt8(ascii: "(") || rest.first == UInt8(ascii: "[")
-            || rest.starts(with: "boxed".utf8))
+        return first == UInt8(ascii: "\\")
+            && (rest.first == UInt8(ascii: "(") || rest.first == UInt8(ascii: "[")
+                || rest.starts(with: "boxed".utf8))
     }
 }

@@ -45,7 +45,8 @@ struct AnswerExtractor {
             // A "Final Answer:" written after the last box overrides the boxed intermediate values (gap M); so
             // does a self-correction.
             if options.extractionOrder.contains(.finalAnswer), found.end < bytes.count,
-               let f = lastMatch(.finalAnswer, in: Array(bytes[found.end...])) {
+                let f = lastMatch(.finalAnswer, in: Array(bytes[found.end...]))
+            {
                 best = Match(text: f.text, end: found.end + f.end, extractor: .finalAnswer)
             }
             if options.extractionOrder.contains(.correction), let c = lastCorrection(in: bytes, from: best!.end) {
@@ -59,7 +60,8 @@ struct AnswerExtractor {
             // Prose around a formula (`So, $x = 3$.`) is not a bare answer: the formula fallback below reads it.
             let hasFormula = whole.utf8.contains(UInt8(ascii: "$")) || whole.contains("\\(") || whole.contains("\\[")
             if !whole.isEmpty && !hasFormula && whole.utf8.count <= options.wholeTextMaxLength
-                && AnswerExtractor.looksLikeAnswer(whole) {
+                && AnswerExtractor.looksLikeAnswer(whole)
+            {
                 return Match(text: whole, end: bytes.count, extractor: nil)
             }
         }
@@ -96,12 +98,17 @@ struct AnswerExtractor {
         case .answerTag: return lastTag(in: bytes)
         case .gsm8k: return lastAfter(["####"], in: bytes, extractor: .gsm8k, lineOnly: true)
         case .finalAnswer:
-            let phrases = ["final answer:", "final answer is", "final answer\n", "final answer**\n", "final answer:**",
-                           "final answer**:", "final answer\r\n"]
+            let phrases = [
+                "final answer:", "final answer is", "final answer\n", "final answer**\n", "final answer:**",
+                "final answer**:", "final answer\r\n",
+            ]
             return lastAfter(phrases, in: bytes, extractor: .finalAnswer, lineOnly: false)
         case .answerIs:
-            return lastAfter(["answer is", "answer:", "answer would be", "answer should be", "answer =",
-                              "answer will be", "answer becomes"], in: bytes, extractor: .answerIs, lineOnly: false)
+            return lastAfter(
+                [
+                    "answer is", "answer:", "answer would be", "answer should be", "answer =",
+                    "answer will be", "answer becomes",
+                ], in: bytes, extractor: .answerIs, lineOnly: false)
         case .correction: return lastCorrection(in: bytes)
         case .bold: return lastBold(in: bytes)
         }

@@ -43,11 +43,12 @@ enum EscapedLatex {
         }
     }
 
-    private static let packedCommands: Set<PackedName> = Set(commands.map { name in
-        var p = PackedName()
-        for b in name.utf8 { p.append(b) }
-        return p
-    })
+    private static let packedCommands: Set<PackedName> = Set(
+        commands.map { name in
+            var p = PackedName()
+            for b in name.utf8 { p.append(b) }
+            return p
+        })
 
     /// True when `letter` (if given) followed by `bytes[range]` spells a known command.
     private static func isCommand(_ letter: UInt8?, _ bytes: [UInt8], _ range: Range<Int>) -> Bool {
@@ -74,7 +75,8 @@ enum EscapedLatex {
             }
             guard i < n else { break }
             let b = bytes[i]
-            let isDoubled = b == UInt8(ascii: "\\") && i + 2 < n && bytes[i + 1] == UInt8(ascii: "\\")
+            let isDoubled =
+                b == UInt8(ascii: "\\") && i + 2 < n && bytes[i + 1] == UInt8(ascii: "\\")
                 && (i == 0 || bytes[i - 1] != UInt8(ascii: "\\")) && ByteSearch.isLetter(bytes[i + 2])
             let letter = b < 0x0E ? escapedLetter(b) : nil
             guard isDoubled || (letter != nil && i + 1 < n && ByteSearch.isLetter(bytes[i + 1])) else {

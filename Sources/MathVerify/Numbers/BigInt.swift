@@ -257,7 +257,9 @@ struct BigInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     static prefix func - (x: BigInt) -> BigInt { BigInt(limbs: x.limbs, negative: !x.isNegative) }
 
     static func + (a: BigInt, b: BigInt) -> BigInt {
-        if a.isNegative == b.isNegative { return BigInt(limbs: addMagnitudes(a.limbs, b.limbs), negative: a.isNegative) }
+        if a.isNegative == b.isNegative {
+            return BigInt(limbs: addMagnitudes(a.limbs, b.limbs), negative: a.isNegative)
+        }
         let c = compareMagnitudes(a.limbs, b.limbs)
         if c == 0 { return .zero }
         if c > 0 { return BigInt(limbs: subtractMagnitudes(a.limbs, b.limbs), negative: a.isNegative) }

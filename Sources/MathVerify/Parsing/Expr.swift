@@ -32,7 +32,13 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
     enum Constant: String, Sendable, Hashable { case pi, e, i, infinity }
 
     enum Relation: String, Sendable, Hashable {
-        case equal = "=", less = "<", lessEqual = "<=", greater = ">", greaterEqual = ">=", notEqual = "!=", member = "∈"
+        case equal = "="
+        case less = "<"
+        case lessEqual = "<="
+        case greater = ">"
+        case greaterEqual = ">="
+        case notEqual = "!="
+        case member = "∈"
         /// `\approx`: the side after it approximates the one before (`x = 1/3 \approx 0.33`).
         case approx = "≈"
     }
@@ -57,8 +63,10 @@ indirect enum Expr: Sendable, Hashable, CustomStringConvertible {
         case .tuple(let items): return "(" + items.map(\.description).joined(separator: ", ") + ")"
         case .interval(let a, let b, let lc, let uc): return (lc ? "[" : "(") + "\(a), \(b)" + (uc ? "]" : ")")
         case .union(let parts): return parts.map(\.description).joined(separator: " ∪ ")
-        case .matrix(let rows): return "[" + rows.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" }
-            .joined(separator: ", ") + "]"
+        case .matrix(let rows):
+            return "["
+                + rows.map { "[" + $0.map(\.description).joined(separator: ", ") + "]" }
+                .joined(separator: ", ") + "]"
         case .relation(let terms, let ops):
             var s = terms[0].description
             for (op, t) in zip(ops, terms.dropFirst()) { s += " \(op.rawValue) \(t)" }

@@ -52,7 +52,8 @@ struct Lexer {
                 continue
             case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "."):
                 // Inside a comma list (`99,100,101`) commas separate items, not thousands.
-                let listContext = out.count >= 2 && out[out.count - 1].token == .symbol(UInt8(ascii: ","))
+                let listContext =
+                    out.count >= 2 && out[out.count - 1].token == .symbol(UInt8(ascii: ","))
                     && { if case .number = out[out.count - 2].token { true } else { false } }()
                 allowThousands = joinThousands && !listContext && thousandsRunIsNumber(from: i)
                 if b == UInt8(ascii: "."), !(i + 1 < bytes.count && isDigit(bytes[i + 1])) {
@@ -62,7 +63,12 @@ struct Lexer {
                 }
                 out.append(Lexeme(token: .number(readNumber()), spaceBefore: space))
             case UInt8(ascii: "\\"):
-                if let lexeme = try readCommand(space: space) { out.append(lexeme) } else { space = true; continue }
+                if let lexeme = try readCommand(space: space) {
+                    out.append(lexeme)
+                } else {
+                    space = true
+                    continue
+                }
             case UInt8(ascii: "{"):
                 if i + 2 < bytes.count, bytes[i + 1] == UInt8(ascii: ","), bytes[i + 2] == UInt8(ascii: "}") {
                     out.append(Lexeme(token: .symbol(UInt8(ascii: ",")), spaceBefore: space))
@@ -75,7 +81,8 @@ struct Lexer {
                 if isLetter(b) {
                     let start = i
                     while i < bytes.count && isLetter(bytes[i]) { i += 1 }
-                    out.append(Lexeme(token: .word(String(decoding: bytes[start..<i], as: UTF8.self)), spaceBefore: space))
+                    out.append(
+                        Lexeme(token: .word(String(decoding: bytes[start..<i], as: UTF8.self)), spaceBefore: space))
                 } else {
                     out.append(Lexeme(token: .symbol(b), spaceBefore: space))
                     i += 1
@@ -103,7 +110,8 @@ struct Lexer {
             i += 1
             // A first group with a leading zero (`0,111`) is never followed by thousands.
             if allowThousands, i < bytes.count, groupLength <= 3, firstGroup || groupLength == 3,
-               !(firstGroup && bytes[start] == UInt8(ascii: "0")), let next = thousandsGroupStart(at: i) {
+                !(firstGroup && bytes[start] == UInt8(ascii: "0")), let next = thousandsGroupStart(at: i)
+            {
                 i = next
                 firstGroup = false
                 groupLength = 0
@@ -126,7 +134,8 @@ struct Lexer {
                 i += 1
             }
         } else if i < bytes.count, bytes[i] == UInt8(ascii: "."),
-                  i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\") {
+            i + 1 < bytes.count, bytes[i + 1] == UInt8(ascii: "\\")
+        {
             i += 1  // `0.\overline{3}`: the point belongs to the number
         }
         var exponent = 0
@@ -164,7 +173,10 @@ struct Lexer {
         if thousands { return nil }
         var after = end
         if after < bytes.count && bytes[after] == UInt8(ascii: ".") && after + 1 < bytes.count
-            && isDigit(bytes[after + 1]) { return nil }
+            && isDigit(bytes[after + 1])
+        {
+            return nil
+        }
         while after < bytes.count && bytes[after] == 0x20 { after += 1 }
         if after < bytes.count && bytes[after] == UInt8(ascii: ",") { return nil }
         return end
@@ -198,7 +210,8 @@ struct Lexer {
     private func thousandsGroupStart(at j: Int) -> Int? {
         var k = j
         if k + 2 < bytes.count, bytes[k] == UInt8(ascii: "{"), bytes[k + 1] == UInt8(ascii: ","),
-           bytes[k + 2] == UInt8(ascii: "}") {
+            bytes[k + 2] == UInt8(ascii: "}")
+        {
             k += 3
         } else if k < bytes.count, bytes[k] == UInt8(ascii: ",") {
             k += 1
@@ -304,6 +317,7 @@ struct Lexer {
             }
             i += 1
         }
-        throw .syntax(message: "unbalanced braces", near: String(decoding: bytes[max(0, start - 1)...].prefix(20), as: UTF8.self))
+        throw .syntax(
+            message: "unbalanced braces", near: String(decoding: bytes[max(0, start - 1)...].prefix(20), as: UTF8.self))
     }
 }

@@ -146,8 +146,10 @@ extension Parser {
         case .text:
             return !isListSeparator(l.token)
         case .command(let c):
-            return !["pm", "mp", "le", "ge", "ne", "in", "cup", "union", "approx", "equiv", "sim", "cong", "simeq",
-                     "rightarrow", "degree", "ldots", "dots", "cdots", "end", "rfloor", "rceil", "quad"].contains(c)
+            return ![
+                "pm", "mp", "le", "ge", "ne", "in", "cup", "union", "approx", "equiv", "sim", "cong", "simeq",
+                "rightarrow", "degree", "ldots", "dots", "cdots", "end", "rfloor", "rceil", "quad",
+            ].contains(c)
         case .symbol(let b):
             return b == UInt8(ascii: "(") || b == UInt8(ascii: "{") || (b == UInt8(ascii: "|") && absDepth == 0)
         default: return false
@@ -197,9 +199,10 @@ extension Parser {
             return nil
         }
         if case .number(let a) = current, lexemes[pos].spaceBefore, a.fractionDigits == 0, a.exponent == 0,
-           isSymbol(next, "/"), pos + 2 < lexemes.count, case .number(let b) = lexemes[pos + 2].token,
-           b.fractionDigits == 0, b.exponent == 0,
-           let av = a.value(maxBits: budget.maxBits), let bv = b.value(maxBits: budget.maxBits), !bv.isZero, av < bv {
+            isSymbol(next, "/"), pos + 2 < lexemes.count, case .number(let b) = lexemes[pos + 2].token,
+            b.fractionDigits == 0, b.exponent == 0,
+            let av = a.value(maxBits: budget.maxBits), let bv = b.value(maxBits: budget.maxBits), !bv.isZero, av < bv
+        {
             if pos + 3 < lexemes.count, isSymbol(lexemes[pos + 3].token, "^") { return nil }
             pos += 3
             return .number(w + av.divided(by: bv)!)
@@ -235,7 +238,8 @@ extension Parser {
                     return try parsePostfix(.function("degree", [base]))
                 }
                 if isSymbol(current, "{"), pos + 2 < lexemes.count, case .command("degree") = lexemes[pos + 1].token,
-                   isSymbol(lexemes[pos + 2].token, "}") {
+                    isSymbol(lexemes[pos + 2].token, "}")
+                {
                     pos += 3
                     return try parsePostfix(.function("degree", [base]))
                 }
@@ -250,7 +254,9 @@ extension Parser {
         if isSymbol(current, "{") { return try readArgument() }
         if case .number(let n) = current {
             pos += 1
-            guard let v = n.value(maxBits: budget.maxBits) else { throw .overBudget(limit: "number bits", value: budget.maxBits) }
+            guard let v = n.value(maxBits: budget.maxBits) else {
+                throw .overBudget(limit: "number bits", value: budget.maxBits)
+            }
             return .number(v)
         }
         return try parseUnary()

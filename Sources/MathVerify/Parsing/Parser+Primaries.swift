@@ -106,7 +106,9 @@ extension Parser {
 
     /// `0.1\overline{6}` = 0.1 + 6 / (9 · 10).
     func repeatingDecimal(_ n: NumberLiteral, _ repeating: [UInt8]) throws(MathVerifyError) -> Rational {
-        guard repeating.count <= 50, n.fractionDigits <= 50 else { throw .overBudget(limit: "repeating digits", value: 50) }
+        guard repeating.count <= 50, n.fractionDigits <= 50 else {
+            throw .overBudget(limit: "repeating digits", value: 50)
+        }
         let fixed = n.value(maxBits: budget.maxBits) ?? .zero
         let r = BigInt(decimalDigits: repeating) ?? .zero
         let nines = BigInt(10).power(repeating.count) - .one
@@ -123,8 +125,9 @@ extension Parser {
                     words.append(n)
                     pos += 1
                 } else if case .word(let n) = current, n.lowercased() == "and", case .word(let m) = next,
-                          NumberWords.isNumberWord(m),
-                          words.contains(where: { ["hundred", "thousand", "million", "billion"].contains($0) }) {
+                    NumberWords.isNumberWord(m),
+                    words.contains(where: { ["hundred", "thousand", "million", "billion"].contains($0) })
+                {
                     words.append(m)
                     pos += 2
                 } else if isSymbol(current, "-"), case .word(let n) = next, NumberWords.isNumberWord(n) {
@@ -170,7 +173,8 @@ extension Parser {
         }
         // `\text{5}` or `\text{(C)}`: try reading it as mathematics, else keep the words.
         if t.utf8.contains(where: { $0 >= 48 && $0 <= 57 }), t.utf8.count <= 40,
-           let inner = try? Parser.parse(UnicodeFolding.fold(t), budget: budget), !inner.isCompound {
+            let inner = try? Parser.parse(UnicodeFolding.fold(t), budget: budget), !inner.isCompound
+        {
             return inner
         }
         return .text(t.lowercased())
@@ -212,7 +216,8 @@ extension Parser {
             // `\mathbb{R}` is the whole real line; other blackboard letters are names.
             let arg = try readArgument()
             if case .symbol("R") = arg {
-                return .interval(.neg(.constant(.infinity)), .constant(.infinity), lowerClosed: false, upperClosed: false)
+                return .interval(
+                    .neg(.constant(.infinity)), .constant(.infinity), lowerClosed: false, upperClosed: false)
             }
             return arg
         default:
@@ -244,7 +249,8 @@ extension Parser {
             // `\sin 3x` is sin(3x): the argument runs over implicit products up to an operator or another function.
             var factors = [try parsePower()]
             while pos < lexemes.count, startsImplicitFactor(lexemes[pos]), !startsFunction(lexemes[pos].token),
-                  !isSymbol(current, "(") {
+                !isSymbol(current, "(")
+            {
                 try budget.tick()
                 factors.append(try parsePower())
             }
@@ -321,7 +327,9 @@ extension Parser {
         rows.removeAll { $0.isEmpty }
         if env.contains("matrix") || env == "array" {
             let width = rows.first?.count ?? 0
-            guard width > 0, rows.allSatisfy({ $0.count == width }) else { throw .syntax(message: "ragged matrix", near: env) }
+            guard width > 0, rows.allSatisfy({ $0.count == width }) else {
+                throw .syntax(message: "ragged matrix", near: env)
+            }
             return .matrix(rows)
         }
         let all = rows.flatMap { $0 }

@@ -34,8 +34,9 @@ struct Parser {
     static func parse(_ bytes: [UInt8], budget: Budget, decimalComma: Bool = false) throws(MathVerifyError) -> Expr {
         let trimmed = bytes.drop { $0 == 0x20 }
         let startsBracketed = trimmed.first.map { $0 == UInt8(ascii: "(") || $0 == UInt8(ascii: "[") } ?? false
-        var lexer = Lexer(Parser.joiningSpacedThousands(bytes), budget: budget, joinThousands: !startsBracketed,
-                          decimalComma: decimalComma)
+        var lexer = Lexer(
+            Parser.joiningSpacedThousands(bytes), budget: budget, joinThousands: !startsBracketed,
+            decimalComma: decimalComma)
         var parser = Parser(try lexer.tokenize(), budget: budget)
         return try parser.parseAll()
     }

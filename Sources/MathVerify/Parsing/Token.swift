@@ -29,7 +29,8 @@ enum Token: Sendable, Hashable {
     case setOpen, setClose
     /// `\\`, the row separator of matrices.
     case rowSeparator
-    case beginEnvironment(String), endEnvironment(String)
+    case beginEnvironment(String)
+    case endEnvironment(String)
 }
 
 /// A token with whether white space preceded it (needed for mixed numbers `2 1/2` and `\frac 59`).

@@ -40,7 +40,9 @@ public struct RecordScorer: Sendable {
                     let sample = try Sample(json: o)
                     var recipe = defaultRecipeName
                     if let r = o["recipe"], !r.isNull {
-                        guard let name = r.stringValue else { throw SampleError("field \"recipe\" must be a recipe name, got \(r.jsonText)") }
+                        guard let name = r.stringValue else {
+                            throw SampleError("field \"recipe\" must be a recipe name, got \(r.jsonText)")
+                        }
                         recipe = name
                     }
                     if byRecipe[recipe] == nil { recipeOrder.append(recipe) }
@@ -57,7 +59,9 @@ public struct RecordScorer: Sendable {
                 reward = defaultReward
             } else {
                 do { reward = try book.reward(named: name) } catch {
-                    for (i, s) in members { results[i] = ScoredRecord(fields: s.fields, score: .failure(label(i) + "\(error)"), line: nil) }
+                    for (i, s) in members {
+                        results[i] = ScoredRecord(fields: s.fields, score: .failure(label(i) + "\(error)"), line: nil)
+                    }
                     continue
                 }
             }
@@ -65,7 +69,9 @@ public struct RecordScorer: Sendable {
             for ((i, s), score) in zip(members, scores) {
                 var score = score
                 if let e = score.error { score.error = label(i) + e }
-                if !score.isError && !score.value.isFinite { score = .failure(label(i) + "reward is not a finite number") }
+                if !score.isError && !score.value.isFinite {
+                    score = .failure(label(i) + "reward is not a finite number")
+                }
                 results[i] = ScoredRecord(fields: s.fields, score: score, line: nil)
             }
         }
@@ -87,7 +93,8 @@ public struct ScoredRecord: Sendable {
         var o = fields
         if let line { o["line"] = .int(Int64(line)) }
         o["reward"] = score.isError ? .null : .double(score.value)
-        o["components"] = score.isError
+        o["components"] =
+            score.isError
             ? .null
             : .object(JSONObject(score.components.sorted { $0.key < $1.key }.map { ($0.key, JSON.double($0.value)) }))
         if let r = score.reason { o["reason"] = .string(r) }

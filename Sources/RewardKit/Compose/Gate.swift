@@ -25,8 +25,9 @@ public struct Gate: Reward {
             var components = t[i].components
             components["gate"] = g[i].value
             guard g[i].value >= threshold else {
-                return Score(otherwise, components: components, reason: "gate closed (\(g[i].value) < \(threshold))",
-                             verdict: t[i].verdict)
+                return Score(
+                    otherwise, components: components, reason: "gate closed (\(g[i].value) < \(threshold))",
+                    verdict: t[i].verdict)
             }
             if let e = t[i].error { return .failure(e, components: components) }
             return Score(t[i].value, components: components, reason: t[i].reason, verdict: t[i].verdict)

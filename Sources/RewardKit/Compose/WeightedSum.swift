@@ -50,10 +50,15 @@ public struct WeightedSum: Reward {
                 if let v = score.verdict { verdicts.append(v) }
             }
             if !errors.isEmpty { return .failure(errors.joined(separator: "; "), components: components) }
-            let verdict = verdicts.contains(.undecided) ? .undecided : verdicts.contains(.different) ? .different
-                : verdicts.first
-            return Score(total, components: components, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
-                         verdict: verdict)
+            let verdict =
+                verdicts.contains(.undecided)
+                ? .undecided
+                : verdicts.contains(.different)
+                    ? .different
+                    : verdicts.first
+            return Score(
+                total, components: components, reason: reasons.isEmpty ? nil : reasons.joined(separator: "; "),
+                verdict: verdict)
         }
     }
 }

@@ -37,14 +37,17 @@ extension Sample {
 
         var language: String?
         if let l = object["language"], !l.isNull {
-            guard let s = l.stringValue else { throw SampleError("field \"language\" must be a string, got \(l.jsonText)") }
+            guard let s = l.stringValue else {
+                throw SampleError("field \"language\" must be a string, got \(l.jsonText)")
+            }
             language = s
         }
 
         var tokenIDs: [Int]?
         if let t = object["completion_token_ids"], !t.isNull {
             guard let a = t.arrayValue else {
-                throw SampleError("field \"completion_token_ids\" must be an array of integers, got \(t.kindDescription)")
+                throw SampleError(
+                    "field \"completion_token_ids\" must be an array of integers, got \(t.kindDescription)")
             }
             var ids: [Int] = []
             ids.reserveCapacity(a.count)
@@ -74,13 +77,15 @@ extension Sample {
                     throw SampleError("field \"\(field)\"[\(i)] must be a {role, content} object, got \(item.jsonText)")
                 }
                 guard let content = o["content"]?.stringValue else {
-                    throw SampleError("field \"\(field)\"[\(i)].content must be a string, got \(o["content"]?.jsonText ?? "nothing")")
+                    throw SampleError(
+                        "field \"\(field)\"[\(i)].content must be a string, got \(o["content"]?.jsonText ?? "nothing")")
                 }
                 messages.append(Message(role: o["role"]?.stringValue ?? "assistant", content: content))
             }
             return .messages(messages)
         default:
-            throw SampleError("field \"\(field)\" must be a string or a list of messages, got \(value.jsonText.prefix(80))")
+            throw SampleError(
+                "field \"\(field)\" must be a string or a list of messages, got \(value.jsonText.prefix(80))")
         }
     }
 }

@@ -17,8 +17,10 @@ public struct Score: Sendable, Hashable {
     /// (the `math` term); `nil` for others. Composed rewards pass it through (`WeightedSum` combines several).
     public var verdict: MathVerify.Verdict?
 
-    public init(_ value: Double, components: [String: Double] = [:], reason: String? = nil,
-                verdict: MathVerify.Verdict? = nil) {
+    public init(
+        _ value: Double, components: [String: Double] = [:], reason: String? = nil,
+        verdict: MathVerify.Verdict? = nil
+    ) {
         self.value = value
         self.components = components
         self.reason = reason

@@ -13,8 +13,10 @@ public struct CommandReward: Reward {
     public let timeout: Double
     private let pool: PluginPool
 
-    public init(argv: [String], timeout: Double = 30, workers: Int = 1, environment: [String: String]? = nil,
-                workingDirectory: String? = nil) {
+    public init(
+        argv: [String], timeout: Double = 30, workers: Int = 1, environment: [String: String]? = nil,
+        workingDirectory: String? = nil
+    ) {
         precondition(!argv.isEmpty, "argv must name a program")
         precondition(workers >= 1, "workers must be at least 1, got \(workers)")
         self.argv = argv
@@ -34,12 +36,13 @@ public struct CommandReward: Reward {
     }
 
     private func scoreOne(_ sample: Sample) async -> Score {
-        let request = JSON.object(JSONObject([
-            ("prompt", .string(sample.prompt)),
-            ("completion", .string(sample.completionText)),
-            ("reference", sample.reference.map(JSON.string) ?? .null),
-            ("sample", .object(sample.fields)),
-        ]))
+        let request = JSON.object(
+            JSONObject([
+                ("prompt", .string(sample.prompt)),
+                ("completion", .string(sample.completionText)),
+                ("reference", sample.reference.map(JSON.string) ?? .null),
+                ("sample", .object(sample.fields)),
+            ]))
         let worker: PluginProcess
         do { worker = try await pool.acquire() } catch {
             return .failure("command \(argv.joined(separator: " ")): could not start: \(error)")
@@ -64,7 +67,9 @@ public struct CommandReward: Reward {
             return .failure("command answered with invalid JSON (\(error)): \(line.prefix(120))")
         }
         if let x = json.doubleValue { return x.isFinite ? Score(x) : .failure("command answered a non-finite reward") }
-        guard let o = json.objectValue else { return .failure("command answered \(json.jsonText.prefix(120)), expected a number or an object") }
+        guard let o = json.objectValue else {
+            return .failure("command answered \(json.jsonText.prefix(120)), expected a number or an object")
+        }
         if let e = o["error"], !e.isNull { return .failure("command: \(e.stringValue ?? e.jsonText)") }
         guard let r = o["reward"]?.doubleValue, r.isFinite else {
             return .failure("command answer has no numeric \"reward\": \(line.prefix(120))")

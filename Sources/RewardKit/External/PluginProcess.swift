@@ -90,7 +90,11 @@ final class PluginProcess: @unchecked Sendable {  // Process and FileHandle are 
     /// has its own number, so a timer that fires after its request was answered cannot fail the next one.
     func request(_ line: String, timeout: Double) async -> Result<String, PluginFailure> {
         await withCheckedContinuation { c in
-            enum Start { case answered(String), notRunning, waiting(UInt64) }
+            enum Start {
+                case answered(String)
+                case notRunning
+                case waiting(UInt64)
+            }
             let start = state.withLock { s -> Start in
                 if let l = s.takeLine() { return .answered(l) }  // a line that arrived unasked: take it
                 if s.exited { return .notRunning }

@@ -20,13 +20,17 @@ public enum JSONLinesFile {
         let out = Pipe()
         gunzip.standardOutput = out
         try gunzip.run()
-        return (out.fileHandleForReading, {
-            gunzip.waitUntilExit()
-            guard gunzip.terminationStatus == 0 else {
-                throw Failure(description: "gzip -dc \(path) failed with status \(gunzip.terminationStatus): "
-                              + "the input is corrupt or truncated")
+        return (
+            out.fileHandleForReading,
+            {
+                gunzip.waitUntilExit()
+                guard gunzip.terminationStatus == 0 else {
+                    throw Failure(
+                        description: "gzip -dc \(path) failed with status \(gunzip.terminationStatus): "
+                            + "the input is corrupt or truncated")
+                }
             }
-        })
+        )
     }
 
     /// Every non-blank line of a (small) file, parsed.

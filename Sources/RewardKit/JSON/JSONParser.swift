@@ -97,9 +97,15 @@ public struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject(depth: depth + 1)
         case UInt8(ascii: "["): return try parseArray(depth: depth + 1)
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expectLiteral("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expectLiteral("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expectLiteral("null"); return .null
+        case UInt8(ascii: "t"):
+            try expectLiteral("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expectLiteral("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expectLiteral("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw error("unexpected \(describeCurrent()), expected a value")
         }
@@ -207,7 +213,8 @@ public struct JSONParser {
                 let runStart = pos
                 pos += 1
                 while pos < bytes.count, bytes[pos] >= 0x20, bytes[pos] != UInt8(ascii: "\""),
-                      bytes[pos] != UInt8(ascii: "\\") { pos += 1 }
+                    bytes[pos] != UInt8(ascii: "\\")
+                { pos += 1 }
                 out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<pos]))
                 continue
             }
@@ -286,7 +293,9 @@ public struct JSONParser {
         if pos < bytes.count && bytes[pos] == UInt8(ascii: ".") {
             isInteger = false
             pos += 1
-            guard pos < bytes.count, isDigit(bytes[pos]) else { throw error("invalid number: expected a digit after '.'") }
+            guard pos < bytes.count, isDigit(bytes[pos]) else {
+                throw error("invalid number: expected a digit after '.'")
+            }
             while pos < bytes.count && isDigit(bytes[pos]) { pos += 1 }
         }
         if pos < bytes.count && (bytes[pos] == UInt8(ascii: "e") || bytes[pos] == UInt8(ascii: "E")) {
@@ -300,7 +309,9 @@ public struct JSONParser {
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<pos]), as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
-        guard let d = Double(text), d.isFinite else { throw JSONParseError(message: "number \(text) is out of range", offset: start) }
+        guard let d = Double(text), d.isFinite else {
+            throw JSONParseError(message: "number \(text) is out of range", offset: start)
+        }
         return .double(d)
     }
 

@@ -25,14 +25,17 @@ public struct GraderIdentity: Sendable, Equatable {
     /// Reads a result's `grader` field; nil when it is absent or malformed.
     public init?(json: JSON?) {
         guard let o = json?.objectValue, let a = o["arbiter"]?.stringValue, let r = o["recipe"]?.stringValue,
-              let h = o["recipe_sha256"]?.stringValue
+            let h = o["recipe_sha256"]?.stringValue
         else { return nil }
         self.init(arbiter: a, recipe: r, recipeSHA256: h)
     }
 
     public var json: JSON {
-        .object(JSONObject([("arbiter", .string(arbiter)), ("recipe", .string(recipe)),
-                            ("recipe_sha256", .string(recipeSHA256))]))
+        .object(
+            JSONObject([
+                ("arbiter", .string(arbiter)), ("recipe", .string(recipe)),
+                ("recipe_sha256", .string(recipeSHA256)),
+            ]))
     }
 
     /// The identity for a result: the recipe the record names (when the book has it), else `fallback`.

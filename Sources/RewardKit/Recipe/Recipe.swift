@@ -15,16 +15,23 @@ public struct Recipe: Sendable, Hashable {
 
     /// Reads a recipe object; `name` and `description` are optional, `reward` is required.
     public init(json: JSON, defaultName: String = "inline") throws {
-        guard let o = json.objectValue else { throw RecipeError("recipe: expected an object, got \(json.jsonText.prefix(80))") }
+        guard let o = json.objectValue else {
+            throw RecipeError("recipe: expected an object, got \(json.jsonText.prefix(80))")
+        }
         for key in o.keys where !["name", "description", "reward"].contains(key) {
-            throw RecipeError("recipe: unknown key \"\(key)\" (value \(o[key]!.jsonText.prefix(80))); allowed: description, name, reward")
+            throw RecipeError(
+                "recipe: unknown key \"\(key)\" (value \(o[key]!.jsonText.prefix(80))); allowed: description, name, reward"
+            )
         }
         guard let node = o["reward"] else { throw RecipeError("recipe: missing key \"reward\" (the reward node)") }
-        if let n = o["name"], n.stringValue == nil { throw RecipeError("recipe.name: expected a string, got \(n.jsonText)") }
+        if let n = o["name"], n.stringValue == nil {
+            throw RecipeError("recipe.name: expected a string, got \(n.jsonText)")
+        }
         if let d = o["description"], d.stringValue == nil {
             throw RecipeError("recipe.description: expected a string, got \(d.jsonText)")
         }
-        self.init(name: o["name"]?.stringValue ?? defaultName, description: o["description"]?.stringValue ?? "", node: node)
+        self.init(
+            name: o["name"]?.stringValue ?? defaultName, description: o["description"]?.stringValue ?? "", node: node)
     }
 
     /// Parses recipe JSON text.

@@ -30,7 +30,8 @@ public struct RecipeBook: Sendable {
             description: "DeepSeek-R1 style: math answer + strict think/answer format, weights 1 and 1 (open-r1)",
             node: ["sum": [["term": "math", "name": "accuracy"], ["term": "format", "weight": 1]]]),
         Recipe(
-            name: "format", description: "open-r1 format signals: strict layout + tag count + reasoning steps, averaged",
+            name: "format",
+            description: "open-r1 format signals: strict layout + tag count + reasoning steps, averaged",
             node: [
                 "sum": [
                     ["term": "format", "weight": .double(1.0 / 3)], ["term": "tag_count", "weight": .double(1.0 / 3)],

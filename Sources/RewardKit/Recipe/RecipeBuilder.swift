@@ -15,12 +15,15 @@ public struct RecipeBuilder: Sendable {
 
     public func build(_ node: JSON, path: String) throws -> any Reward {
         guard let object = node.objectValue else {
-            throw RecipeError("\(path): expected a recipe node (an object with one of \(Self.kinds.joined(separator: ", "))), got \(node.jsonText)")
+            throw RecipeError(
+                "\(path): expected a recipe node (an object with one of \(Self.kinds.joined(separator: ", "))), got \(node.jsonText)"
+            )
         }
         let present = Self.kinds.filter { object[$0] != nil }
         guard present.count == 1, let kind = present.first else {
             let keys = object.keys.map { "\"\($0)\"" }.joined(separator: ", ")
-            throw RecipeError("\(path): a node needs exactly one of \(Self.kinds.joined(separator: ", ")); it has keys [\(keys)]")
+            throw RecipeError(
+                "\(path): a node needs exactly one of \(Self.kinds.joined(separator: ", ")); it has keys [\(keys)]")
         }
         switch kind {
         case "term": return try buildTerm(object, path: path)
@@ -41,7 +44,9 @@ public struct RecipeBuilder: Sendable {
 
     private func checkKeys(_ object: JSONObject, allowed: Set<String>, path: String) throws {
         for key in object.keys where !allowed.contains(key) {
-            throw RecipeError("\(path): unknown key \"\(key)\" (value \(object[key]!.jsonText)); allowed: \(allowed.sorted().joined(separator: ", "))")
+            throw RecipeError(
+                "\(path): unknown key \"\(key)\" (value \(object[key]!.jsonText)); allowed: \(allowed.sorted().joined(separator: ", "))"
+            )
         }
         if let n = object["name"], n.stringValue == nil {
             throw RecipeError("\(path).name: expected a string, got \(n.jsonText)")
@@ -50,7 +55,9 @@ public struct RecipeBuilder: Sendable {
 
     private func number(_ object: JSONObject, _ key: String, default d: Double, path: String) throws -> Double {
         guard let v = object[key] else { return d }
-        guard let x = v.doubleValue, x.isFinite else { throw RecipeError("\(path).\(key): expected a number, got \(v.jsonText)") }
+        guard let x = v.doubleValue, x.isFinite else {
+            throw RecipeError("\(path).\(key): expected a number, got \(v.jsonText)")
+        }
         return x
     }
 
@@ -60,11 +67,14 @@ public struct RecipeBuilder: Sendable {
             throw RecipeError("\(path).term: expected a term name, got \(object["term"]!.jsonText)")
         }
         guard let entry = registry.entry(name) else {
-            throw RecipeError("\(path).term: unknown term \"\(name)\"; known terms: \(registry.names.joined(separator: ", "))")
+            throw RecipeError(
+                "\(path).term: unknown term \"\(name)\"; known terms: \(registry.names.joined(separator: ", "))")
         }
         var params = JSONObject()
         if let p = object["params"] {
-            guard let o = p.objectValue else { throw RecipeError("\(path).params: expected an object, got \(p.jsonText)") }
+            guard let o = p.objectValue else {
+                throw RecipeError("\(path).params: expected an object, got \(p.jsonText)")
+            }
             params = o
         }
         let reader = TermParameters(params, path: "\(path).params", registry: registry)
@@ -91,7 +101,8 @@ public struct RecipeBuilder: Sendable {
             let childPath = "\(path).sum[\(i)]"
             let name = Self.name(of: child)
             guard seen.insert(name).inserted else {
-                throw RecipeError("\(childPath): component name \"\(name)\" is used twice in this sum; give one a \"name\"")
+                throw RecipeError(
+                    "\(childPath): component name \"\(name)\" is used twice in this sum; give one a \"name\"")
             }
             let weight = try number(child.objectValue ?? JSONObject(), "weight", default: 1, path: childPath)
             terms.append(WeightedSum.Term(name, weight: weight, try build(child, path: childPath)))
@@ -101,7 +112,9 @@ public struct RecipeBuilder: Sendable {
 
     private func buildGate(_ object: JSONObject, path: String) throws -> any Reward {
         try checkKeys(object, allowed: ["gate", "then", "threshold", "otherwise", "name", "weight"], path: path)
-        guard let then = object["then"] else { throw RecipeError("\(path): a gate needs \"then\", the reward it lets through") }
+        guard let then = object["then"] else {
+            throw RecipeError("\(path): a gate needs \"then\", the reward it lets through")
+        }
         return Gate(
             try build(object["gate"]!, path: "\(path).gate"),
             threshold: try number(object, "threshold", default: 1, path: path),

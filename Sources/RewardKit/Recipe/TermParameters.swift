@@ -38,7 +38,9 @@ public final class TermParameters {
     public func int(_ key: String, default d: Int, in range: ClosedRange<Int>? = nil) throws -> Int {
         guard let v = take(key) else { return d }
         guard let x = v.intValue else { throw bad(key, v, "an integer") }
-        if let range, !range.contains(x) { throw bad(key, v, "an integer in \(range.lowerBound)...\(range.upperBound)") }
+        if let range, !range.contains(x) {
+            throw bad(key, v, "an integer in \(range.lowerBound)...\(range.upperBound)")
+        }
         return x
     }
 

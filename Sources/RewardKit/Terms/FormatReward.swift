@@ -30,7 +30,8 @@ public struct FormatReward: SampleReward {
     public func score(_ sample: Sample) -> Score {
         let text = sample.completionText
         // `.anchored` makes this `re.match`: the match must start at the beginning of the text.
-        let found = regex.firstMatch(in: text, options: [.anchored], range: NSRange(text.startIndex..., in: text)) != nil
+        let found =
+            regex.firstMatch(in: text, options: [.anchored], range: NSRange(text.startIndex..., in: text)) != nil
         return Score(found ? 1 : 0, reason: found ? nil : "no \(mode.rawValue) <think>/<answer> layout")
     }
 }

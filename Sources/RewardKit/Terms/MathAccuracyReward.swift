@@ -29,7 +29,8 @@ public struct MathAccuracyReward: SampleReward {
     public func score(_ sample: Sample) -> Score {
         // `unicodeScalars` rather than Foundation's `trimmingCharacters`, which bridges to NSString and was a sixth
         // of the service's CPU on GSM8K references (`reward bench serve`).
-        guard let reference = sample.reference, reference.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
+        guard let reference = sample.reference,
+            reference.unicodeScalars.contains(where: { !$0.properties.isWhitespace })
         else {
             return .failure("no reference answer (answer, solution or ground_truth)")
         }
@@ -69,14 +70,18 @@ public struct MathAccuracyReward: SampleReward {
 extension TermRegistry {
     /// Registers `math`: `MathAccuracyReward` with every `MathVerify.Options` field as a snake_case parameter.
     mutating func registerMathTerm() {
-        register("math", summary: "1 if the final answer is equivalent to the reference (MathVerify), 0 if "
-                 + "different; an undecided check scores `undecided` (a number, default 0, or a recipe node)") { p in
+        register(
+            "math",
+            summary: "1 if the final answer is equivalent to the reference (MathVerify), 0 if "
+                + "different; an undecided check scores `undecided` (a number, default 0, or a recipe node)"
+        ) { p in
             var o = MathVerify.Options()
             let extractorNames = MathVerify.Extractor.allCases.map(\.rawValue)
             let order = try p.strings("extraction_order", default: o.extractionOrder.map(\.rawValue))
             o.extractionOrder = try order.map { name in
                 guard let e = MathVerify.Extractor(rawValue: name) else {
-                    throw p.bad("extraction_order", .string(name), "extractors among \(extractorNames.joined(separator: ", "))")
+                    throw p.bad(
+                        "extraction_order", .string(name), "extractors among \(extractorNames.joined(separator: ", "))")
                 }
                 return e
             }
@@ -90,8 +95,9 @@ extension TermRegistry {
             o.symbolicPoints = try p.int("symbolic_points", default: o.symbolicPoints, in: 2...100)
             o.seed = UInt64(UInt(bitPattern: try p.int("seed", default: Int(bitPattern: UInt(o.seed)))))
             o.dropUnits = try p.bool("drop_units", default: o.dropUnits)
-            o.percent = MathVerify.PercentHandling(rawValue: try p.string(
-                "percent", default: o.percent.rawValue, oneOf: MathVerify.PercentHandling.allCases.map(\.rawValue)))!
+            o.percent = MathVerify.PercentHandling(
+                rawValue: try p.string(
+                    "percent", default: o.percent.rawValue, oneOf: MathVerify.PercentHandling.allCases.map(\.rawValue)))!
             o.equationAsValue = try p.bool("equation_as_value", default: o.equationAsValue)
             o.dropDegrees = try p.bool("drop_degrees", default: o.dropDegrees)
             o.unorderedLists = try p.bool("unordered_lists", default: o.unorderedLists)
@@ -101,13 +107,15 @@ extension TermRegistry {
             o.maxSteps = try p.int("max_steps", default: o.maxSteps, in: 1...100_000_000)
             o.maxDepth = try p.int("max_depth", default: o.maxDepth, in: 1...1_000)
             o.maxBits = try p.int("max_bits", default: o.maxBits, in: 64...1_000_000)
-            o.extractionMode = MathVerify.ExtractionMode(rawValue: try p.string(
-                "extraction_mode", default: o.extractionMode.rawValue,
-                oneOf: MathVerify.ExtractionMode.allCases.map(\.rawValue)))!
+            o.extractionMode = MathVerify.ExtractionMode(
+                rawValue: try p.string(
+                    "extraction_mode", default: o.extractionMode.rawValue,
+                    oneOf: MathVerify.ExtractionMode.allCases.map(\.rawValue)))!
             o.decimalComma = try p.bool("decimal_comma", default: o.decimalComma)
             o.strict = try p.bool("strict", default: o.strict)
-            o.allowSetRelationComparison = try p.bool("allow_set_relation_comparison",
-                                                      default: o.allowSetRelationComparison)
+            o.allowSetRelationComparison = try p.bool(
+                "allow_set_relation_comparison",
+                default: o.allowSetRelationComparison)
             return MathAccuracyReward(options: o, undecided: try Self.undecided(p))
         }
     }

@@ -13,7 +13,8 @@ public struct SoftOverlongReward: SampleReward {
 
     /// - Precondition: `0 < cache <= maxLength` (recipes check and say so).
     public init(maxLength: Int, cache: Int, unit: LengthUnit = .tokens) {
-        precondition(cache > 0 && cache <= maxLength, "need 0 < cache <= maxLength, got cache \(cache), maxLength \(maxLength)")
+        precondition(
+            cache > 0 && cache <= maxLength, "need 0 < cache <= maxLength, got cache \(cache), maxLength \(maxLength)")
         self.maxLength = maxLength
         self.cache = cache
         self.unit = unit

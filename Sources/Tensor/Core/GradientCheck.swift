@@ -55,10 +55,15 @@ public enum GradCheck {
     /// (f(x + εd) − f(x − εd)) / 2ε, where f must return a scalar. Summing over every weight keeps the
     /// derivative large against float32 rounding, unlike checking one tiny gradient entry at a time.
     /// Returns the largest |analytic − numeric| / max(|analytic|, |numeric|, 1e-6).
-    public static func maxDirectionalError(_ inputs: [Tensor], directions: Int = 3, eps: Float = 1e-2,
-                                           seed: UInt64 = 5, _ f: ([Tensor]) -> Tensor) -> Double {
+    public static func maxDirectionalError(
+        _ inputs: [Tensor], directions: Int = 3, eps: Float = 1e-2,
+        seed: UInt64 = 5, _ f: ([Tensor]) -> Tensor
+    ) -> Double {
         var rng = Xoshiro256(seed: seed)
-        for t in inputs { t.requiresGrad = true; t.zeroGrad() }
+        for t in inputs {
+            t.requiresGrad = true
+            t.zeroGrad()
+        }
         let out = f(inputs)
         precondition(out.count == 1, "maxDirectionalError needs a scalar function, got shape \(out.shape)")
         out.backward()

@@ -51,7 +51,8 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     public mutating func nextNormalPair() -> (Double, Double) {
         let u1 = max(nextUniform(), 0x1.0p-60)
         let u2 = nextUniform()
-        let r = (-2 * _log(u1)).squareRoot(), theta = 2 * Double.pi * u2
+        let r = (-2 * _log(u1)).squareRoot()
+        let theta = 2 * Double.pi * u2
         return (r * _cos(theta), r * _sin(theta))
     }
 
@@ -62,10 +63,10 @@ public struct Xoshiro256: RandomNumberGenerator, Sendable, Hashable, Codable {
     import Glibc
     private func _log(_ x: Double) -> Double { Glibc.log(x) }
     private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
+    private func _sin(_ x: Double) -> Double { Glibc.sin(x) }
 #else
     import Foundation
     private func _log(_ x: Double) -> Double { Foundation.log(x) }
     private func _cos(_ x: Double) -> Double { Foundation.cos(x) }
-private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
+    private func _sin(_ x: Double) -> Double { Foundation.sin(x) }
 #endif

@@ -48,25 +48,23 @@ extension Tensor {
     }
     /// SiLU x·σ(x) (Elfwing et al. 2017), the activation of Llama's MLP.
     public func silu() -> Tensor {
-        map(
-            "silu",
-            bulk: { x, y, n in
-                Tensor.sigmoidBulk(x, y, n)
-                for i in 0..<n { y[i] *= x[i] }
-            }, { _ in 0 }
-        ) { x, y, g in
+        let derivative: (Float, Float, Float) -> Float = { x, y, g in
             // y = x·σ(x), so σ(x) = y / x away from 0; at x = 0 the derivative is σ(0) = 1/2.
             let sx = x == 0 ? 0.5 : y / x
             return g * sx * (1 + x * (1 - sx))
         }
+        let bulk: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void = { x, y, n in
+            Tensor.sigmoidBulk(x, y, n)
+            for i in 0..<n { y[i] *= x[i] }
+        }
+        return map("silu", bulk: bulk, { _ in 0 }, derivative)
     }
 
     /// Clamps into [lower, upper]; the gradient passes where lower ≤ x ≤ upper (PyTorch's `clamp`).
     public func clamped(min lower: Float = -.infinity, max upper: Float = .infinity) -> Tensor {
         precondition(lower <= upper, "clamped: min \(lower) > max \(upper)")
-        return map("clamp", { Swift.min(Swift.max($0, lower), upper) }) { x, _, g in
-            x >= lower && x <= upper ? g : 0
-        }
+        let derivative: (Float, Float, Float) -> Float = { x, _, g in x >= lower && x <= upper ? g : 0 }
+        return map("clamp", { Swift.min(Swift.max($0, lower), upper) }, derivative)
     }
 
     /// This tensor stretched to `shape` by broadcasting (gradients are summed back).

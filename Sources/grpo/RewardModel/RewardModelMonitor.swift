@@ -135,8 +135,10 @@ final class RewardModelMonitor {
         let pending = dir.appendingPathComponent(Self.pendingFile)
         guard FileManager.default.fileExists(atPath: pending.path) else {
             // A checkpoint from before the pairs were saved: resumable, but not exactly.
-            FileHandle.standardError.write(Data(
-                "note: \(pending.path) is missing (an older checkpoint): the reward model's next update sees only the pairs collected from here on\n".utf8))
+            FileHandle.standardError.write(
+                Data(
+                    "note: \(pending.path) is missing (an older checkpoint): the reward model's next update sees only the pairs collected from here on\n"
+                        .utf8))
             buffer = []
             return
         }

@@ -41,7 +41,8 @@ struct CompareCommand: ParsableCommand {
     }
 
     func run() throws {
-        let names = labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        let names =
+            labels.map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
             ?? runs.map { URL(fileURLWithPath: $0).lastPathComponent }
         let metricKeys = keys.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let histories = try runs.map { run in
@@ -55,9 +56,11 @@ struct CompareCommand: ParsableCommand {
             throw ValidationError("no run has the metric \"\(key)\"; keys: \(MetricKeys.all.joined(separator: ", "))")
         }
         let series = metricKeys.map { key in
-            CurvePlot.Series(title: key, curves: zip(names, histories).map { name, lines in
-                (name, CurvePlot.points(lines, key))
-            })
+            CurvePlot.Series(
+                title: key,
+                curves: zip(names, histories).map { name, lines in
+                    (name, CurvePlot.points(lines, key))
+                })
         }
         var plot = CurvePlot(title: title, series: series)
         plot.columns = min(3, max(1, series.count))

@@ -23,12 +23,18 @@ struct DecodeOptions: ParsableArguments {
     var recipe: String?
 
     func validate() throws {
-        guard (1...1024).contains(samples) else { throw ValidationError("--samples must be in 1...1024, got \(samples)") }
+        guard (1...1024).contains(samples) else {
+            throw ValidationError("--samples must be in 1...1024, got \(samples)")
+        }
         guard temperature >= 0, temperature <= 10 else {
             throw ValidationError("--temperature must be in [0, 10], got \(temperature)")
         }
-        if temperature == 0 && samples > 1 { throw ValidationError("greedy decoding (--temperature 0) gives one sample") }
-        guard (1...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be in 1...4096, got \(maxTokens)") }
+        if temperature == 0 && samples > 1 {
+            throw ValidationError("greedy decoding (--temperature 0) gives one sample")
+        }
+        guard (1...4096).contains(maxTokens) else {
+            throw ValidationError("--max-tokens must be in 1...4096, got \(maxTokens)")
+        }
     }
 
     /// Every task's completions, scored: generation in chunks of at most 256 sequences.
@@ -37,7 +43,8 @@ struct DecodeOptions: ParsableArguments {
         let codec = try Codec(tokenizer: tokenizer, config: lm.config)
         let reward = try Recipes.reward(recipe ?? taskOptions.defaultRecipe)
         let schedule = try LRSchedule(peak: 0, totalSteps: 1)
-        var policy = TinyLMPolicy(model: lm, eos: codec.eos, seed: seed, schedule: schedule, weightDecay: 0, maxGradNorm: 0)
+        var policy = TinyLMPolicy(
+            model: lm, eos: codec.eos, seed: seed, schedule: schedule, weightDecay: 0, maxGradNorm: 0)
         let chunk = max(1, 256 / samples)
         var out: [ScoredGroup] = []
         for start in stride(from: 0, to: tasks.count, by: chunk) {
@@ -64,14 +71,15 @@ struct EvalCommand: AsyncParsableCommand {
     var k: String?
 
     func run() async throws {
-        let ks = try k.map { list in
-            try list.split(separator: ",").map { s in
-                guard let v = Int(s.trimmingCharacters(in: .whitespaces)), (1...decode.samples).contains(v) else {
-                    throw ValidationError("--k: \"\(s)\" is not an integer in 1...\(decode.samples)")
+        let ks =
+            try k.map { list in
+                try list.split(separator: ",").map { s in
+                    guard let v = Int(s.trimmingCharacters(in: .whitespaces)), (1...decode.samples).contains(v) else {
+                        throw ValidationError("--k: \"\(s)\" is not an integer in 1...\(decode.samples)")
+                    }
+                    return v
                 }
-                return v
-            }
-        } ?? Array(Set([1, decode.samples])).sorted()
+            } ?? Array(Set([1, decode.samples])).sorted()
         let tasks = try taskOptions.load()
         let groups = try await decode.run(tasks, model: model, taskOptions: taskOptions)
         let counts = groups.map { (n: $0.correct.count, c: $0.correct.filter { $0 }.count) }

@@ -10,9 +10,10 @@ struct ModelOptions: ParsableArguments {
     @Option(help: "Checkpoint folder (config.json, model.safetensors; optimizer.safetensors is ignored here).")
     var model: String?
 
-    @Option(help: ArgumentHelp(
-        "Random initialisation when no --model: tiny (d 64, 2 layers, 0.1M parameters) or small (d 128, 4 layers).",
-        valueName: "size"))
+    @Option(
+        help: ArgumentHelp(
+            "Random initialisation when no --model: tiny (d 64, 2 layers, 0.1M parameters) or small (d 128, 4 layers).",
+            valueName: "size"))
     var `init`: String = "tiny"
 
     @Option(name: .customLong("init-seed"), help: "Seed of the random initialisation (any unsigned integer).")
@@ -43,7 +44,9 @@ struct ModelOptions: ParsableArguments {
         return (try LlamaModel(config: config, seed: initSeed), tok)
     }
 
-    var json: JSON { ["model": model.map { .string($0) } ?? .null, "init": .string(`init`), "init_seed": .int(Int64(initSeed))] }
+    var json: JSON {
+        ["model": model.map { .string($0) } ?? .null, "init": .string(`init`), "init_seed": .int(Int64(initSeed))]
+    }
 }
 
 /// How prompts and completions become token ids: BOS + prompt bytes; completion + EOS.

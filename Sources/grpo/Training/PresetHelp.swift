@@ -10,7 +10,7 @@ func presetDefaults(_ value: (GRPOConfig) -> String) -> String {
 }
 
 /// `presetDefaults` of a number, printed as the command line takes it.
-func presetDefaults(_ number: (GRPOConfig) -> Double) -> String {
+func presetNumberDefaults(_ number: (GRPOConfig) -> Double) -> String {
     presetDefaults { (c: GRPOConfig) -> String in
         let x = number(c)
         return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)

@@ -50,7 +50,8 @@ struct RunFolder {
 
     /// Redraws `curves.svg` from the metric lines (`CurvePlot.trainingRun`; β read from config.json).
     func plot(_ lines: [JSONObject], title: String) throws {
-        let config = try? JSONParser.parse(String(contentsOf: url.appendingPathComponent("config.json"), encoding: .utf8))
+        let config = try? JSONParser.parse(
+            String(contentsOf: url.appendingPathComponent("config.json"), encoding: .utf8))
         let beta = config?.objectValue?["grpo"]?.objectValue?["beta"]?.doubleValue ?? 0
         let svg = CurvePlot.trainingRun(lines, beta: beta, title: title).svg
         try Data(svg.utf8).write(to: plotURL, options: .atomic)

@@ -36,8 +36,12 @@ struct SFTCommand: ParsableCommand {
     var flawedDemos: Double = 0
 
     func validate() throws {
-        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
-        guard (1...4096).contains(batchSize) else { throw ValidationError("--batch-size must be in 1...4096, got \(batchSize)") }
+        guard (1...100_000).contains(steps) else {
+            throw ValidationError("--steps must be in 1...100000, got \(steps)")
+        }
+        guard (1...4096).contains(batchSize) else {
+            throw ValidationError("--batch-size must be in 1...4096, got \(batchSize)")
+        }
         guard (1...100_000).contains(logEvery) else { throw ValidationError("--log-every must be in 1...100000") }
         guard flawedDemos >= 0, flawedDemos <= 1 else {
             throw ValidationError("--flawed-demos must be in 0...1, got \(flawedDemos)")
@@ -55,12 +59,16 @@ struct SFTCommand: ParsableCommand {
         // Every prompt and demonstration tokenized once, not at each draw.
         let prompts = tasks.map(codec.prompt)
         let solutions = tasks.indices.map { codec.demonstration(draw.text((index: $0, flawed: false))) }
-        let flawed = flawedDemos == 0 ? [] : tasks.indices.map {
-            codec.demonstration(draw.text((index: $0, flawed: true)))
-        }
+        let flawed =
+            flawedDemos == 0
+            ? []
+            : tasks.indices.map {
+                codec.demonstration(draw.text((index: $0, flawed: true)))
+            }
         func example(_ d: (index: Int, flawed: Bool)) -> Rollout {
-            Rollout(prompt: prompts[d.index], tokens: d.flawed ? flawed[d.index] : solutions[d.index], logProbs: [],
-                    truncated: false)
+            Rollout(
+                prompt: prompts[d.index], tokens: d.flawed ? flawed[d.index] : solutions[d.index], logProbs: [],
+                truncated: false)
         }
         var rng = SeededRandom(seed: optimizer.seed)
         let bar = ProgressBar(total: steps)

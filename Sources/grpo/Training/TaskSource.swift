@@ -5,10 +5,11 @@ import RewardKit
 
 /// `--tasks` and its companions: which tasks, which split, how many.
 struct TaskOptions: ParsableArguments {
-    @Option(help: ArgumentHelp(
-        "Task set: arith:<difficulty 1-5> (generated word problems), python (generated functions with unit tests), "
-            + "or <format>:<path> with format gsm8k, math, humaneval, mbpp, arbiter (JSONL; .gz read with gzip -dc).",
-        valueName: "spec"))
+    @Option(
+        help: ArgumentHelp(
+            "Task set: arith:<difficulty 1-5> (generated word problems), python (generated functions with unit tests), "
+                + "or <format>:<path> with format gsm8k, math, humaneval, mbpp, arbiter (JSONL; .gz read with gzip -dc).",
+            valueName: "spec"))
     var tasks: String = "arith:1"
 
     @Option(help: "Split of a generated task set: train or heldout (disjoint by construction).")
@@ -24,7 +25,9 @@ struct TaskOptions: ParsableArguments {
     var heldOutPercent: Int = 20
 
     func validate() throws {
-        guard TaskSplit(rawValue: split) != nil else { throw ValidationError("--split must be train or heldout, got \(split)") }
+        guard TaskSplit(rawValue: split) != nil else {
+            throw ValidationError("--split must be train or heldout, got \(split)")
+        }
         guard (1...100_000).contains(taskCount) else {
             throw ValidationError("--task-count must be in 1...100000, got \(taskCount)")
         }
@@ -49,7 +52,9 @@ struct TaskOptions: ParsableArguments {
     func load() throws -> [TaskItem] {
         let split = TaskSplit(rawValue: split)!
         if tasks.hasPrefix("arith:") {
-            guard let d = Int(tasks.dropFirst(6)) else { throw ValidationError("--tasks \(tasks): difficulty must be 1-5") }
+            guard let d = Int(tasks.dropFirst(6)) else {
+                throw ValidationError("--tasks \(tasks): difficulty must be 1-5")
+            }
             return try ArithmeticTasks(difficulty: d, heldOutPercent: heldOutPercent)
                 .generate(count: taskCount, split: split, seed: taskSeed)
         }

@@ -6,7 +6,8 @@ import RewardModels
 /// `grpo tasks`: prints a task set as JSONL (the schema of Datasets/README.md), or its preference pairs.
 struct TasksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tasks", abstract: "Print generated or loaded tasks as JSON lines (id, prompt, answer/tests, solution).")
+        commandName: "tasks",
+        abstract: "Print generated or loaded tasks as JSON lines (id, prompt, answer/tests, solution).")
 
     @OptionGroup var taskOptions: TaskOptions
 

@@ -140,7 +140,8 @@ struct TinyLMPolicy: Policy {
 
     /// Clips the accumulated gradients, takes one AdamW step at the scheduled learning rate, clears gradients.
     mutating func applyGradients() {
-        lastGradNorm = maxGradNorm > 0
+        lastGradNorm =
+            maxGradNorm > 0
             ? GradClip.clipGlobalNorm(optimizer.parameters, maxNorm: maxGradNorm)
             : GradClip.clipGlobalNorm(optimizer.parameters, maxNorm: .infinity)
         optimizer.update(lr: schedule.lr(at: optimizer.step))

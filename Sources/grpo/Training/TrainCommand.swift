@@ -54,20 +54,27 @@ struct TrainCommand: AsyncParsableCommand {
     @Option(help: "Reward recipe: math, math-r1, code, code-r1, format (default: math, or code for code tasks).")
     var recipe: String?
 
-    @Option(name: .customLong("save-every"), help: "Checkpoint every N steps (1-100000; the last step is always saved).")
+    @Option(
+        name: .customLong("save-every"), help: "Checkpoint every N steps (1-100000; the last step is always saved).")
     var saveEvery: Int = 25
 
     @Flag(help: "Continue the run in --out from its checkpoint (same settings), exactly where it stopped.")
     var resume = false
 
     func validate() throws {
-        guard (1...100_000).contains(steps) else { throw ValidationError("--steps must be in 1...100000, got \(steps)") }
+        guard (1...100_000).contains(steps) else {
+            throw ValidationError("--steps must be in 1...100000, got \(steps)")
+        }
         if let stopAfter, stopAfter < 1 { throw ValidationError("--stop-after must be ≥ 1, got \(stopAfter)") }
         guard (1...1024).contains(promptsPerStep) else {
             throw ValidationError("--prompts-per-step must be in 1...1024, got \(promptsPerStep)")
         }
-        guard (2...256).contains(groupSize) else { throw ValidationError("--group-size must be in 2...256, got \(groupSize)") }
-        guard (1...4096).contains(maxTokens) else { throw ValidationError("--max-tokens must be in 1...4096, got \(maxTokens)") }
+        guard (2...256).contains(groupSize) else {
+            throw ValidationError("--group-size must be in 2...256, got \(groupSize)")
+        }
+        guard (1...4096).contains(maxTokens) else {
+            throw ValidationError("--max-tokens must be in 1...4096, got \(maxTokens)")
+        }
         guard temperature > 0, temperature <= 10 else {
             throw ValidationError("--temperature must be in (0, 10], got \(temperature)")
         }
@@ -187,7 +194,10 @@ struct TrainerState: Codable {
 }
 
 extension SeededRandom: Codable {
-    public init(from decoder: any Decoder) throws { self.init(seed: 0); state = try UInt64(from: decoder) }
+    public init(from decoder: any Decoder) throws {
+        self.init(seed: 0)
+        state = try UInt64(from: decoder)
+    }
     public func encode(to encoder: any Encoder) throws { try state.encode(to: encoder) }
 }
 

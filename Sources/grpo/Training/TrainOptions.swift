@@ -32,7 +32,9 @@ struct OptimizerOptions: ParsableArguments {
         guard ["constant", "cosine"].contains(lrDecay) else {
             throw ValidationError("--lr-decay must be constant or cosine, got \(lrDecay)")
         }
-        guard (0...1).contains(weightDecay) else { throw ValidationError("--weight-decay must be in [0, 1], got \(weightDecay)") }
+        guard (0...1).contains(weightDecay) else {
+            throw ValidationError("--weight-decay must be in [0, 1], got \(weightDecay)")
+        }
         guard maxGradNorm >= 0, maxGradNorm.isFinite else {
             throw ValidationError("--max-grad-norm must be ≥ 0, got \(maxGradNorm)")
         }
@@ -58,39 +60,70 @@ struct AlgorithmOptions: ParsableArguments {
     @Option(help: "Starting point of the algorithm settings: default (DAPO-style), trl, verl or dapo.")
     var preset: String = "default"
 
-    @Option(name: .customLong("epsilon-low"), help: ArgumentHelp("ε_low: ratio clipped below at 1 − ε_low (0-1). " + presetDefaults { $0.epsilonLow }))
+    @Option(
+        name: .customLong("epsilon-low"),
+        help: ArgumentHelp("ε_low: ratio clipped below at 1 − ε_low (0-1). " + presetNumberDefaults { $0.epsilonLow }))
     var epsilonLow: Double?
 
-    @Option(name: .customLong("epsilon-high"), help: ArgumentHelp("ε_high: ratio clipped above at 1 + ε_high (0-10; 0.28 = clip-higher). " + presetDefaults { $0.epsilonHigh }))
+    @Option(
+        name: .customLong("epsilon-high"),
+        help: ArgumentHelp(
+            "ε_high: ratio clipped above at 1 + ε_high (0-10; 0.28 = clip-higher). "
+                + presetNumberDefaults { $0.epsilonHigh }
+        ))
     var epsilonHigh: Double?
 
-    @Option(help: ArgumentHelp("β, coefficient of the KL penalty to the frozen starting policy (≥ 0; 0 = no reference pass). " + presetDefaults { $0.beta }))
+    @Option(
+        help: ArgumentHelp(
+            "β, coefficient of the KL penalty to the frozen starting policy (≥ 0; 0 = no reference pass). "
+                + presetNumberDefaults { $0.beta }))
     var beta: Double?
 
-    @Option(name: .customLong("kl-estimator"), help: ArgumentHelp("KL estimator: k1, k2 or k3. " + presetDefaults { $0.klEstimator.rawValue }))
+    @Option(
+        name: .customLong("kl-estimator"),
+        help: ArgumentHelp("KL estimator: k1, k2 or k3. " + presetDefaults { $0.klEstimator.rawValue }))
     var klEstimator: String?
 
-    @Option(name: .customLong("loss-aggregation"),
-            help: ArgumentHelp("token-mean, seq-mean-token-mean, seq-mean-token-sum or seq-mean-token-sum-norm. " + presetDefaults { $0.lossAggregation.rawValue }))
+    @Option(
+        name: .customLong("loss-aggregation"),
+        help: ArgumentHelp(
+            "token-mean, seq-mean-token-mean, seq-mean-token-sum or seq-mean-token-sum-norm. "
+                + presetDefaults { $0.lossAggregation.rawValue }))
     var lossAggregation: String?
 
-    @Option(name: .customLong("scale-rewards"), help: ArgumentHelp("Advantage scaling: group, batch or none (Dr. GRPO). " + presetDefaults { $0.scaleRewards.rawValue }))
+    @Option(
+        name: .customLong("scale-rewards"),
+        help: ArgumentHelp(
+            "Advantage scaling: group, batch or none (Dr. GRPO). " + presetDefaults { $0.scaleRewards.rawValue }))
     var scaleRewards: String?
 
-    @Option(name: .customLong("entropy-coef"), help: ArgumentHelp("Entropy bonus coefficient (≥ 0). " + presetDefaults { $0.entropyCoef }))
+    @Option(
+        name: .customLong("entropy-coef"),
+        help: ArgumentHelp("Entropy bonus coefficient (≥ 0). " + presetNumberDefaults { $0.entropyCoef }))
     var entropyCoef: Double?
 
-    @Option(help: ArgumentHelp("μ: policy updates per generated batch (1-16). " + presetDefaults { Double($0.iterations) }))
+    @Option(
+        help: ArgumentHelp(
+            "μ: policy updates per generated batch (1-16). " + presetNumberDefaults { Double($0.iterations) }))
     var iterations: Int?
 
-    @Option(name: .customLong("dynamic-sampling"), help: ArgumentHelp("DAPO dynamic sampling: on or off. " + presetDefaults { $0.dynamicSampling ? "on" : "off" }))
+    @Option(
+        name: .customLong("dynamic-sampling"),
+        help: ArgumentHelp("DAPO dynamic sampling: on or off. " + presetDefaults { $0.dynamicSampling ? "on" : "off" }))
     var dynamicSampling: String?
 
-    @Option(name: .customLong("max-generation-batches"),
-            help: ArgumentHelp("Generation batches per step under dynamic sampling (0 = unlimited, else 1-1000). " + presetDefaults { Double($0.maxGenerationBatches) }))
+    @Option(
+        name: .customLong("max-generation-batches"),
+        help: ArgumentHelp(
+            "Generation batches per step under dynamic sampling (0 = unlimited, else 1-1000). "
+                + presetNumberDefaults { Double($0.maxGenerationBatches) }))
     var maxGenerationBatches: Int?
 
-    @Option(name: .customLong("on-exhaustion"), help: ArgumentHelp("When dynamic sampling runs out of batches: error or partial. " + presetDefaults { $0.onExhaustion.rawValue }))
+    @Option(
+        name: .customLong("on-exhaustion"),
+        help: ArgumentHelp(
+            "When dynamic sampling runs out of batches: error or partial. "
+                + presetDefaults { $0.onExhaustion.rawValue }))
     var onExhaustion: String?
 
     @Flag(name: .customLong("mask-truncated"), help: "Leave completions cut at --max-tokens out of the loss.")
@@ -99,21 +132,29 @@ struct AlgorithmOptions: ParsableArguments {
     @Option(help: "grpo (critic-free, the default) or ppo (a critic with GAE; see --critic-lr, --critic-warmup).")
     var algorithm: String = "grpo"
 
-    @Option(name: .customLong("advantage-estimator"),
-            help: ArgumentHelp("verl adv_estimator: grpo, rloo, reinforce_plus_plus, reinforce_plus_plus_baseline (gae: ppo). " + presetDefaults { $0.advantageEstimator.rawValue }))
+    @Option(
+        name: .customLong("advantage-estimator"),
+        help: ArgumentHelp(
+            "verl adv_estimator: grpo, rloo, reinforce_plus_plus, reinforce_plus_plus_baseline (gae: ppo). "
+                + presetDefaults { $0.advantageEstimator.rawValue }))
     var advantageEstimator: String?
 
-    @Option(name: .customLong("policy-loss"), help: "verl policy_loss.loss_mode: vanilla, gspo, cispo, kl_cov or clip_cov.")
+    @Option(
+        name: .customLong("policy-loss"), help: "verl policy_loss.loss_mode: vanilla, gspo, cispo, kl_cov or clip_cov.")
     var policyLoss: String?
 
-    @Option(name: .customLong("loss-type"),
-            help: "TRL loss_type (aggregation and objective): grpo, bnpo, dr_grpo, dapo, cispo, sapo, luspo or vespo.")
+    @Option(
+        name: .customLong("loss-type"),
+        help: "TRL loss_type (aggregation and objective): grpo, bnpo, dr_grpo, dapo, cispo, sapo, luspo or vespo.")
     var lossType: String?
 
-    @Option(name: .customLong("kl-in-reward"), help: ArgumentHelp("Coefficient of the KL penalty in the reward (verl; ≥ 0). " + presetDefaults { $0.klInReward }))
+    @Option(
+        name: .customLong("kl-in-reward"),
+        help: ArgumentHelp(
+            "Coefficient of the KL penalty in the reward (verl; ≥ 0). " + presetNumberDefaults { $0.klInReward }))
     var klInReward: Double?
 
-    @Option(help: ArgumentHelp("γ, discount of GAE and REINFORCE++ (0-1). " + presetDefaults { $0.gamma }))
+    @Option(help: ArgumentHelp("γ, discount of GAE and REINFORCE++ (0-1). " + presetNumberDefaults { $0.gamma }))
     var gamma: Double?
 
     @Option(help: "λ of GAE (0-1; --algorithm ppo).")
@@ -131,8 +172,9 @@ struct AlgorithmOptions: ParsableArguments {
     @Option(name: .customLong("kl-horizon"), help: "Horizon of the adaptive controller (≥ 1).")
     var klHorizon: Int?
 
-    @Option(name: .customLong("mini-batches"),
-            help: "Mini-batches per epoch, one optimizer step each for policy and critic (1-1024).")
+    @Option(
+        name: .customLong("mini-batches"),
+        help: "Mini-batches per epoch, one optimizer step each for policy and critic (1-1024).")
     var miniBatches: Int?
 
     var isPPO: Bool { algorithm == "ppo" }
@@ -148,7 +190,9 @@ struct AlgorithmOptions: ParsableArguments {
         if let scaleRewards { o.append(("scale_rewards", .string(scaleRewards))) }
         if let entropyCoef { o.append(("entropy_coef", .double(entropyCoef))) }
         if let iterations {
-            guard (1...16).contains(iterations) else { throw ValidationError("--iterations must be in 1...16, got \(iterations)") }
+            guard (1...16).contains(iterations) else {
+                throw ValidationError("--iterations must be in 1...16, got \(iterations)")
+            }
             o.append(("num_iterations", .int(Int64(iterations))))
         }
         if let dynamicSampling {
@@ -202,8 +246,9 @@ struct AlgorithmOptions: ParsableArguments {
 
 /// PPO's critic (`--algorithm ppo`): where it starts, its learning rate and its warmup.
 struct CriticOptions: ParsableArguments {
-    @Option(name: .customLong("critic-model"),
-            help: "Critic's start: a value, reward or language model checkpoint (default: the policy's).")
+    @Option(
+        name: .customLong("critic-model"),
+        help: "Critic's start: a value, reward or language model checkpoint (default: the policy's).")
     var criticModel: String?
 
     @Option(name: .customLong("critic-lr"), help: "Peak learning rate of the critic's AdamW (in (0, 1]; default --lr).")
