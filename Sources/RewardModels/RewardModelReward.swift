@@ -48,7 +48,9 @@ extension TermRegistry {
     public mutating func registerRewardModelTerm() {
         register(
             "reward_model",
-            summary: "a learned reward model's score (LlamaForSequenceClassification folder: path, batch_size, sigmoid)"
+            summary:
+                "a learned reward model's score (LlamaForSequenceClassification folder: path, batch_size, sigmoid)",
+            hostAccess: "loads a model folder from the scoring machine's disk"
         ) { p in
             guard let path = try p.optionalString("path") else {
                 throw RecipeError(

@@ -61,7 +61,8 @@ extension RewardServer {
         }
     }
 
-    /// The scorer for a request's `recipe` field: absent → the default, a name → that recipe, an object → inline.
+    /// The scorer for a request's `recipe` field: absent → the default, a name → that recipe, an object → inline
+    /// (built by `TermRegistry.forUntrustedRecipes`: no term that runs programs or reads paths on this machine).
     func scorer(for field: JSON?) throws(ServiceError) -> RecordScorer {
         switch field {
         case nil, .null?:
@@ -71,9 +72,13 @@ extension RewardServer {
             do { _ = try configuration.book.reward(named: name) } catch { throw .badRequest("recipe: \(error)") }
             throw .badRequest("recipe \"\(name)\" cannot be built in this service")
         case .object?:
+            // A recipe from the network is built without the terms that touch this machine (a `command` term
+            // would run any program a client names; `reward_model` would load any path).
             do {
                 let recipe = try Recipe(json: field!)
-                return try RecordScorer(book: configuration.book, defaultRecipe: recipe)
+                return try RecordScorer(
+                    book: configuration.book, defaultRecipe: recipe,
+                    registry: configuration.book.registry.forUntrustedRecipes())
             } catch { throw .badRequest("recipe: \(error)") }
         case let other?:
             throw .badRequest(

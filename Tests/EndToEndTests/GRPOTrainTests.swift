@@ -209,6 +209,54 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("checkpoint/critic").path))
     }
 
+    /// Every loss the libraries name trains, with its parameters given by their names through `--config`; the run's
+    /// config.json records them. (The numbers of each loss are checked against TRL's and verl's code by
+    /// `grpo loss` and scripts/crosscheck; this checks that the trainer reaches them.)
+    @Test(arguments: [
+        ["--policy-loss", "clip_cov", "--config", "clip_cov_ratio=0.5", "--config", "clip_cov_lb=0.5"],
+        ["--policy-loss", "kl_cov", "--config", "kl_cov_ratio=0.25", "--config", "ppo_kl_coef=0.2"],
+        ["--policy-loss", "gspo", "--config", "epsilon=0.003"],
+        ["--preset", "trl", "--loss-type", "sapo", "--config", "sapo_temperature_pos=0.5"],
+        ["--preset", "trl", "--loss-type", "vespo", "--config", "vespo_k_pos=1.5"],
+        ["--preset", "trl", "--loss-type", "cispo", "--epsilon-high", "0.4", "--config", "epsilon_high=5"],
+        ["--preset", "trl", "--loss-type", "luspo", "--config", "reward_weights=[2]"],
+    ])
+    func namedLossesTrainWithTheirParameters(flags: [String]) async throws {
+        let dir = try Self.scratch("loss-\(flags.joined().hashValue & 0xffff)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let out = try await Binary("grpo").run(["train", "--out", dir.path] + Self.tiny + ["--steps", "2"] + flags)
+        #expect(out.status == 0, "\(out.stderr)")
+        #expect(try Self.metrics(dir).allSatisfy { $0["loss/policy"]?.doubleValue?.isFinite == true })
+        let config = try #require(
+            try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8))
+                .objectValue?["grpo"]?.objectValue)
+        var i = 0
+        while i < flags.count - 1 {
+            if flags[i] == "--config" {
+                let pair = flags[i + 1].split(separator: "=", maxSplits: 1).map(String.init)
+                let expected = try JSONParser.parse(pair[1])
+                if pair[0] == "epsilon" {  // TRL's epsilon sets both sides when epsilon_high is unset
+                    #expect(config["epsilon_low"] == expected && config["epsilon_high"] == expected, "\(config)")
+                } else {
+                    #expect(config[pair[0]] == expected, "\(pair[0]): \(config)")
+                }
+            }
+            i += 1
+        }
+    }
+
+    @Test func badConfigPairsAreRejectedByName() async throws {
+        let grpo = try Binary("grpo")
+        for (pair, named) in [
+            ("clip_cov_ratoi=0.5", "clip_cov_ratoi"), ("clip_cov_ratio", "KEY=VALUE"), ("=3", "KEY=VALUE"),
+            ("preset=trl", "--preset"), ("sapo_temperature_pos=hot", "sapo_temperature_pos"),
+        ] {
+            let out = try await grpo.run(["train", "--out", "/tmp/never-config"] + Self.tiny + ["--config", pair])
+            #expect(out.status != 0)
+            #expect(out.stderr.contains(named), "\(pair): \(out.stderr)")
+        }
+    }
+
     @Test func criticOptionsNeedPPO() async throws {
         let grpo = try Binary("grpo")
         let lr = try await grpo.run(["train", "--out", "/tmp/never-ppo", "--critic-lr", "1e-3"] + Self.tiny)

@@ -92,6 +92,65 @@ import Testing
         #expect(notRM.status != 0 && notRM.stderr.contains("/nonexistent"))
     }
 
+    /// Outcome-labelled data (`label`, or `reward` as in a `grpo train` run's rollouts.jsonl, a null reward skipped)
+    /// trains with the pointwise loss; a language-model checkpoint given as `--model` starts a reward model with a new
+    /// head; TRL's centring term raises the first step's loss by c · mean((r_c + r_r)²) > 0.
+    @Test func outcomeLabelsALanguageModelStartAndCentring() async throws {
+        let dir = try Self.scratch("outcomes")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let data = try await Self.pairs(in: dir)
+        var outcomes = ""
+        for (i, pair) in try Self.lines(data).enumerated() {
+            let prompt = pair["prompt"]!.jsonText
+            outcomes += #"{"prompt":\#(prompt),"completion":\#(pair["chosen"]!.jsonText),"label":1}"# + "\n"
+            let key = i % 2 == 0 ? "label" : "reward"  // rollouts.jsonl says reward
+            outcomes += #"{"prompt":\#(prompt),"completion":\#(pair["rejected"]!.jsonText),"\#(key)":0}"# + "\n"
+        }
+        outcomes += #"{"prompt":"Ann has 1 pen.\n","completion":"1","reward":null}"# + "\n"
+        let file = dir.appendingPathComponent("outcomes.jsonl")
+        try outcomes.write(to: file, atomically: true, encoding: .utf8)
+        let grpo = try Binary("grpo")
+
+        let pointwise = dir.appendingPathComponent("pointwise")
+        let a = try await grpo.run(["rm", "train", "--data", file.path, "--out", pointwise.path] + Self.train)
+        #expect(a.status == 0, "\(a.stderr)")
+        #expect(a.stdout.contains("1 without a label (skipped)"), "the null reward is counted: \(a.stdout)")
+        let log = try Self.lines(pointwise.appendingPathComponent("metrics.jsonl"))
+        #expect(log.count == 6 && log.allSatisfy { $0["loss"]?.doubleValue?.isFinite == true })
+        // Pointwise BCE starts near log 2 for a fresh head (scores ≈ 0), not near a pairwise loss of a margin.
+        #expect(abs((log[0]["loss"]?.doubleValue ?? 0) - Foundation.log(2.0)) < 0.2, "\(log[0])")
+        #expect(log.allSatisfy { $0["eval/accuracy"]?.doubleValue != nil }, "pairs implied by the held-out labels")
+
+        let lm = dir.appendingPathComponent("lm")
+        let sft = try await grpo.run([
+            "sft", "--init", "tiny", "--tasks", "arith:1", "--task-count", "8", "--steps", "1", "--out", lm.path,
+        ])
+        #expect(sft.status == 0, "\(sft.stderr)")
+        let fromLM = dir.appendingPathComponent("from-lm")
+        let b = try await grpo.run(
+            ["rm", "train", "--data", data.path, "--out", fromLM.path] + Self.train + ["--model", lm.path])
+        #expect(b.status == 0, "\(b.stderr)")
+        let config = try String(contentsOf: fromLM.appendingPathComponent("config.json"), encoding: .utf8)
+        #expect(config.contains("LlamaForSequenceClassification"))
+
+        func firstLoss(_ extra: [String], _ name: String) async throws -> Double {
+            let out = dir.appendingPathComponent(name)
+            let r = try await grpo.run(
+                ["rm", "train", "--data", data.path, "--out", out.path] + Self.train + ["--steps", "1"] + extra)
+            #expect(r.status == 0, "\(r.stderr)")
+            return try #require(try Self.lines(out.appendingPathComponent("metrics.jsonl")).first?["loss"]?.doubleValue)
+        }
+        let plain = try await firstLoss([], "plain")
+        let centred = try await firstLoss(["--center-rewards-coefficient", "1"], "centred")
+        #expect(centred > plain, "\(centred) vs \(plain)")
+        let refused = try await grpo.run(
+            [
+                "rm", "train", "--data", data.path, "--out", dir.appendingPathComponent("x").path,
+                "--center-rewards-coefficient", "-1",
+            ])
+        #expect(refused.status != 0 && refused.stderr.contains("center-rewards-coefficient"), "\(refused.stderr)")
+    }
+
     /// A run with online updates every 3 steps, stopped after step 2 and resumed, equals an uninterrupted one: the
     /// pairs collected since the last update travel in the checkpoint (`pending_pairs.jsonl`), and the curves
     /// show the reward model's panels.

@@ -89,6 +89,12 @@ final class RunningServer: @unchecked Sendable {
         #expect(
             codeScore.objectValue?["results"]?.arrayValue?.first?.objectValue?["reward"]?.doubleValue == 1,
             "\(codeScore)")
+        // A recipe sent with the request may not load a path of this machine (nor run a program: UntrustedRecipeTests).
+        let (pathStatus, pathError) = try await server.post(
+            "/v1/score",
+            #"{"recipe":{"reward":{"term":"reward_model","params":{"path":"/etc"}}},"samples":[{"completion":"1"}]}"#)
+        #expect(pathStatus == 400)
+        #expect(pathError.objectValue?["error"]?.stringValue?.contains("\"reward_model\" loads a model folder") == true)
         let (_, after) = try await server.get("/metrics")
         let okRuns = after.split(separator: "\n").first { $0.hasPrefix(#"arbiter_sandbox_runs_total{verdict="ok"} "#) }
         #expect(okRuns.flatMap { Int($0.split(separator: " ").last ?? "") }.map { $0 >= 1 } == true, "\(after)")

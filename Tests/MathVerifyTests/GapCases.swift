@@ -102,6 +102,18 @@ let gapCases: [VerdictCase] = [
         "$\\begin{pmatrix} 1 & 0 \\\\ 1 & 1 \\end{pmatrix}\\begin{pmatrix} 1 & 1 \\\\ 0 & 1 \\end{pmatrix}$",
         .different),
     .init(
+        "I-sum", "\\begin{pmatrix} 4 & 1 \\\\ 0 & 7 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 1 \\\\ 2 & 3 \\end{pmatrix} + \\begin{pmatrix} 3 & 0 \\\\ -2 & 4 \\end{pmatrix}$",
+        .equal),
+    .init(
+        "I-sum-wrong-entry", "\\begin{pmatrix} 4 & 1 \\\\ 0 & 7 \\end{pmatrix}",
+        "$\\begin{pmatrix} 1 & 1 \\\\ 2 & 3 \\end{pmatrix} + \\begin{pmatrix} 3 & 0 \\\\ 2 & 4 \\end{pmatrix}$",
+        .different),
+    .init(
+        "I-identity-product", "\\begin{bmatrix} 2 & -1 \\\\ 5 & 3 \\end{bmatrix}",
+        "$\\begin{bmatrix} 1 & 0 \\\\ 0 & 1 \\end{bmatrix}\\begin{bmatrix} 2 & -1 \\\\ 5 & 3 \\end{bmatrix}$",
+        .equal),
+    .init(
         "I-shapes-do-not-fit", "\\begin{pmatrix} 5 \\end{pmatrix}",
         "$\\begin{pmatrix} 1 & 2 \\end{pmatrix}\\begin{pmatrix} 1 & 2 \\end{pmatrix}$", .undecided),
     // J: a decimal comma, when asked for.

@@ -10,9 +10,10 @@ public struct RecordScorer: Sendable {
     public let defaultReward: any Reward
     public let defaultRecipeName: String
 
-    public init(book: RecipeBook, defaultRecipe: Recipe) throws {
+    /// `registry` builds `defaultRecipe` (default: the book's); recipes records name are built from the book.
+    public init(book: RecipeBook, defaultRecipe: Recipe, registry: TermRegistry? = nil) throws {
         self.book = book
-        self.defaultReward = try defaultRecipe.build(book.registry)
+        self.defaultReward = try defaultRecipe.build(registry ?? book.registry)
         self.defaultRecipeName = defaultRecipe.name
     }
 

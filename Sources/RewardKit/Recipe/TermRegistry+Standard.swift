@@ -65,8 +65,10 @@ extension TermRegistry {
     }
 
     mutating func registerCommandTerm() {
-        register("command", summary: "an external program speaking JSON lines on stdin/stdout (argv, timeout, workers)")
-        { p in
+        register(
+            "command", summary: "an external program speaking JSON lines on stdin/stdout (argv, timeout, workers)",
+            hostAccess: "runs a program on the scoring machine"
+        ) { p in
             let argv = try p.strings("argv", default: [])
             guard !argv.isEmpty else { throw p.bad("argv", p.values["argv"] ?? .null, "a non-empty list of strings") }
             return CommandReward(

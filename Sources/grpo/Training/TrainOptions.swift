@@ -177,7 +177,29 @@ struct AlgorithmOptions: ParsableArguments {
         help: "Mini-batches per epoch, one optimizer step each for policy and critic (1-1024).")
     var miniBatches: Int?
 
+    @Option(
+        name: .customLong("config"),
+        help: ArgumentHelp(
+            "Any key of `grpo loss`'s config, by the libraries' names, as KEY=VALUE (VALUE is JSON, or else a string); "
+                + "repeatable, and wins over the options above: kl_cov_ratio=0.0002, clip_cov_lb=1, "
+                + "sapo_temperature_pos=1, vespo_k_pos=2, epsilon=0.2, reward_weights=[1,0.5] …",
+            valueName: "key=value"))
+    var config: [String] = []
+
     var isPPO: Bool { algorithm == "ppo" }
+
+    /// The `--config` pairs, each value read as JSON where it parses (numbers, booleans, arrays), else as a string.
+    func configPairs() throws -> [(String, JSON)] {
+        try config.map { pair in
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--config takes KEY=VALUE, got \"\(pair)\"")
+            }
+            let key = String(pair[..<eq])
+            let text = String(pair[pair.index(after: eq)...])
+            guard key != "preset" else { throw ValidationError("--config preset=…: use --preset \(text)") }
+            return (key, (try? JSONParser.parse(text)) ?? .string(text))
+        }
+    }
 
     /// The validated config, with the sampling temperature of the run.
     func config(temperature: Double) throws -> GRPOConfig {
@@ -238,6 +260,9 @@ struct AlgorithmOptions: ParsableArguments {
             }
             o.append(("mini_batches", .int(Int64(miniBatches))))
         }
+        let pairs = try configPairs()
+        o.removeAll { key, _ in pairs.contains { $0.0 == key } }
+        o += pairs
         let c = try GRPOConfig(json: JSONObject(o), path: "options")
         try c.validate()
         return c
