@@ -51,8 +51,14 @@ struct PythonHarness: Sendable {
             throw error
         }
         // The report comes when the grader's job ends; a candidate that hangs is killed at its deadline, which ends
-        // the job (the grader's next call finds the pipe closed).
-        let line: [UInt8]? = (try? await reportLine?.value) ?? nil
+        // the job (the grader's next call finds the pipe closed). Cancelling the task (a client that went away)
+        // kills the candidate at once, which ends the job the same way: the grader goes back to the pool and the
+        // caller's slot is free within the grader's next read, not at the candidate's wall limit.
+        let line: [UInt8]? = await withTaskCancellationHandler {
+            (try? await reportLine?.value) ?? nil
+        } onCancel: {
+            box.kill()
+        }
         let parsed = line.flatMap { try? JSONParser.parse(String(decoding: $0, as: UTF8.self)).objectValue }
         let results = (parsed?["tests"]?.arrayValue ?? []).compactMap { t -> Grade.TestResult? in
             guard let o = t.objectValue, let name = o["name"]?.stringValue, let ok = o["passed"]?.boolValue else {
@@ -74,7 +80,20 @@ struct PythonHarness: Sendable {
         }
         let ran: RunResult
         do {
-            ran = try await box.result()
+            ran = try await withTaskCancellationHandler {
+                try await box.result()
+            } onCancel: {
+                box.kill()
+            }
+            try Task.checkCancellation()  // a killed candidate's result is no outcome of the program
+        } catch is CancellationError {
+            if parsed != nil {
+                pool.checkin(grader)  // its job ended with the candidate and it reported: healthy
+            } else {
+                grader.discard()
+                grader.channel.close()
+            }
+            throw CancellationError()
         } catch {
             grader.discard()
             grader.channel.close()

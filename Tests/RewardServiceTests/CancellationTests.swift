@@ -71,6 +71,45 @@ final class CountingExecutor: CodeExecutor {
         }
     }
 
+    /// The same through `/v1/score` with the code recipe, where a pooled grader runs the tests against a candidate
+    /// in its own box: the candidate is killed within about a second of the close (its wall limit is 10 s), the
+    /// scoring slot is freed, and the grader serves the next sample.
+    @Test func aClientThatLeavesWhileItsCodeIsGradedHasTheCandidateKilled() async throws {
+        var c = configuration { $0.concurrency = 1 }
+        c.book = RecipeBook(registry: .withCode, recipes: RecipeBook.codeRecipes)
+        c.defaultRecipe = "code"
+        c.openRLHFRecipe = "code"
+        let server = try RewardServer(c)
+        try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
+            let port = try #require(client.port)
+            let marker = "arbiter-cancel-graded-\(UUID().uuidString)"
+            let solution = "def f():\n    import time\n    h = open('/tmp/\(marker)', 'w')\n    time.sleep(600)\n"
+            let sample = JSON.object(
+                JSONObject([
+                    ("completion", .string("```python\n\(solution)```")),
+                    ("tests", .object(JSONObject([("kind", "assert"), ("code", "assert f() is None\n")]))),
+                ]))
+            var leaving: RawHTTP? = try RawHTTP(port: port)
+            try leaving!.post("/v1/score", body: #"{"samples":["# + sample.jsonText + "]}")
+            #expect(await eventually(within: 60) { Self.processes(holding: marker) > 0 }, "the candidate is running")
+            let killed = Self.timeUntil(within: 30) { Self.processes(holding: marker) == 0 }
+            leaving = nil  // closes the socket
+            let seconds = await killed.value
+            #expect(seconds != nil, "the candidate was killed")
+            #expect(seconds ?? 99 < 2, "killed \(seconds ?? 99) s after the client closed (its wall limit is 10 s)")
+            #expect(await eventually(within: 40) { server.scoring.running == 0 }, "the slot is freed")
+            let next = try RawHTTP(port: port)
+            let good = JSON.object(
+                JSONObject([
+                    ("completion", "```python\ndef f():\n    return 3\n```"),
+                    ("tests", .object(JSONObject([("kind", "assert"), ("code", "assert f() == 3\n")]))),
+                ]))
+            try next.post("/v1/score", body: #"{"samples":["# + good.jsonText + "]}")
+            let answer = try await next.response(timeout: 60)
+            #expect(answer.status == 200 && answer.body.contains(#""reward":1"#), "\(answer.body)")
+        }
+    }
+
     /// Seconds from now until `condition` holds, polled every 5 ms on a thread of its own (not the cooperative
     /// pool), or nil when it does not hold within `limit` seconds.
     static func timeUntil(within limit: Double, _ condition: @escaping @Sendable () -> Bool) -> Task<Double?, Never> {
