@@ -181,7 +181,7 @@ extension GRPOConfig {
         /// rows × L_max; `kl` and `entropy` are reported as token means.
         case trl
         /// verl `agg_loss`: seq means over non-empty rows (row counts + 1e-8); seq-mean-token-sum-norm divides the
-        /// total by L_max only; `kl` and `entropy` are reported with the loss aggregation; under sequence
+        /// total by the non-empty rows and by L_max (since verl PRs #5366 / #5417; see `Aggregation`); `kl` and `entropy` are reported with the loss aggregation; under sequence
         /// importance sampling the policy part follows `compute_policy_loss_gspo` (seq-mean-token-mean, no dual
         /// clip).
         case verl
