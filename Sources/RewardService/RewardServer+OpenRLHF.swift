@@ -9,7 +9,7 @@ extension RewardServer {
     /// `query[i]` is prompt + response + the tokenizer's end-of-sequence text (OpenRLHF decodes with special tokens
     /// kept): the prompt is stripped when `query[i]` starts with `prompts[i]`, and every text of
     /// `openRLHFEndTexts` is cut from the end, so that `format` terms see the response alone.
-    /// Answers `{"rewards": […], "scores": […], "extra_logs": {component: […]}, "errors": [null | text…]}`
+    /// Answers `{"rewards": […], "scores": […], "extra_logs": {component: […]}, "errors": [null | text…], "grader"}`
     /// with a number for every sample under every key: OpenRLHF stacks each key into a tensor of the batch's size, so an
     /// unscorable sample gets 0 everywhere and its reason in `errors`, and every response names every component
     /// the recipe has (found by scoring a probe sample, and every component any response has reported).
@@ -52,7 +52,14 @@ extension RewardServer {
                 JSONObject([
                     ("rewards", .array(rewards)), ("scores", .array(rewards)), ("extra_logs", .object(logs)),
                     ("errors", .array(results.map { $0.score.error.map(JSON.string) ?? .null })),
+                    ("grader", openRLHFGrader),
                 ])))
+    }
+
+    /// Who graded `/get_reward`'s samples (one recipe for all): `GraderIdentity` of `--openrlhf-recipe`. OpenRLHF
+    /// reads `rewards`, `scores` and `extra_logs` and passes over other keys, as it does `errors`.
+    var openRLHFGrader: JSON {
+        configuration.book.recipes[configuration.openRLHFRecipe].map { GraderIdentity(recipe: $0).json } ?? .null
     }
 
     /// The response inside an OpenRLHF query: after the prompt, before trailing end-of-sequence texts.

@@ -51,6 +51,8 @@ import Testing
                 }
                 #expect(logs["accuracy"]?.arrayValue?.map(\.doubleValue) == [1, 0, 0, 0])
                 #expect(logs["format"]?.arrayValue?.map(\.doubleValue) == [1, 0, 0, 0])
+                let grader = GraderIdentity(json: o["grader"])
+                #expect(grader?.recipe == "r1" && grader?.arbiter == GraderIdentity.arbiterVersion, "\(o)")
                 let errors = try #require(o["errors"]?.arrayValue)
                 #expect(errors.filter { !$0.isNull }.count == 2, "the two unscorable samples are counted in errors")
                 #expect(errors[3].stringValue?.contains("query[3] must be a string") == true)

@@ -2,8 +2,9 @@
 /// `"grader": {"arbiter": …, "recipe": …, "recipe_sha256": …}` so that stored rollouts say which grader scored
 /// them, and `reward check --against` can show what a grader upgrade changes.
 public struct GraderIdentity: Sendable, Equatable {
-    /// Arbiter's version; raised whenever a release changes how some sample is scored.
-    public static let arbiterVersion = "0.2.0"
+    /// Arbiter's version; raised whenever a change alters how some sample is scored (0.3.0: the math gaps of
+    /// issue 13, the unittest/pytest kinds and value transit of issue 14, the driver's list encoding).
+    public static let arbiterVersion = "0.3.0"
 
     public var arbiter: String
     public var recipe: String
