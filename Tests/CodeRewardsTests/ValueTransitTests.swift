@@ -133,6 +133,55 @@ import Testing
         #expect(grade.allPassed == passes, "\(result) atol \(atol ?? 0) rtol \(rtol ?? 0): \(grade)")
     }
 
+    /// numpy's numbers and numeric arrays travel as numpy in both directions: dtype, shape (also empty) and values
+    /// are rebuilt by the grader's own numpy, so tests written against numpy results pass for a correct solution.
+    @Test func numpyValuesTravelAsNumpy() async throws {
+        let code = """
+            import numpy as np
+            def double(x):
+                return np.asarray(x) * 2
+            def half():
+                return np.float64(2.5)
+            def seven():
+                return np.int64(7)
+            def echo(a):
+                return a
+            """
+        let tests: JSON = [
+            "kind": "assert",
+            "code": """
+            import numpy as np
+            r = double([1, 2, 3])
+            assert isinstance(r, np.ndarray) and r.dtype == np.int64 and r.shape == (3,)
+            assert (r == np.array([2, 4, 6])).all()
+            assert half() == 2.5 and type(half()) is np.float64
+            assert seven() == 7 and type(seven()) is np.int64
+            a = np.arange(6, dtype=np.float32).reshape(2, 3)
+            assert echo(a).dtype == np.float32 and echo(a).shape == (2, 3) and np.array_equal(echo(a), a)
+            assert echo(np.zeros((0, 2))).shape == (0, 2)
+            assert type(echo(np.bool_(True))) is np.bool_ and echo(np.uint8(255)) == 255
+            assert np.allclose(double([0.25]), [0.5])
+            assert (double([1, 2]) == np.array([2, 5])).all()
+            """,
+        ]
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
+        #expect(grade.total == 9, "\(grade)")
+        #expect(grade.results.map(\.passed) == Array(repeating: true, count: 8) + [false], "\(grade.results)")
+
+        // call kind: an array or numpy number answer equals expected plain data by its values.
+        let calls: JSON = [
+            "kind": "call", "fn": "double",
+            "cases": [
+                ["input": [[1, 2]], "output": [2, 4]], ["input": [[1, 2]], "output": [2, 5]],
+                ["input": [[[1], [2]]], "output": [[2], [4]]], ["input": [[1]], "output": ["__tuple__": [2]]],
+            ],
+        ]
+        let called = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: calls))
+        #expect(called.results.map(\.passed) == [true, false, true, false], "\(called.results)")
+        let number: JSON = ["kind": "call", "fn": "half", "cases": [["input": [], "output": 2.5]]]
+        #expect(try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: number)).allPassed)
+    }
+
     /// A result that is not plain data reaches the test as an opaque stand-in: `is not None` and its type name
     /// work, any other use fails that test with a clear reason, and the other tests still run.
     @Test func unserialisableResultsAreOpaque() async throws {

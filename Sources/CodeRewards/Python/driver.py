@@ -95,7 +95,30 @@ def enc(v, depth=0):
         return '{"__bytes__": "%s"}' % v.hex()
     if t is complex:
         return '{"__complex__": [%s, %s]}' % (enc(v.real, d), enc(v.imag, d))
+    numeric = _numpy_data(v, d)
+    if numeric is not None:
+        return numeric
     return '{"__opaque__": %s}' % _str(_type_name(t))
+
+
+def _numpy_data(v, depth):
+    """numpy's numbers and numeric arrays (bool, int, uint, float, complex), which a solution that imported numpy
+    returns: their dtype, shape and values as plain data, so the grader rebuilds them with its own numpy (no
+    candidate object ever reaches it). None for anything else."""
+    np = sys.modules.get("numpy")
+    if np is None:
+        return None
+    try:
+        if isinstance(v, np.ndarray) and v.dtype.kind in "biufc":
+            return '{"__ndarray__": [%s, [%s], %s]}' % (
+                _str(v.dtype.str), ", ".join(str(int(n)) for n in v.shape), enc(v.tolist(), depth))
+        if isinstance(v, np.generic) and v.dtype.kind in "biufc":
+            return '{"__npscalar__": [%s, %s]}' % (_str(v.dtype.str), enc(v.item(), depth))
+    except Unsupported:
+        raise
+    except Exception:
+        return None
+    return None
 
 
 _JSON = {"__builtins__": {}, "true": True, "false": False, "null": None}
@@ -117,8 +140,21 @@ def dec(v, ns):
         if tag == "__str__": return "".join(chr(c) for c in x)
         if tag == "__list__": return [dec(y, ns) for y in x]
         if tag == "__ref__": return ns[x]
+        if tag == "__ndarray__" or tag == "__npscalar__": return _numpy_value(tag, x, ns)
         raise ValueError("bad tag " + tag)
     return v
+
+
+def _numpy_value(tag, x, ns):
+    """A numpy array or number the grader sent (the test's own inputs), as numpy; nested lists or the plain number
+    where numpy cannot be imported."""
+    try:
+        import numpy as np
+    except ImportError:
+        return dec(x[-1], ns)
+    if tag == "__npscalar__":
+        return np.dtype(x[0]).type(dec(x[1], ns))
+    return np.array(dec(x[2], ns), dtype=np.dtype(x[0])).reshape(x[1])
 
 
 def answer(fn, args, kwargs):
