@@ -182,9 +182,11 @@ import Testing
         #expect(try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: number)).allPassed)
     }
 
-    /// A result that is not plain data reaches the test as an opaque stand-in: `is not None` and its type name
-    /// work, any other use fails that test with a clear reason, and the other tests still run.
-    @Test func unserialisableResultsAreOpaque() async throws {
+    /// A result that is not plain data stays in the candidate's box and reaches the test as a handle: `is not None`,
+    /// its type name, its methods and attributes work (each a request answered by the candidate's box); comparing
+    /// it fails that test with a clear reason (the candidate's `__eq__` never decides a verdict), and the other
+    /// tests still run.
+    @Test func objectsStayInTheCandidatesBox() async throws {
         let code = "import re\ndef m(s):\n    return re.match('a+', s)\n"
         let tests: JSON = [
             "kind": "assert",
@@ -197,10 +199,63 @@ import Testing
             """,
         ]
         let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
-        #expect(grade.passed == 3 && grade.total == 5, "\(grade)")
-        #expect(grade.results.map(\.passed) == [true, true, true, false, false], "\(grade.results)")
-        #expect(
-            grade.reason?.contains("re.Match") == true && grade.reason?.contains("not plain data") == true,
-            "\(grade)")
+        #expect(grade.passed == 4 && grade.total == 5, "\(grade)")
+        #expect(grade.results.map(\.passed) == [true, true, true, false, true], "\(grade.results)")
+        #expect(grade.reason?.contains("lives in the candidate's box") == true, "\(grade)")
+    }
+
+    /// LeetCode-style tests: the solution's own classes are built, linked and passed back to its methods through
+    /// handles; an always-equal object still cannot pass a comparison.
+    @Test func leetCodeStyleClassesWork() async throws {
+        let code = """
+            class ListNode:
+                def __init__(self, val=0, next=None):
+                    self.val = val
+                    self.next = next
+            class Solution:
+                def reverse(self, head):
+                    prev = None
+                    while head:
+                        head.next, prev, head = prev, head, head.next
+                    return prev
+                def values(self, head):
+                    out = []
+                    while head:
+                        out.append(head.val)
+                        head = head.next
+                    return out
+            class Always:
+                def __eq__(self, other):
+                    return True
+            def cheat():
+                return Always()
+            """
+        let tests: JSON = [
+            "kind": "assert",
+            "code": """
+            s = Solution()
+            head = ListNode(1, ListNode(2, ListNode(3)))
+            assert s.values(s.reverse(head)) == [3, 2, 1]
+            r = Solution().reverse(ListNode(7))
+            assert r.val == 7 and r.next is None
+            assert cheat() == 5
+            """,
+        ]
+        let grade = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: tests))
+        #expect(grade.results.map(\.passed) == [true, true, false], "\(grade.results)")
+        let unittest: JSON = [
+            "kind": "unittest",
+            "code": """
+            import unittest
+            class T(unittest.TestCase):
+                def test_reverse(self):
+                    s = Solution()
+                    self.assertEqual(s.values(s.reverse(ListNode(1, ListNode(2)))), [2, 1])
+                def test_cheat(self):
+                    self.assertEqual(cheat(), 5)
+            """,
+        ]
+        let framework = try await Fixtures.sharedGrader().grade(Fixtures.sample(code: code, tests: unittest))
+        #expect(framework.passed == 1 && framework.total == 2, "\(framework)")
     }
 }

@@ -108,6 +108,8 @@ def enc(v):
         if isinstance(v, np.ndarray):
             return {"__ndarray__": [v.dtype.str, list(v.shape), enc(v.tolist())]}
         return {"__npscalar__": [v.dtype.str, enc(v.item())]}
+    if isinstance(v, Remote):
+        return {"__handle__": v.handle}
     if isinstance(v, Opaque):
         raise TypeError("a %s the candidate returned cannot be sent back to it" % v.type_name)
     raise TypeError("cannot send a %s to the candidate" % t.__name__)
@@ -157,6 +159,7 @@ _TAGS = {
     "__int__": lambda x: int(number(x)),
     "__str__": lambda x: "".join(chr(c) for c in x),
     "__opaque__": lambda x: opaque(x),
+    "__handle__": lambda x: remote(x),
     "__ndarray__": lambda x: numpy_value("__ndarray__", x),
     "__npscalar__": lambda x: numpy_value("__npscalar__", x),
 }
@@ -223,6 +226,41 @@ def send(obj):
         raise CandidateGone("the candidate's process ended")
 
 
+def request(msg):
+    """Sends one request to the candidate's driver and returns its answer as a grader value, or raises the call's
+    exception (a builtin one as itself, any other as CandidateError)."""
+    if _STATE["gone"]:
+        raise CandidateGone(_STATE["gone"])
+    limit = _STATE["case_timeout"]
+    if limit:
+        msg["timeout"] = limit
+    _STATE["calls"] += 1
+    try:
+        send(msg)
+        # The driver stops a call at its limit and then gives sending the answer max(10 s, 4 x limit); this
+        # deadline (with slack) covers a driver that does neither.
+        reply = recv(None if not limit else time.monotonic() + limit + max(10.0, 4 * limit) + 1.0)
+    except CandidateGone as e:
+        _STATE["gone"] = str(e)
+        raise
+    if "ok" in reply:
+        return dec(reply["ok"])
+    name = str(reply.get("exc", "Exception"))
+    if name == "TimeLimit":
+        raise CallTimeLimit("the call exceeded the case's time limit of %gs" % limit)
+    exc = getattr(builtins, name, None)
+    if isinstance(exc, type) and issubclass(exc, Exception) and exc.__module__ == "builtins":
+        raise exc(reply.get("msg", ""))
+    raise CandidateError("%s: %s" % (name, reply.get("msg", "")))
+
+
+def arguments(msg, args, kwargs):
+    msg["args"] = [enc(a) for a in args]
+    if kwargs:
+        msg["kwargs"] = [[k, enc(v)] for k, v in kwargs.items()]
+    return msg
+
+
 class Proxy:
     """Stands for a candidate function: a call is answered by the candidate's box, as plain data."""
     def __init__(self, name):
@@ -230,32 +268,44 @@ class Proxy:
         self.__name__ = name
 
     def __call__(self, *args, **kwargs):
-        if _STATE["gone"]:
-            raise CandidateGone(_STATE["gone"])
-        msg = {"call": self.name, "args": [enc(a) for a in args]}
-        if kwargs:
-            msg["kwargs"] = [[k, enc(v)] for k, v in kwargs.items()]
-        limit = _STATE["case_timeout"]
-        if limit:
-            msg["timeout"] = limit
-        _STATE["calls"] += 1
-        try:
-            send(msg)
-            # The driver stops a call at its limit and then gives sending the answer max(10 s, 4 x limit); this
-            # deadline (with slack) covers a driver that does neither.
-            reply = recv(None if not limit else time.monotonic() + limit + max(10.0, 4 * limit) + 1.0)
-        except CandidateGone as e:
-            _STATE["gone"] = str(e)
-            raise
-        if "ok" in reply:
-            return dec(reply["ok"])
-        name = str(reply.get("exc", "Exception"))
-        if name == "TimeLimit":
-            raise CallTimeLimit("the call exceeded the case's time limit of %gs" % limit)
-        exc = getattr(builtins, name, None)
-        if isinstance(exc, type) and issubclass(exc, Exception) and exc.__module__ == "builtins":
-            raise exc(reply.get("msg", ""))
-        raise CandidateError("%s: %s" % (name, reply.get("msg", "")))
+        return request(arguments({"call": self.name}, args, kwargs))
+
+
+class Remote:
+    """An object that lives in the candidate's box (an instance of the solution's class, a bound method, a
+    generator...), known here by a handle: reading an attribute or calling it is a request the candidate's box
+    answers (plain data, or another Remote), so `Solution().two_sum(...)` and `ListNode(1, ListNode(2))` work.
+    It is never compared, hashed, iterated or tested for truth here: those would run the candidate's methods on
+    the grader's side of a verdict (an always-equal `__eq__`), so they raise and the test fails with the reason."""
+    __slots__ = ("handle", "type_name")
+
+    def __init__(self, handle, type_name):
+        object.__setattr__(self, "handle", int(handle))
+        object.__setattr__(self, "type_name", type_name)
+
+    def _refuse(self, *args, **kwargs):
+        raise TypeError("a %s lives in the candidate's box: a test may call its methods and read its attributes, "
+                        "not compare, hash, iterate or test it" % self.type_name)
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = __len__ = __iter__ = _refuse
+    __contains__ = __getitem__ = __add__ = __int__ = __float__ = __index__ = __setattr__ = _refuse
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)  # protocol probes (copy, numpy, pickle) stay on this side
+        return request({"handle": self.handle, "attr": str(name)})
+
+    def __call__(self, *args, **kwargs):
+        return request(arguments({"handle": self.handle}, args, kwargs))
+
+    def __repr__(self):
+        return "<%s in the candidate's box>" % self.type_name
+
+
+def remote(x):
+    """A Remote whose class is named after the candidate's type, so `type(x).__name__` tells it."""
+    short = str(x[1]).rsplit(".", 1)[-1] or "object"
+    return type(short, (Remote,), {"__slots__": (), "__module__": "candidate"})(x[0], str(x[1]))
 
 
 def contains_assert(node):
