@@ -61,6 +61,15 @@ import Testing
                     "language": "python", "memory_limit_MB": 300,
                 ])
             #expect(small["run_result"]?.objectValue?["stdout"] == "300\n", "\(small)")
+            // -1, SandboxFusion's "no limit", is the profile's most (2048 MiB), not the 512 MiB default: 700 MiB fit.
+            let big = "b = bytearray(700 << 20)\nb[::4096] = b'x' * len(b[::4096])\nprint(b.count(b'x'))\n"
+            let (_, unlimited) = try await post(
+                client, "/run_code", ["code": .string(big), "language": "python", "memory_limit_MB": -1])
+            #expect(unlimited["status"] == "Success", "\(unlimited)")
+            #expect(unlimited["run_result"]?.objectValue?["stdout"] == "179200\n", "\(unlimited)")
+            let (_, limited) = try await post(
+                client, "/run_code", ["code": .string(big), "language": "python", "memory_limit_MB": 256])
+            #expect(limited["status"] == "Failed", "\(limited)")
         }
     }
 
