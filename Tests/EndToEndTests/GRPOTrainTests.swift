@@ -245,6 +245,33 @@ import Testing
         }
     }
 
+    /// TRL's multi-reward training: the recipe's components as reward columns, combined by the named aggregation
+    /// and weights; mismatched weights are refused before anything runs.
+    @Test func recipeComponentsTrainAsSeparateRewardFunctions() async throws {
+        let dir = try Self.scratch("columns")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let grpo = try Binary("grpo")
+        let columns = [
+            "--recipe", "math-r1", "--reward-columns", "accuracy,format", "--preset", "trl", "--config",
+            "multi_objective_aggregation=normalize_then_sum", "--config", "reward_weights=[1,0.5]",
+        ]
+        let out = try await grpo.run(["train", "--out", dir.path] + Self.tiny + ["--steps", "2"] + columns)
+        #expect(out.status == 0, "\(out.stderr)")
+        let config = try #require(
+            try JSONParser.parse(String(contentsOf: dir.appendingPathComponent("config.json"), encoding: .utf8))
+                .objectValue)
+        #expect(config["reward_columns"] == ["accuracy", "format"])
+        #expect(config["grpo"]?.objectValue?["multi_objective_aggregation"] == "normalize_then_sum")
+        for (extra, named) in [
+            (["--config", "reward_weights=[1,2]"], "--reward-columns"),
+            (["--reward-columns", "accuracy", "--config", "reward_weights=[1,2]"], "2 weights for 1"),
+            (["--reward-columns", "accuracy,,format"], "--reward-columns"),
+        ] {
+            let bad = try await grpo.run(["train", "--out", "/tmp/never-columns"] + Self.tiny + extra)
+            #expect(bad.status != 0 && bad.stderr.contains(named), "\(extra): \(bad.stderr)")
+        }
+    }
+
     @Test func badConfigPairsAreRejectedByName() async throws {
         let grpo = try Binary("grpo")
         for (pair, named) in [

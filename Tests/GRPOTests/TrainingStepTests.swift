@@ -104,6 +104,47 @@ import Testing
         #expect(report.advantages.included.allSatisfy { $0 })  // TRL: they stay in the loss with A = 0
     }
 
+    /// Two reward functions as components: the share of 2s, and the share of 1s only when a 1 is there (else the
+    /// function gives nothing, TRL's None).
+    struct TwoFunctions: SampleReward {
+        func score(_ sample: Sample) -> Score {
+            guard case .text(let t) = sample.completion else { return Score(0) }
+            let tokens = t.split(separator: " ")
+            let n = Double(max(tokens.count, 1))
+            let twos = Double(tokens.filter { $0 == "2" }.count) / n
+            var components = ["twos": twos]
+            if tokens.contains("1") { components["ones"] = Double(tokens.filter { $0 == "1" }.count) / n }
+            return Score(twos, components: components)
+        }
+    }
+
+    /// With reward columns, the advantages are TRL's multi-objective combination of the named components (here
+    /// normalize_then_sum with weights), not the recipe's scalar reward's.
+    @Test func rewardColumnsAreCombinedAsTRLDoes() async throws {
+        let config = GRPOConfig.trl.with {
+            $0.multiObjectiveAggregation = .normalizeThenSum
+            $0.rewardWeights = [1, 0.5]
+        }
+        var step = try TrainingStep(
+            config: config, promptsPerStep: 4, groupSize: 8, maxTokens: 3, tasks: Self.tasks, reward: TwoFunctions(),
+            codec: DigitCodec())
+        step.rewardColumns = ["twos", "ones"]
+        var policy = TabularPolicy(length: 3, actions: 4, learningRate: 1, seed: 9)
+        var rng = SeededRandom(seed: 2)
+        let report = try await step.run(&policy, reference: nil, taskRNG: &rng, step: 1)
+        let columns = report.batch.flatMap { $0.rewardColumns(["twos", "ones"]) }
+        #expect(columns.contains { $0[1] == nil } && columns.contains { $0[1] != nil }, "both kinds of rows")
+        let expected = try RewardColumns.combine(columns, groups: try Groups(count: 32, size: 8), config: config)
+        let got = report.advantages.perRow
+        let want = try #require(expected.advantages)
+        #expect(zip(got, want).allSatisfy { abs($0 - $1) < 1e-12 }, "\(got) vs \(want)")
+        // Without the columns the same batch would be advantaged by the scalar reward: different numbers.
+        let scalar = try RewardColumns.combine(
+            report.batch.flatMap(\.rewards).map { [$0] }, groups: try Groups(count: 32, size: 8),
+            config: config.with { $0.rewardWeights = nil })
+        #expect(scalar.advantages.map { zip($0, want).contains { abs($0 - $1) > 1e-6 } } == true)
+    }
+
     /// Restoring a snapshot and the task generator replays the same steps exactly (the resume guarantee).
     @Test func aSnapshotReplaysTheSameSteps() async throws {
         let step = try Self.step(GRPOConfig().with { $0.iterations = 2 })

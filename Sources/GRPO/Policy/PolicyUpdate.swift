@@ -11,6 +11,9 @@ public enum PolicyUpdate {
     /// - Parameters:
     ///   - rollouts: the batch, grouped by `groups`; their `logProbs` are the old log-probs.
     ///   - rewards: one per rollout, nil = unscorable.
+    ///   - rewardColumns: when given, one row per rollout with one column per reward function (nil = that function
+    ///     gave nothing), combined by `config.multi_objective_aggregation` and `reward_weights` as TRL does;
+    ///     `rewards` is then not used for the advantages.
     ///   - reference: log-probs of the frozen reference policy (rows × tokens), needed when β ≠ 0 or
     ///     `kl_in_reward` > 0.
     ///   - values: the critic's values at rollout time (rows × tokens), needed by `gae`.
@@ -18,15 +21,17 @@ public enum PolicyUpdate {
     ///   - updatePolicy: false computes the advantages only (PPO's critic warmup).
     /// - Returns: the advantages and one loss report per iteration (at the parameters the iteration started from).
     public static func run<P: Policy>(
-        _ policy: inout P, rollouts: [Rollout], rewards: [Double?], groups: Groups, reference: [[Double]]?,
-        values: [[Double]]? = nil, config: GRPOConfig, measureEntropy: Bool = false, updatePolicy: Bool = true
+        _ policy: inout P, rollouts: [Rollout], rewards: [Double?], rewardColumns: [[Double?]]? = nil,
+        groups: Groups, reference: [[Double]]?, values: [[Double]]? = nil, config: GRPOConfig,
+        measureEntropy: Bool = false, updatePolicy: Bool = true
     ) throws -> (advantages: AdvantageEstimate, iterations: [Iteration]) {
         let mask = rollouts.map { r in
             r.tokens.map { _ in (config.maskTruncated && r.truncated) ? 0.0 : 1.0 }
         }
         let old = rollouts.map(\.logProbs)
         let advantages = try AdvantageEstimate(
-            rewards: rewards.map { [$0] }, groups: groups, mask: mask, old: old, ref: reference, values: values,
+            rewards: rewardColumns ?? rewards.map { [$0] }, groups: groups, mask: mask, old: old, ref: reference,
+            values: values,
             config: config)
         guard updatePolicy else { return (advantages, []) }
         let wantEntropy = config.entropyCoef != 0

@@ -15,6 +15,12 @@ public struct ScoredGroup: Sendable {
     /// Reward per rollout; nil when the recipe could not score it (`Score.error`), left out of the advantages.
     public var rewards: [Double?] { scores.map { $0.error == nil ? $0.value : nil } }
 
+    /// One row per rollout: the named components of its score (a reward function each, as TRL's `reward_funcs`),
+    /// nil where a component is absent or the sample could not be scored.
+    public func rewardColumns(_ names: [String]) -> [[Double?]] {
+        scores.map { s in names.map { s.error == nil ? s.components[$0] : nil } }
+    }
+
     /// Whether each rollout is fully correct: the recipe's `accuracy` component (or its value) reaches 1.
     public var correct: [Bool] { scores.map { $0.error == nil && ($0.components["accuracy"] ?? $0.value) >= 1 } }
 

@@ -20,6 +20,9 @@ public struct TrainingStep {
     public var tasks: [TaskItem]
     /// PPO's critic warmup: in steps 1…`criticWarmup` only the critic learns (the policy is not updated).
     public var criticWarmup = 0
+    /// The recipe components that are the reward functions' columns for `multi_objective_aggregation` (TRL), in
+    /// `reward_weights`' order; nil = the recipe's reward is the one column.
+    public var rewardColumns: [String]? = nil
     public var reward: any Reward
     public var codec: any PromptCodec
 
@@ -125,6 +128,7 @@ public struct TrainingStep {
             let oldValues = try critic?.values(rollouts)
             let update = try PolicyUpdate.run(
                 &policy, rollouts: rollouts, rewards: batch.flatMap(\.rewards),
+                rewardColumns: rewardColumns.map { names in batch.flatMap { $0.rewardColumns(names) } },
                 groups: try Groups(count: rollouts.count, size: groupSize), reference: ref, values: oldValues,
                 config: config, measureEntropy: true, updatePolicy: step > criticWarmup)
             let valueLosses = try oldValues.map { old in

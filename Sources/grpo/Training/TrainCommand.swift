@@ -55,6 +55,15 @@ struct TrainCommand: AsyncParsableCommand {
     var recipe: String?
 
     @Option(
+        name: .customLong("reward-columns"),
+        help: ArgumentHelp(
+            "Recipe components that are separate reward functions, as TRL's reward_funcs (comma-separated): "
+                + "combined by --config multi_objective_aggregation=… and reward_weights=[…] instead of the recipe's "
+                + "sum; a sample without a component gives that column nothing (TRL's None).",
+            valueName: "names"))
+    var rewardColumns: String?
+
+    @Option(
         name: .customLong("save-every"), help: "Checkpoint every N steps (1-100000; the last step is always saved).")
     var saveEvery: Int = 25
 
@@ -81,6 +90,28 @@ struct TrainCommand: AsyncParsableCommand {
         guard (1...100_000).contains(saveEvery) else { throw ValidationError("--save-every must be in 1...100000") }
     }
 
+    /// `--reward-columns` as names, checked against `reward_weights`; nil without the option.
+    func columnNames(_ grpo: GRPOConfig) throws -> [String]? {
+        guard let rewardColumns else {
+            if let w = grpo.rewardWeights, w.count != 1 {
+                throw ValidationError(
+                    "reward_weights has \(w.count) weights but the recipe is one reward: name its components with "
+                        + "--reward-columns")
+            }
+            return nil
+        }
+        let names = rewardColumns.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
+        guard !names.isEmpty, names.allSatisfy({ !$0.isEmpty }), Set(names).count == names.count else {
+            throw ValidationError("--reward-columns must be distinct component names, got \"\(rewardColumns)\"")
+        }
+        if let w = grpo.rewardWeights, w.count != names.count {
+            throw ValidationError("reward_weights has \(w.count) weights for \(names.count) --reward-columns")
+        }
+        return names
+    }
+
     /// Every setting of the run, as written to config.json and compared on --resume.
     func settings(_ grpo: GRPOConfig, recipe: String) -> JSON {
         let base: JSON = [
@@ -89,13 +120,16 @@ struct TrainCommand: AsyncParsableCommand {
             "group_size": .int(Int64(groupSize)), "max_tokens": .int(Int64(maxTokens)),
             "temperature": .double(temperature), "recipe": .string(recipe), "save_every": .int(Int64(saveEvery)),
         ]
-        guard algorithm.isPPO, var o = base.objectValue else { return base }
+        guard var o = base.objectValue else { return base }
+        if let columns = try? columnNames(grpo) { o["reward_columns"] = .array(columns.map(JSON.string)) }
+        guard algorithm.isPPO else { return .object(o) }
         o["critic"] = critic.json(lr: critic.criticLR ?? optimizer.lr)
         return .object(o)
     }
 
     func run() async throws {
         let grpo = try algorithm.config(temperature: temperature)
+        let columns = try columnNames(grpo)
         let recipeName = recipe ?? taskOptions.defaultRecipe
         let reward = try Recipes.reward(recipeName)
         let tasks = try taskOptions.load()
@@ -149,6 +183,7 @@ struct TrainCommand: AsyncParsableCommand {
             config: grpo, promptsPerStep: promptsPerStep, groupSize: groupSize, maxTokens: maxTokens, tasks: tasks,
             reward: reward, codec: codec)
         step.criticWarmup = critic.criticWarmup
+        step.rewardColumns = columns
 
         while state.step < last {
             let report = try await step.run(
