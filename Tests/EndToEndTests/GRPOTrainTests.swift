@@ -284,6 +284,39 @@ import Testing
         }
     }
 
+    /// `--critic-model` starts the critic from another checkpoint — here a reward model of a different width, as
+    /// OpenRLHF starts critics from reward models — and the run trains and checkpoints it; a folder that holds no
+    /// model is named.
+    @Test func ppoStartsItsCriticFromAnotherCheckpoint() async throws {
+        let dir = try Self.scratch("critic-model")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let grpo = try Binary("grpo")
+        let pairs = try await grpo.run(["tasks", "--tasks", "arith:5", "--task-count", "40", "--pairs"])
+        try pairs.stdout.write(to: dir.appendingPathComponent("pairs.jsonl"), atomically: true, encoding: .utf8)
+        let rm = dir.appendingPathComponent("rm")
+        let trained = try await grpo.run([
+            "rm", "train", "--init", "small", "--data", dir.appendingPathComponent("pairs.jsonl").path, "--steps", "1",
+            "--eval-percent", "0", "--out", rm.path,
+        ])
+        #expect(trained.status == 0, "\(trained.stderr)")
+        let run = dir.appendingPathComponent("run")
+        let out = try await grpo.run(
+            ["train", "--out", run.path] + Self.tiny + [
+                "--steps", "2", "--algorithm", "ppo", "--critic-model", rm.path,
+            ])
+        #expect(out.status == 0, "\(out.stderr)")
+        let critic = try String(
+            contentsOf: run.appendingPathComponent("checkpoint/critic/config.json"), encoding: .utf8)
+        let fields = try #require(try JSONParser.parse(critic).objectValue)
+        #expect(critic.contains("LlamaForTokenClassification") && fields["hidden_size"]?.intValue == 128, "\(critic)")
+        #expect(try Self.metrics(run).allSatisfy { $0["critic/vf_loss"]?.doubleValue?.isFinite == true })
+        let missing = try await grpo.run(
+            ["train", "--out", dir.appendingPathComponent("x").path] + Self.tiny
+                + ["--algorithm", "ppo", "--critic-model", dir.appendingPathComponent("nothing").path])
+        #expect(missing.status != 0 && missing.stderr.contains("nothing"), "\(missing.stderr)")
+    }
+
     @Test func criticOptionsNeedPPO() async throws {
         let grpo = try Binary("grpo")
         let lr = try await grpo.run(["train", "--out", "/tmp/never-ppo", "--critic-lr", "1e-3"] + Self.tiny)

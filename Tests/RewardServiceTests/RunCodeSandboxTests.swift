@@ -159,6 +159,12 @@ import Testing
                 client, "/run_code", ["code": "x = 1\n", "language": "pytest", "run_timeout": 60])
             #expect(none["status"] == "Failed")
             #expect(none["run_result"]?.objectValue?["return_code"] == 5, "\(none)")  // no tests collected
+            // Hashing is deterministic (PYTHONHASHSEED=0 holds under pytest too): CPython 3.11's hash of "arbiter"
+            // with seed 0.
+            let hashed = "def test_hash():\n    assert hash('arbiter') == 1737199882736736712\n"
+            let (_, seeded) = try await post(
+                client, "/run_code", ["code": .string(hashed), "language": "pytest", "run_timeout": 60])
+            #expect(seeded["status"] == "Success", "\(seeded)")
         }
     }
 
