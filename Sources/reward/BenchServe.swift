@@ -210,7 +210,8 @@ struct BenchServe: AsyncParsableCommand {
     func report(_ outcomes: [Outcome], elapsed: Double, clients: Int, memory: [Int], exitStatus: Int32?) {
         print(
             "reward bench serve: \(outcomes.count) requests in \(String(format: "%.1f", elapsed)) s, \(clients) clients, "
-                + "server --workers \(workers), math batches of \(batch)")
+                + (port == nil ? "server --workers \(workers)" : "a server on port \(port!) started elsewhere")
+                + ", math batches of \(batch)")
         print("| kind | requests | req/s | p50 ms | p99 ms | max ms | statuses | wrong or lost |")
         print("| --- | ---: | ---: | ---: | ---: | ---: | --- | ---: |")
         for kind in Kind.allCases {

@@ -69,6 +69,7 @@ import Testing
             ], timeout: 180)
         #expect(bench.status == 0, "\(bench.stderr)")
         #expect(bench.stdout.contains("160 requests in"), "\(bench.stdout)")
+        #expect(bench.stdout.contains("a server on port \(port) started elsewhere"), "\(bench.stdout)")
         #expect(bench.stdout.contains("killed process \(victim) (SIGKILL)"), "\(bench.stdout)")
         #expect(kill(victim, 0) != 0, "the replica is gone")
         let code =
