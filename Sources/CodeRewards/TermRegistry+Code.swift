@@ -8,6 +8,12 @@ extension TermRegistry {
         register("code", summary: "sandboxed unit tests: 1 if all pass (mode all) or the pass fraction (mode fraction)")
         { p in
             let mode = CodeReward.Mode(rawValue: try p.string("mode", default: "all", oneOf: ["all", "fraction"]))!
+            // The sandbox's own configuration is the operator's: a recipe sent with a request may not choose it.
+            for key in ["sandboxes", "allow_weaker_isolation"] where p.registry.untrusted && p.values[key] != nil {
+                throw RecipeError(
+                    "\(p.path).params.\(key) configures the service's sandbox, so a recipe sent with a request may not "
+                        + "set it; name a recipe the service was started with instead")
+            }
             let directory = try p.optionalString("sandboxes")
             let profiles = try directory.map { try Profiles(directory: $0) } ?? Profiles()
             let sandbox = Sandbox(

@@ -1,3 +1,4 @@
+import CodeRewards
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -37,6 +38,26 @@ import Testing
             }
         }
         #expect(!FileManager.default.fileExists(atPath: marker), "a command term of an inline recipe ran")
+    }
+
+    /// The code term may be sent inline, but not with the parameters that configure the sandbox itself.
+    @Test func inlineCodeRecipesCannotConfigureTheSandbox() async throws {
+        var c = configuration()
+        c.book = RecipeBook(registry: .withCode, recipes: RecipeBook.codeRecipes)
+        c.defaultRecipe = "code"
+        c.openRLHFRecipe = "code"
+        try await app(c).test(.router) { client in
+            for params in [#"{"sandboxes":"/tmp"}"#, #"{"allow_weaker_isolation":true}"#] {
+                let body =
+                    #"{"recipe":{"reward":{"term":"code","params":"# + params
+                    + #"}},"samples":[{"completion":"x","tests":{"kind":"assert","code":"assert True"}}]}"#
+                try await client.execute(uri: "/v1/score", method: .post, body: ByteBuffer(string: body)) { r in
+                    #expect(r.status == .badRequest, "\(params)")
+                    let error = try json(r.body)["error"]?.stringValue ?? ""
+                    #expect(error.contains("configures the service's sandbox"), "\(error)")
+                }
+            }
+        }
     }
 
     @Test func theOperatorsOwnRecipesKeepTheirCommandTerms() async throws {

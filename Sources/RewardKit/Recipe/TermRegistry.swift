@@ -17,6 +17,9 @@ public struct TermRegistry: Sendable {
     }
 
     public private(set) var entries: [String: Entry] = [:]
+    /// True for `forUntrustedRecipes`' registry: a term whose other parameters configure the host (a folder of
+    /// sandbox profiles, weaker isolation) refuses them when this is set.
+    public private(set) var untrusted = false
 
     public init() {}
 
@@ -33,6 +36,7 @@ public struct TermRegistry: Sendable {
     /// (built-in, `--recipe`, `--recipes`) keep the full registry.
     public func forUntrustedRecipes() -> TermRegistry {
         var restricted = self
+        restricted.untrusted = true
         for (name, entry) in entries {
             guard let access = entry.hostAccess else { continue }
             restricted.entries[name]!.make = { p in
