@@ -43,19 +43,10 @@ final class CountingExecutor: CodeExecutor {
         let server = try RewardServer(c)
         try await Application(router: server.router(), server: server.httpServer).test(.live) { client in
             let port = try #require(client.port)
-            var leaving: RawHTTP? = try RawHTTP(port: port)
             let marker = "arbiter-cancel-\(UUID().uuidString)"
-            try leaving!.post("/run_code", body: Self.sleeper(marker))
-            #expect(await eventually(within: 60) { server.sandbox.running == 1 }, "the run took the slot")
-            // The program runs (a cancel before its start would be the easier case).
-            #expect(await eventually(within: 60) { Self.processes(holding: marker) > 0 }, "the program is running")
-            let killed = Self.timeUntil(within: 30) { Self.processes(holding: marker) == 0 }
-            leaving = nil  // closes the socket
-            let seconds = await killed.value
-            #expect(seconds != nil, "the program was killed (it would sleep for a minute)")
-            // Within a second when the machine is not overloaded; 2 s is the bound, since this thread's /proc scans
-            // and the event loop share two cores with the rest of the suite (1.004 s was seen once at load 25).
-            #expect(seconds ?? 99 < 2, "killed \(seconds ?? 99) s after the client closed")
+            try await Self.leaveMidRun(port: port, "/run_code", Self.sleeper(marker), marker: marker) {
+                #expect(await eventually(within: 60) { server.sandbox.running == 1 }, "the run took the slot")
+            }
             #expect(await eventually(within: 40) { server.sandbox.running == 0 }, "the slot is freed")
             // The freed slot serves the next request (a raw connection: POST answers close their connection, which
             // HummingbirdTesting's keep-alive client reports as an error).
@@ -89,14 +80,8 @@ final class CountingExecutor: CodeExecutor {
                     ("completion", .string("```python\n\(solution)```")),
                     ("tests", .object(JSONObject([("kind", "assert"), ("code", "assert f() is None\n")]))),
                 ]))
-            var leaving: RawHTTP? = try RawHTTP(port: port)
-            try leaving!.post("/v1/score", body: #"{"samples":["# + sample.jsonText + "]}")
-            #expect(await eventually(within: 60) { Self.processes(holding: marker) > 0 }, "the candidate is running")
-            let killed = Self.timeUntil(within: 30) { Self.processes(holding: marker) == 0 }
-            leaving = nil  // closes the socket
-            let seconds = await killed.value
-            #expect(seconds != nil, "the candidate was killed")
-            #expect(seconds ?? 99 < 2, "killed \(seconds ?? 99) s after the client closed (its wall limit is 10 s)")
+            try await Self.leaveMidRun(
+                port: port, "/v1/score", #"{"samples":["# + sample.jsonText + "]}", marker: marker)
             #expect(await eventually(within: 40) { server.scoring.running == 0 }, "the slot is freed")
             let next = try RawHTTP(port: port)
             let good = JSON.object(
@@ -108,6 +93,25 @@ final class CountingExecutor: CodeExecutor {
             let answer = try await next.response(timeout: 60)
             #expect(answer.status == 200 && answer.body.contains(#""reward":1"#), "\(answer.body)")
         }
+    }
+
+    /// Posts `body` to `path` on a raw connection, waits until `started` holds and a process holds `marker` open (the
+    /// program runs: a cancel before its start would be the easier case), closes the connection, and expects that
+    /// process killed within 2 s of the close. Within a second when the machine is not overloaded; 2 s is the bound,
+    /// since this thread's /proc scans and the event loop share two cores with the rest of the suite (1.004 s was
+    /// seen once at load 25). The program would run for ten minutes, its wall limit being at least 10 s.
+    static func leaveMidRun(
+        port: Int, _ path: String, _ body: String, marker: String, started: () async -> Void = {}
+    ) async throws {
+        var leaving: RawHTTP? = try RawHTTP(port: port)
+        try leaving!.post(path, body: body)
+        await started()
+        #expect(await eventually(within: 60) { Self.processes(holding: marker) > 0 }, "the program is running")
+        let killed = Self.timeUntil(within: 30) { Self.processes(holding: marker) == 0 }
+        leaving = nil  // closes the socket
+        let seconds = await killed.value
+        #expect(seconds != nil, "the program was killed")
+        #expect(seconds ?? 99 < 2, "killed \(seconds ?? 99) s after the client closed")
     }
 
     /// Seconds from now until `condition` holds, polled every 5 ms on a thread of its own (not the cooperative

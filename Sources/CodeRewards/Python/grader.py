@@ -53,9 +53,12 @@ class Opaque:
     def __init__(self, type_name):
         object.__setattr__(self, "type_name", type_name)
 
+    def _reason(self):
+        return ("the candidate returned a %s, which is not plain data: a test may only check that it is not None or "
+                "its type name" % self.type_name)
+
     def _refuse(self, *args, **kwargs):
-        raise TypeError("the candidate returned a %s, which is not plain data: a test may only check that it is "
-                        "not None or its type name" % self.type_name)
+        raise TypeError(self._reason())
 
     __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = __len__ = __iter__ = _refuse
     __contains__ = __getitem__ = __call__ = __add__ = __int__ = __float__ = __index__ = _refuse
@@ -67,10 +70,11 @@ class Opaque:
         return "<%s from the candidate, not plain data>" % self.type_name
 
 
-def opaque(type_name):
-    """An Opaque whose class is named after the candidate's type, so `type(x).__name__` tells it."""
+def named_after(cls, type_name, *args):
+    """An instance of `cls` (Opaque or Remote) whose class is named after the candidate's type, so
+    `type(x).__name__` tells it."""
     short = str(type_name).rsplit(".", 1)[-1] or "object"
-    return type(short, (Opaque,), {"__slots__": (), "__module__": "candidate"})(str(type_name))
+    return type(short, (cls,), {"__slots__": (), "__module__": "candidate"})(*args, str(type_name))
 
 
 class Ref:
@@ -158,8 +162,8 @@ _TAGS = {
     "__float__": lambda x: float(number(x)),
     "__int__": lambda x: int(number(x)),
     "__str__": lambda x: "".join(chr(c) for c in x),
-    "__opaque__": lambda x: opaque(x),
-    "__handle__": lambda x: remote(x),
+    "__opaque__": lambda x: named_after(Opaque, x),
+    "__handle__": lambda x: named_after(Remote, x[1], x[0]),
     "__ndarray__": lambda x: numpy_value("__ndarray__", x),
     "__npscalar__": lambda x: numpy_value("__npscalar__", x),
 }
@@ -271,24 +275,23 @@ class Proxy:
         return request(arguments({"call": self.name}, args, kwargs))
 
 
-class Remote:
+class Remote(Opaque):
     """An object that lives in the candidate's box (an instance of the solution's class, a bound method, a
     generator...), known here by a handle: reading an attribute or calling it is a request the candidate's box
     answers (plain data, or another Remote), so `Solution().two_sum(...)` and `ListNode(1, ListNode(2))` work.
-    It is never compared, hashed, iterated or tested for truth here: those would run the candidate's methods on
-    the grader's side of a verdict (an always-equal `__eq__`), so they raise and the test fails with the reason."""
-    __slots__ = ("handle", "type_name")
+    As an Opaque, it is never compared, hashed, iterated or tested for truth here: those would run the candidate's
+    methods on the grader's side of a verdict (an always-equal `__eq__`), so they raise and the test fails."""
+    __slots__ = ("handle",)
 
     def __init__(self, handle, type_name):
+        Opaque.__init__(self, type_name)
         object.__setattr__(self, "handle", int(handle))
-        object.__setattr__(self, "type_name", type_name)
 
-    def _refuse(self, *args, **kwargs):
-        raise TypeError("a %s lives in the candidate's box: a test may call its methods and read its attributes, "
-                        "not compare, hash, iterate or test it" % self.type_name)
+    def _reason(self):
+        return ("a %s lives in the candidate's box: a test may call its methods and read its attributes, not "
+                "compare, hash, iterate or test it" % self.type_name)
 
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = __hash__ = __bool__ = __len__ = __iter__ = _refuse
-    __contains__ = __getitem__ = __add__ = __int__ = __float__ = __index__ = __setattr__ = _refuse
+    __setattr__ = Opaque._refuse
 
     def __getattr__(self, name):
         if name.startswith("__") and name.endswith("__"):
@@ -300,12 +303,6 @@ class Remote:
 
     def __repr__(self):
         return "<%s in the candidate's box>" % self.type_name
-
-
-def remote(x):
-    """A Remote whose class is named after the candidate's type, so `type(x).__name__` tells it."""
-    short = str(x[1]).rsplit(".", 1)[-1] or "object"
-    return type(short, (Remote,), {"__slots__": (), "__module__": "candidate"})(x[0], str(x[1]))
 
 
 def contains_assert(node):

@@ -113,7 +113,7 @@ struct TrainCommand: AsyncParsableCommand {
     }
 
     /// Every setting of the run, as written to config.json and compared on --resume.
-    func settings(_ grpo: GRPOConfig, recipe: String) -> JSON {
+    func settings(_ grpo: GRPOConfig, recipe: String, rewardColumns columns: [String]?) -> JSON {
         let base: JSON = [
             "model": model.json, "tasks": taskOptions.json, "optimizer": optimizer.json, "grpo": .object(grpo.json),
             "steps": .int(Int64(steps)), "prompts_per_step": .int(Int64(promptsPerStep)),
@@ -121,7 +121,7 @@ struct TrainCommand: AsyncParsableCommand {
             "temperature": .double(temperature), "recipe": .string(recipe), "save_every": .int(Int64(saveEvery)),
         ]
         guard var o = base.objectValue else { return base }
-        if let columns = try? columnNames(grpo) { o["reward_columns"] = .array(columns.map(JSON.string)) }
+        if let columns { o["reward_columns"] = .array(columns.map(JSON.string)) }
         guard algorithm.isPPO else { return .object(o) }
         o["critic"] = critic.json(lr: critic.criticLR ?? optimizer.lr)
         return .object(o)
@@ -134,7 +134,7 @@ struct TrainCommand: AsyncParsableCommand {
         let reward = try Recipes.reward(recipeName)
         let tasks = try taskOptions.load()
         let folder = try RunFolder(out)
-        let settings = rmOnline.extend(settings(grpo, recipe: recipeName))
+        let settings = rmOnline.extend(settings(grpo, recipe: recipeName, rewardColumns: columns))
         var state = TrainerState(
             step: 0, taskRNG: SeededRandom(seed: optimizer.seed ^ 0x5EED), klController: KLController(config: grpo))
         let criticOptionsGiven = critic.criticModel != nil || critic.criticLR != nil || critic.criticWarmup != 0
