@@ -412,8 +412,12 @@ static void kill_box(csb_box *b) {
 int csb_box_run(csb_box *b, const csb_run_params *p, csb_outcome *o, csb_error *err) {
     memset(o, 0, sizeof *o);
     uint64_t start = now_us();
-    atomic_store(&b->restart_us, start);
-    atomic_store(&b->deadline_us, start + p->wall_ms * 1000u);
+    // The wall limit runs from now, unless csb_box_set_deadline came first: a launched box's run starts on its
+    // own thread, which a loaded machine may schedule after the caller has already set the job's deadline, and
+    // that deadline must not be overwritten by the box's (longer) idle limit.
+    uint64_t unset = 0;
+    if (atomic_compare_exchange_strong(&b->deadline_us, &unset, start + p->wall_ms * 1000u))
+        atomic_store(&b->restart_us, start);
     // Start the program; its init keeps an alarm of twice the wall limit + 10 s in case this process dies.
     unsigned char go[5] = {'g'};
     uint64_t alarm_s = p->wall_ms / 1000u * 2u + 10u;
@@ -559,8 +563,8 @@ void csb_box_kill(csb_box *b) { kill_box(b); }
 
 void csb_box_set_deadline(csb_box *b, uint64_t wall_ms) {
     uint64_t t = now_us();
+    atomic_store(&b->deadline_us, t + wall_ms * 1000u);  // first, so that a run starting now keeps it
     atomic_store(&b->restart_us, t);
-    atomic_store(&b->deadline_us, t + wall_ms * 1000u);
     uint64_t one = 1;
     ssize_t r = write(b->wake_fd, &one, sizeof one);
     (void)r;
