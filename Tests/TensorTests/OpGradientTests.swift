@@ -99,8 +99,8 @@ struct OpGradientTests {
         #expect(err < c.tolerance, "\(c.id): relative error \(err)")
     }
 
-    /// Inputs of the sizes at which ops split their work across the cores (residual add, RMSNorm, SwiGLU) and
-    /// RoPE over many rows, checked on a sample of elements.
+    /// Inputs large enough for the ops' multi-core paths (residual add, RMSNorm's weight gradient, RoPE,
+    /// SwiGLU), checked on a sample of elements.
     @Test func largeInputsTakeTheParallelPaths() {
         let cases: [(String, [[Int]], ([Tensor]) -> Tensor)] = [
             ("add", [[512, 260], [512, 260]], { $0[0] + $0[1] }),

@@ -65,8 +65,18 @@ enum FastMath {
     /// Maximum of src[0..<n] (n > 0).
     @inlinable
     static func max(_ src: UnsafePointer<Float>, _ n: Int) -> Float {
-        var m = -Float.infinity
-        for i in 0..<n where src[i] > m { m = src[i] }
+        var lanes = V(repeating: -.infinity)
+        var i = 0
+        while i + 8 <= n {
+            let v = UnsafeRawPointer(src + i).loadUnaligned(as: V.self)
+            lanes.replace(with: v, where: v .> lanes)
+            i += 8
+        }
+        var m = lanes.max()
+        while i < n {
+            if src[i] > m { m = src[i] }
+            i += 1
+        }
         return m
     }
 

@@ -88,6 +88,16 @@ public final class Tensor {
         return g.pointer
     }
 
+    /// The gradient buffer for a backward pass that writes all of it: `fresh` when this call allocated it, in
+    /// which case its values are undefined and the caller must overwrite every one (e.g. a product with β = 0)
+    /// instead of adding into it. Saves clearing a buffer that is about to be overwritten.
+    func gradBuffer() -> (pointer: UnsafeMutablePointer<Float>, fresh: Bool) {
+        if let g = gradStorage { return (g.pointer, false) }
+        let g = Storage(uninitialized: count)
+        gradStorage = g
+        return (g.pointer, true)
+    }
+
     /// Forgets the gradient.
     public func zeroGrad() { gradStorage = nil }
 

@@ -62,6 +62,7 @@ extension Tensor {
             let vp = pv.p + geo.kOffset(bi, h / geo.group)
             let p = pp.p + unit * tq * len
             let op = po.p + geo.qOffset(bi, h)
+            let valid = geo.padded(valid, batch: bi) ? valid : nil
             if tq <= AttentionGeometry.directQueries {
                 geo.directUnit(q: qp, k: kp, v: vp, probs: p, out: op, batch: bi, valid: valid)
                 return
@@ -91,7 +92,7 @@ extension Tensor {
                     let vp = pv.p + geo.kOffset(bi, kh)
                     let dkp = dk.p + geo.kOffset(bi, kh)
                     let dvp = dv.p + geo.kOffset(bi, kh)
-                    let dp = Storage(count: tq * len)
+                    let dp = Storage(uninitialized: tq * len)  // each block writes the columns it reads
                     for h in kh * geo.group..<(kh + 1) * geo.group {
                         let p = pp.p + (bi * heads + h) * tq * len
                         for (i0, rows, keys) in geo.causalBlocks {
@@ -195,9 +196,25 @@ struct AttentionGeometry: Sendable {
         }
     }
 
-    /// In place: scores of query `query` → probabilities over its visible keys, zero elsewhere.
+    /// Whether batch row `b` has a padding key among the first `len` (false when `valid` is nil).
+    func padded(_ valid: [Bool]?, batch b: Int) -> Bool {
+        guard let valid else { return false }
+        return valid[(b * cap)..<(b * cap + len)].contains(false)
+    }
+
+    /// In place: scores of query `query` → probabilities over its visible keys, zero elsewhere. Pass `valid`
+    /// nil for a batch row without padding (see `padded`): the row then takes a path without per-key checks.
     func softmaxRow(_ row: UnsafeMutablePointer<Float>, query: Int, batch b: Int, valid: [Bool]?) {
         let limit = min(len, offset + query + 1)
+        if valid == nil && limit > 0 {
+            let m = FastMath.max(row, limit)
+            for j in 0..<limit { row[j] -= m }
+            FastMath.exp(row, row, limit)
+            let inv = Float(1 / FastMath.sum(row, limit))
+            for j in 0..<limit { row[j] *= inv }
+            if limit < len { (row + limit).update(repeating: 0, count: len - limit) }
+            return
+        }
         var m = -Float.infinity
         for j in 0..<limit where valid?[b * cap + j] ?? true { m = max(m, row[j]) }
         if m == -.infinity {  // no visible key

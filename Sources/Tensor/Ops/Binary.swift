@@ -53,10 +53,17 @@ extension Tensor {
         let po = SharedPointer(out.pointer)
         Parallel.forEach(n, minChunk: 1 << 16) { r in for i in r { po.p[i] = pa.p[i] + pb.p[i] } }
         return result(a.shape, out, inputs: [a, b]) { o in
-            let g = o.gradStorage!.pointer
+            let g = SharedPointer(o.gradStorage!.pointer)
             for t in [a, b] where t.requiresGrad {
-                let gt = t.ensureGrad()
-                for i in 0..<n { gt[i] += g[i] }
+                let (gt, fresh) = t.gradBuffer()
+                let d = SharedPointer(gt)
+                Parallel.forEach(n, minChunk: 1 << 16) { r in
+                    if fresh {
+                        (d.p + r.lowerBound).update(from: g.p + r.lowerBound, count: r.count)
+                    } else {
+                        FastMath.axpy(1, g.p + r.lowerBound, d.p + r.lowerBound, r.count)
+                    }
+                }
             }
         }
     }

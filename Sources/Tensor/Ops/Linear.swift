@@ -25,14 +25,16 @@ extension Tensor {
         return result(shape, out, inputs: [x, weight] + (bias.map { [$0] } ?? [])) { o in
             let g = o.gradStorage!.pointer
             if x.requiresGrad {
+                let (gx, fresh) = x.gradBuffer()
                 BLAS.gemm(
                     transA: false, transB: false, m: rows, n: inF, k: outF, g, lda: outF, weight.data, ldb: inF,
-                    beta: 1, x.ensureGrad(), ldc: inF)
+                    beta: fresh ? 0 : 1, gx, ldc: inF)
             }
             if weight.requiresGrad {
+                let (gw, fresh) = weight.gradBuffer()
                 BLAS.gemm(
                     transA: true, transB: false, m: outF, n: inF, k: rows, g, lda: outF, x.data, ldb: inF,
-                    beta: 1, weight.ensureGrad(), ldc: inF)
+                    beta: fresh ? 0 : 1, gw, ldc: inF)
             }
             if let bias, bias.requiresGrad {
                 let gb = bias.ensureGrad()

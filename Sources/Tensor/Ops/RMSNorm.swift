@@ -1,3 +1,5 @@
+import Dispatch
+
 /// Root-mean-square layer normalisation (Zhang & Sennrich 2019), as HuggingFace `LlamaRMSNorm`:
 /// y = w ⊙ x / √(mean(x²) + ε), the mean taken over the last dimension.
 extension Tensor {
@@ -27,7 +29,8 @@ extension Tensor {
             withExtendedLifetime(rstd) {}  // keeps the saved 1/rms alive for this closure
             let g = o.gradStorage!.pointer
             if x.requiresGrad {
-                let gx = SharedPointer(x.ensureGrad())
+                let (gxPointer, fresh) = x.gradBuffer()
+                let gx = SharedPointer(gxPointer)
                 let pg = SharedPointer(g)
                 Parallel.forEach(rows, minChunk: 64) { range in
                     for r in range {
@@ -38,18 +41,32 @@ extension Tensor {
                         var dot: Float = 0
                         for j in 0..<c { dot += pw.p[j] * gr[j] * xr[j] * s }
                         dot /= Float(c)
-                        for j in 0..<c { dx[j] += s * (pw.p[j] * gr[j] - xr[j] * s * dot) }
+                        if fresh {
+                            for j in 0..<c { dx[j] = s * (pw.p[j] * gr[j] - xr[j] * s * dot) }
+                        } else {
+                            for j in 0..<c { dx[j] += s * (pw.p[j] * gr[j] - xr[j] * s * dot) }
+                        }
                     }
                 }
             }
             if weight.requiresGrad {
-                let gw = weight.ensureGrad()
-                for r in 0..<rows {
-                    let xr = px.p + r * c
-                    let gr = g + r * c
-                    let s = pr.p[r]
-                    for j in 0..<c { gw[j] += gr[j] * xr[j] * s }
+                // One partial sum over a share of the rows per core, then added in a fixed order.
+                let chunks = rows * c >= 1 << 16 ? Parallel.workers : 1
+                let per = (rows + chunks - 1) / chunks
+                let partial = Storage(count: chunks * c)
+                let pp = SharedPointer(partial.pointer)
+                let pg = SharedPointer(g)
+                DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                    let acc = pp.p + k * c
+                    for r in Swift.min(rows, k * per)..<Swift.min(rows, (k + 1) * per) {
+                        let xr = px.p + r * c
+                        let gr = pg.p + r * c
+                        let s = pr.p[r]
+                        for j in 0..<c { acc[j] += gr[j] * xr[j] * s }
+                    }
                 }
+                let gw = weight.ensureGrad()
+                for k in 0..<chunks { FastMath.axpy(1, pp.p + k * c, gw, c) }
             }
         }
     }

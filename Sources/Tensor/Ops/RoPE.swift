@@ -21,35 +21,45 @@ extension Tensor {
         let out = Storage(uninitialized: x.count)
         rotate(x.data, out.pointer, table: table, rows: rows, heads: heads, headDim: headDim, sign: 1)
         return result(x.shape, out, inputs: [x]) { o in
-            let gx = x.ensureGrad()
-            let tmp = Storage(uninitialized: x.count)
+            let (gx, fresh) = x.gradBuffer()
             rotate(
-                o.gradStorage!.pointer, tmp.pointer, table: table, rows: rows, heads: heads,
-                headDim: headDim, sign: -1)
-            for i in 0..<x.count { gx[i] += tmp.pointer[i] }
+                o.gradStorage!.pointer, gx, table: table, rows: rows, heads: heads, headDim: headDim, sign: -1,
+                accumulate: !fresh)
         }
     }
 
-    /// Rotates every head of every row by its position's angles (`sign` −1 rotates backwards).
+    /// Rotates every head of every row by its position's angles (`sign` −1 rotates backwards), into `dst` or,
+    /// with `accumulate`, added onto it. Rows are spread over the cores.
     static func rotate(
         _ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, table: RopeTable,
-        rows: Int, heads: Int, headDim: Int, sign: Float
+        rows: Int, heads: Int, headDim: Int, sign: Float, accumulate: Bool = false
     ) {
         let half = headDim / 2
         let width = heads * headDim
-        for r in 0..<rows {
-            let cosr = table.cos.pointer + r * half
-            let sinr = table.sin.pointer + r * half
-            for h in 0..<heads {
-                let s = src + r * width + h * headDim
-                let d = dst + r * width + h * headDim
-                for i in 0..<half {
-                    let x1 = s[i]
-                    let x2 = s[i + half]
-                    let c = cosr[i]
-                    let sn = sign * sinr[i]
-                    d[i] = x1 * c - x2 * sn
-                    d[i + half] = x2 * c + x1 * sn
+        let ps = SharedPointer(src)
+        let pd = SharedPointer(dst)
+        let pc = SharedPointer(table.cos.pointer)
+        let pn = SharedPointer(table.sin.pointer)
+        Parallel.forEach(rows, minChunk: Swift.max(1, (1 << 15) / Swift.max(width, 1))) { range in
+            for r in range {
+                let cosr = pc.p + r * half
+                let sinr = pn.p + r * half
+                for h in 0..<heads {
+                    let s = ps.p + r * width + h * headDim
+                    let d = pd.p + r * width + h * headDim
+                    for i in 0..<half {
+                        let x1 = s[i]
+                        let x2 = s[i + half]
+                        let c = cosr[i]
+                        let sn = sign * sinr[i]
+                        if accumulate {
+                            d[i] += x1 * c - x2 * sn
+                            d[i + half] += x2 * c + x1 * sn
+                        } else {
+                            d[i] = x1 * c - x2 * sn
+                            d[i + half] = x2 * c + x1 * sn
+                        }
+                    }
                 }
             }
         }

@@ -24,8 +24,15 @@ extension Tensor {
             let g = SharedPointer(o.gradStorage!.pointer)
             // A side that needs no gradient writes into scratch, kept alive until the loop ends.
             let scratch = Storage(count: gate.requiresGrad && up.requiresGrad ? 0 : n)
-            let dg = SharedPointer(gate.requiresGrad ? gate.ensureGrad() : scratch.pointer)
-            let du = SharedPointer(up.requiresGrad ? up.ensureGrad() : scratch.pointer)
+            let (gateGrad, gateFresh) = gate.requiresGrad ? gate.gradBuffer() : (scratch.pointer, true)
+            let (upGrad, upFresh) = up.requiresGrad && up !== gate ? up.gradBuffer() : (scratch.pointer, true)
+            let dg = SharedPointer(gateGrad)
+            let du = SharedPointer(up.requiresGrad && up === gate ? gateGrad : upGrad)
+            // Both sides may be one tensor (swiglu(gate: x, up: x)): then its buffer is added into, never
+            // overwritten, after a fresh one is cleared.
+            if up.requiresGrad && up === gate && gateFresh { gateGrad.update(repeating: 0, count: n) }
+            let overwriteG = gateFresh && !(up.requiresGrad && up === gate)
+            let overwriteU = upFresh && !(up.requiresGrad && up === gate)
             defer { withExtendedLifetime(scratch) {} }
             Parallel.forEach(n / 8 + 1, minChunk: 2048) { r in
                 for blk in r {
@@ -36,8 +43,10 @@ extension Tensor {
                     let u = load8(pu.p, lo, hi)
                     let gy = load8(g.p, lo, hi)
                     let s = 1 / (1 + FastMath.exp(-x))
-                    store8(load8(dg.p, lo, hi) + gy * u * s * (1 + x * (1 - s)), dg.p, lo, hi)
-                    store8(load8(du.p, lo, hi) + gy * x * s, du.p, lo, hi)
+                    let dgate = gy * u * s * (1 + x * (1 - s))
+                    store8(overwriteG ? dgate : load8(dg.p, lo, hi) + dgate, dg.p, lo, hi)
+                    let dup = gy * x * s
+                    store8(overwriteU ? dup : load8(du.p, lo, hi) + dup, du.p, lo, hi)
                 }
             }
         }

@@ -82,8 +82,8 @@ extension Tensor {
         let n = count
         return Tensor.result(shape, storage, inputs: [self]) { o in
             let g = o.gradStorage!.pointer
-            let gx = self.ensureGrad()
-            for i in 0..<n { gx[i] += g[i] }
+            let (gx, fresh) = self.gradBuffer()
+            if fresh { gx.update(from: g, count: n) } else { FastMath.axpy(1, g, gx, n) }
         }
     }
 }

@@ -56,15 +56,45 @@ public final class AdamW {
             let v = SharedPointer(expAvgSq[i].pointer)
             let g = p.gradStorage.map { SharedPointer($0.pointer) }
             let shrink = decay[i] ? 1 - lr * config.weightDecay : 1
+            let k = Step(shrink: shrink, b1: b1, b2: b2, lr: lr, bc1: bc1, bc2: bc2, eps: eps)
             Parallel.forEach(p.count, minChunk: 1 << 15) { range in
-                for j in range {
-                    let gj = g?.p[j] ?? 0
-                    theta.p[j] *= shrink
-                    m.p[j] = b1 * m.p[j] + (1 - b1) * gj
-                    v.p[j] = b2 * v.p[j] + (1 - b2) * gj * gj
-                    theta.p[j] -= lr * (m.p[j] / bc1) / ((v.p[j] / bc2).squareRoot() + eps)
+                var j = range.lowerBound
+                while j + 8 <= range.upperBound {
+                    var t = UnsafeRawPointer(theta.p + j).loadUnaligned(as: SIMD8<Float>.self)
+                    var mj = UnsafeRawPointer(m.p + j).loadUnaligned(as: SIMD8<Float>.self)
+                    var vj = UnsafeRawPointer(v.p + j).loadUnaligned(as: SIMD8<Float>.self)
+                    let gj = g.map { UnsafeRawPointer($0.p + j).loadUnaligned(as: SIMD8<Float>.self) } ?? .zero
+                    k.apply(&t, &mj, &vj, gj)
+                    UnsafeMutableRawPointer(theta.p + j).storeBytes(of: t, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(m.p + j).storeBytes(of: mj, as: SIMD8<Float>.self)
+                    UnsafeMutableRawPointer(v.p + j).storeBytes(of: vj, as: SIMD8<Float>.self)
+                    j += 8
+                }
+                while j < range.upperBound {
+                    var t = SIMD8<Float>(repeating: theta.p[j])
+                    var mj = SIMD8<Float>(repeating: m.p[j])
+                    var vj = SIMD8<Float>(repeating: v.p[j])
+                    k.apply(&t, &mj, &vj, SIMD8<Float>(repeating: g?.p[j] ?? 0))
+                    theta.p[j] = t[0]
+                    m.p[j] = mj[0]
+                    v.p[j] = vj[0]
+                    j += 1
                 }
             }
+        }
+    }
+
+    /// The coefficients of one update, applied to eight elements at a time: the operations of `update`'s
+    /// formula in the same order as one element at a time, so the values are the same.
+    struct Step: Sendable {
+        let shrink, b1, b2, lr, bc1, bc2, eps: Float
+
+        @inline(__always)
+        func apply(_ theta: inout SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>, _ g: SIMD8<Float>) {
+            theta *= shrink
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * g * g
+            theta -= lr * (m / bc1) / ((v / bc2).squareRoot() + eps)
         }
     }
 
