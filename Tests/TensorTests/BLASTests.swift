@@ -20,7 +20,7 @@ struct BLASTests {
             }
         } + innerHeavy
 
-    /// An inner dimension far larger than the output (the shape of weight gradients).
+    /// An inner dimension far larger than the output (weight gradients), which `gemm` splits along k.
     static let innerHeavy: [Case] = [false, true].flatMap { ta in
         [false, true].map { tb in Case(m: 24, n: 40, k: 2101, transA: ta, transB: tb) }
     }
@@ -58,5 +58,24 @@ struct BLASTests {
             for j in c.n..<ldc { #expect(out.data[i * ldc + j] == before[i * ldc + j], "padding untouched") }
         }
         #expect(worst < 1e-3)
+    }
+
+    /// β = 0 overwrites C whatever it held, NaN included: backward passes hand freshly allocated, uncleared
+    /// gradient buffers to `gemm` with β = 0 (`Tensor.gradBuffer`).
+    @Test(
+        arguments: [
+            Case(m: 130, n: 140, k: 40, transA: false, transB: true),
+            Case(m: 1, n: 140, k: 7, transA: false, transB: true),
+        ] + innerHeavy)
+    func betaZeroOverwritesGarbage(_ c: Case) {
+        var rng = Xoshiro256(seed: 2)
+        let a = Tensor(randomNormal: [c.m * c.k], std: 1, rng: &rng)
+        let b = Tensor(randomNormal: [c.k * c.n], std: 1, rng: &rng)
+        let out = Tensor(zeros: [c.m * c.n])
+        for i in 0..<c.m * c.n { out.data[i] = .nan }
+        BLAS.gemm(
+            transA: c.transA, transB: c.transB, m: c.m, n: c.n, k: c.k, a.data, lda: c.transA ? c.m : c.k, b.data,
+            ldb: c.transB ? c.k : c.n, beta: 0, out.data, ldc: c.n)
+        #expect((0..<c.m * c.n).allSatisfy { out.data[$0].isFinite })
     }
 }

@@ -4,7 +4,8 @@ import Dispatch
 /// The matrix products of the module, all row-major, all through OpenBLAS `cblas_sgemm`.
 ///
 /// OpenBLAS runs single-threaded; large products are split into row (or column) blocks, one per core, by
-/// `DispatchQueue.concurrentPerform`. Owning the threads keeps OpenBLAS's idle workers from spinning
+/// `DispatchQueue.concurrentPerform`, and weight gradients (an inner dimension far longer than the output) along
+/// k instead (`splitK`). Owning the threads keeps OpenBLAS's idle workers from spinning
 /// (sched_yield) against this module's own parallel loops on a small machine.
 public enum BLAS {
     /// Products below this many multiply-adds run on the calling thread.
