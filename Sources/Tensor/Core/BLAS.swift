@@ -1,10 +1,9 @@
 import COpenBLAS
-import Dispatch
 
 /// The matrix products of the module, all row-major, all through OpenBLAS `cblas_sgemm`.
 ///
-/// OpenBLAS runs single-threaded; large products are split into row (or column) blocks, one per core, by
-/// `DispatchQueue.concurrentPerform`, and weight gradients (an inner dimension far longer than the output) along
+/// OpenBLAS runs single-threaded; large products are split into row (or column) blocks, one per core, run by
+/// `HotPool` (whose worker is still awake from the previous pass), and weight gradients (an inner dimension far longer than the output) along
 /// k instead (`splitK`). Owning the threads keeps OpenBLAS's idle workers from spinning
 /// (sched_yield) against this module's own parallel loops on a small machine.
 public enum BLAS {
@@ -56,7 +55,7 @@ public enum BLAS {
         // packing (measured on 2 cores: 2 blocks ran these products 7-25% faster than 4).
         let blocks = workers
         let per = (total + blocks - 1) / blocks
-        DispatchQueue.concurrentPerform(iterations: blocks) { w in
+        HotPool.shared.run(blocks) { w in
             let lo = w * per
             let hi = min(total, lo + per)
             guard lo < hi else { return }
@@ -95,7 +94,7 @@ public enum BLAS {
         let pb = SharedPointer(b)
         let pc = SharedPointer(c)
         let ps = SharedPointer(scratch)
-        DispatchQueue.concurrentPerform(iterations: slices) { s in
+        HotPool.shared.run(slices) { s in
             let lo = s * per
             let hi = min(k, lo + per)
             // op(A)[:, lo..<hi] and op(B)[lo..<hi, :] as stored.

@@ -1,12 +1,10 @@
-import Dispatch
-
 /// Data-parallel loops over both cores.
 public enum Parallel {
     /// Number of workers used by `forEach` (the machine's active processor count).
     public static let workers: Int = max(1, sysconfActiveProcessors())
 
-    /// Calls `body(range)` over disjoint chunks of `0..<count`, in parallel when `count` is at least
-    /// `minChunk * 2`; otherwise runs `body(0..<count)` on the calling thread.
+    /// Calls `body(range)` over disjoint chunks of `0..<count`, in parallel (on `HotPool`) when `count` is at
+    /// least `minChunk * 2`; otherwise runs `body(0..<count)` on the calling thread.
     /// `body` must only write to indices inside its range (see `SharedPointer`).
     @inlinable
     public static func forEach(_ count: Int, minChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
@@ -17,7 +15,7 @@ public enum Parallel {
             return
         }
         let per = (count + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+        HotPool.shared.run(chunks) { c in
             let lo = c * per
             let hi = min(count, lo + per)
             if lo < hi { body(lo..<hi) }

@@ -40,7 +40,7 @@ public final class Storage {
     public func zero() { pointer.update(repeating: 0, count: count) }
 }
 
-/// A raw float pointer that may cross into `DispatchQueue.concurrentPerform` workers.
+/// A raw float pointer that may cross into parallel workers (`Parallel.forEach`, `HotPool`).
 ///
 /// Safe because every parallel loop in this module hands each worker a disjoint range of indices to write,
 /// reads only memory no worker writes, and the owning `Storage` outlives the (synchronous) loop.

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Root-mean-square layer normalisation (Zhang & Sennrich 2019), as HuggingFace `LlamaRMSNorm`:
 /// y = w ⊙ x / √(mean(x²) + ε), the mean taken over the last dimension.
 extension Tensor {
@@ -56,7 +54,7 @@ extension Tensor {
                 let partial = Storage(count: chunks * c)
                 let pp = SharedPointer(partial.pointer)
                 let pg = SharedPointer(g)
-                DispatchQueue.concurrentPerform(iterations: chunks) { k in
+                HotPool.shared.run(chunks) { k in
                     let acc = pp.p + k * c
                     for r in Swift.min(rows, k * per)..<Swift.min(rows, (k + 1) * per) {
                         let xr = px.p + r * c
