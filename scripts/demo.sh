@@ -3,8 +3,9 @@
 # with SFT on generated two-step arithmetic word problems (arith:5) from a flawed teacher — half of its
 # demonstrations stop one operation short (`7-2=5` instead of `7-2=5\n5+9=14`) — then trained with GRPO (rewards
 # from the `math` recipe), all in a release build on CPU. Prints held-out accuracy (greedy, and sampled at T=1)
-# after SFT and after GRPO, and the path of the curves. SFT batches of 64 (not 32): with 32, held-out greedy
-# accuracy after GRPO ranged 0.52-0.93 over seeds 0-6, with 64 it lands in 0.85-0.95 (README, "The demo over seeds").
+# after SFT and after GRPO, and the path of the curves. SFT batches of 64 (not 32): held-out greedy accuracy after
+# GRPO 0.52-0.97 over 8 runs (median 0.91) against 0.52-0.93 over 7 (median 0.77) with 32; about one seed in four
+# still ends near 0.52 (README, "The demo over seeds").
 # Usage: scripts/demo.sh [run folder, default runs/demo]
 set -euo pipefail
 cd "$(dirname "$0")/.."
