@@ -3,9 +3,9 @@ import COpenBLAS
 /// The matrix products of the module, all row-major, all through OpenBLAS `cblas_sgemm`.
 ///
 /// OpenBLAS runs single-threaded; large products are split into row (or column) blocks, one per core, run by
-/// `HotPool` (whose worker is still awake from the previous pass), and weight gradients (an inner dimension far longer than the output) along
-/// k instead (`splitK`). Owning the threads keeps OpenBLAS's idle workers from spinning
-/// (sched_yield) against this module's own parallel loops on a small machine.
+/// `HotPool` (whose worker is still awake from the previous pass), and weight gradients (an inner dimension far
+/// longer than the output) along k instead (`splitK`). Owning the threads keeps OpenBLAS's idle workers from
+/// spinning (sched_yield) against this module's own parallel loops on a small machine.
 public enum BLAS {
     /// Products below this many multiply-adds run on the calling thread.
     public static let parallelThreshold = 1 << 19

@@ -11,8 +11,9 @@ import Dispatch
     ///
     /// `DispatchQueue.concurrentPerform` wakes parked workers through the kernel for every pass; on a virtual
     /// machine an idle core can take longer to wake than such a pass lasts, so the caller does most passes
-    /// alone (with one block per core, a whole product: training ran 10-18% slower on `concurrentPerform`). Here each worker spins on a generation counter for `spinSeconds` after its last job before it
-    /// parks on a semaphore, so passes that follow each other closely find it running.
+    /// alone (with one block per core, a whole product: training ran 10-18% slower on `concurrentPerform`).
+    /// Here each worker spins on a generation counter for `spinSeconds` after its last job before it parks on a
+    /// semaphore, so passes that follow each other closely find it running.
     public final class HotPool: @unchecked Sendable {
         /// One pool for the process, with one worker per core besides the caller.
         public static let shared = HotPool(workers: Parallel.workers - 1)

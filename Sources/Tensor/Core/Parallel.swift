@@ -9,16 +9,25 @@ public enum Parallel {
     @inlinable
     public static func forEach(_ count: Int, minChunk: Int = 1, _ body: @Sendable (Range<Int>) -> Void) {
         guard count > 0 else { return }
-        let chunks = min(workers, count / max(minChunk, 1))
-        if chunks <= 1 {
-            body(0..<count)
+        forEachChunk(count, chunks: min(workers, count / max(minChunk, 1))) { _, range in body(range) }
+    }
+
+    /// Calls `body(chunk, range)` for `chunks` (at least 1) contiguous ranges covering `0..<count`, chunk 0
+    /// first, in parallel on `HotPool` when there are several: for loops that keep one partial result per chunk
+    /// and combine the partials in chunk order, so the result does not depend on which core ran what.
+    @inlinable
+    public static func forEachChunk(_ count: Int, chunks: Int, _ body: @Sendable (Int, Range<Int>) -> Void) {
+        guard count > 0 else { return }
+        let chunks = max(1, min(chunks, count))
+        if chunks == 1 {
+            body(0, 0..<count)
             return
         }
         let per = (count + chunks - 1) / chunks
         HotPool.shared.run(chunks) { c in
             let lo = c * per
             let hi = min(count, lo + per)
-            if lo < hi { body(lo..<hi) }
+            if lo < hi { body(c, lo..<hi) }
         }
     }
 }

@@ -50,13 +50,12 @@ extension Tensor {
             if weight.requiresGrad {
                 // One partial sum over a share of the rows per core, then added in a fixed order.
                 let chunks = rows * c >= 1 << 16 ? Parallel.workers : 1
-                let per = (rows + chunks - 1) / chunks
                 let partial = Storage(count: chunks * c)
                 let pp = SharedPointer(partial.pointer)
                 let pg = SharedPointer(g)
-                HotPool.shared.run(chunks) { k in
+                Parallel.forEachChunk(rows, chunks: chunks) { k, range in
                     let acc = pp.p + k * c
-                    for r in Swift.min(rows, k * per)..<Swift.min(rows, (k + 1) * per) {
+                    for r in range {
                         let xr = px.p + r * c
                         let gr = pg.p + r * c
                         let s = pr.p[r]

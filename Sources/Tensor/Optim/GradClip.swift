@@ -1,5 +1,3 @@
-import Dispatch
-
 /// Global-norm gradient clipping, as `torch.nn.utils.clip_grad_norm_`.
 public enum GradClip {
     /// The L2 norm of all gradients together; if it exceeds `maxNorm`, every gradient is scaled by
@@ -27,13 +25,13 @@ public enum GradClip {
     /// Σ g², accumulated in Double: one partial sum per core for large buffers, added in a fixed order.
     static func sumOfSquares(_ g: UnsafeMutablePointer<Float>, _ n: Int) -> Double {
         let chunks = n >= 1 << 16 ? Parallel.workers : 1
-        let per = (n + chunks - 1) / chunks
         let pg = SharedPointer(g)
         return withUnsafeTemporaryAllocation(of: Double.self, capacity: chunks) { partial in
+            partial.initialize(repeating: 0)
             let pp = SharedDoubles(partial.baseAddress!)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            Parallel.forEachChunk(n, chunks: chunks) { c, range in
                 var s = 0.0
-                for j in (c * per)..<min(n, (c + 1) * per) { s += Double(pg.p[j]) * Double(pg.p[j]) }
+                for j in range { s += Double(pg.p[j]) * Double(pg.p[j]) }
                 pp.p[c] = s
             }
             return partial.reduce(0, +)
