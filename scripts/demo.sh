@@ -3,9 +3,9 @@
 # with SFT on generated two-step arithmetic word problems (arith:5) from a flawed teacher — half of its
 # demonstrations stop one operation short (`7-2=5` instead of `7-2=5\n5+9=14`) — then trained with GRPO (rewards
 # from the `math` recipe), all in a release build on CPU. Prints held-out accuracy (greedy, and sampled at T=1)
-# after SFT and after GRPO, and the path of the curves. SFT batches of 64 (not 32): held-out greedy accuracy after
-# GRPO 0.52-0.97 over 8 runs (median 0.91) against 0.52-0.93 over 7 (median 0.77) with 32; about one seed in four
-# still ends near 0.52 (README, "The demo over seeds").
+# after SFT and after GRPO, and the path of the curves. SFT batches of 64 at a peak learning rate of 2.5e-3: at 5e-3
+# about one seed in four sat on a loss plateau near 1.0 for 500+ steps and ended SFT with poor arithmetic, and then
+# GRPO with 0.52 (README, "The demo over seeds").
 # Usage: scripts/demo.sh [run folder, default runs/demo]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,7 +22,7 @@ accuracy() {  # greedy, then sampled at T=1 (8 samples per problem)
         "T=1 $("$bin/grpo" eval --model "$1" "${heldout[@]}" --samples 8 --temperature 1 --k 1 | pass1)"
 }
 
-"$bin/grpo" sft --init tiny "${tasks[@]}" --flawed-demos 0.5 --steps 2000 --batch-size 64 --lr 5e-3 \
+"$bin/grpo" sft --init tiny "${tasks[@]}" --flawed-demos 0.5 --steps 2000 --batch-size 64 --lr 2.5e-3 \
     --warmup-steps 30 --lr-decay cosine --log-every 500 --out "$run/sft"
 before="$(accuracy "$run/sft")"
 "$bin/grpo" train --model "$run/sft" "${tasks[@]}" --steps 40 --prompts-per-step 64 --group-size 8 \
