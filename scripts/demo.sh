@@ -4,8 +4,8 @@
 # demonstrations stop one operation short (`7-2=5` instead of `7-2=5\n5+9=14`) — then trained with GRPO (rewards
 # from the `math` recipe), all in a release build on CPU. Prints held-out accuracy (greedy, and sampled at T=1)
 # after SFT and after GRPO, and the path of the curves. SFT batches of 64 at a peak learning rate of 2.5e-3: at 5e-3
-# about one seed in four sat on a loss plateau near 1.0 for 500+ steps and ended SFT with poor arithmetic, and then
-# GRPO with 0.52 (README, "The demo over seeds").
+# every seed was still near loss 1.0 at step 500, and about one in four left that plateau so late that it ended SFT
+# with poor arithmetic and GRPO at 0.52 (README, "The demo over seeds").
 # Usage: scripts/demo.sh [run folder, default runs/demo]
 set -euo pipefail
 cd "$(dirname "$0")/.."
